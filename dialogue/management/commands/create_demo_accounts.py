@@ -1,0 +1,92 @@
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from dialogue.models import Participant, Role, Workshop
+
+DEMO_PASSWORD = "dialogue-demo"  # noqa: S105 - printed on purpose, DEBUG only
+ORGANISERS_GROUP = "Organisers"
+
+
+def organisers_group() -> Group:
+    """The staff group that may manage everything in the dialogue app."""
+    group, _ = Group.objects.get_or_create(name=ORGANISERS_GROUP)
+    group.permissions.set(Permission.objects.filter(content_type__app_label="dialogue"))
+    return group
+
+
+class Command(BaseCommand):
+    help = (
+        "Create demo accounts for one workshop: an organiser, a facilitator, a "
+        "rapporteur, an observer and two delegates per delegation (the first "
+        "heads it). For local demos only: refuses to run with DEBUG off."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("slug", nargs="?", default="what-should-the-other-side-do")
+
+    def handle(self, *args, slug, **options):
+        if not settings.DEBUG:
+            raise CommandError(
+                "Demo accounts have a published password; this command only "
+                "runs with DEBUG=1."
+            )
+        workshop = Workshop.objects.filter(slug=slug).first()
+        if workshop is None:
+            raise CommandError(
+                f"There is no workshop {slug!r}; run `manage.py seed_workshop` first."
+            )
+        accounts = [
+            ("organiser", Role.ORGANISER, None, False),
+            ("facilitator", Role.FACILITATOR, None, False),
+            ("rapporteur", Role.RAPPORTEUR, None, False),
+            ("observer", Role.OBSERVER, None, False),
+        ]
+        for delegation in workshop.delegations.all():
+            prefix = delegation.code.lower()
+            accounts.append((f"{prefix}-delegate-1", Role.DELEGATE, delegation, True))
+            accounts.append((f"{prefix}-delegate-2", Role.DELEGATE, delegation, False))
+
+        with transaction.atomic():
+            group = organisers_group()
+            rows = []
+            for username, role, delegation, is_head in accounts:
+                user = self._user(username, staff=role == Role.ORGANISER)
+                if role == Role.ORGANISER:
+                    user.groups.add(group)
+                Participant.objects.update_or_create(
+                    user=user,
+                    workshop=workshop,
+                    defaults={
+                        "role": role,
+                        "delegation": delegation,
+                        "is_head": is_head,
+                    },
+                )
+                label = role.label
+                if delegation:
+                    label = f"{label}, {delegation.name}"
+                    if is_head:
+                        label += ", head of delegation"
+                rows.append((username, str(label)))
+
+        self.stdout.write(f"Demo accounts for “{workshop.title}”:")
+        width = max(len(username) for username, _ in rows)
+        for username, label in rows:
+            self.stdout.write(f"  {username.ljust(width)}  {label}")
+        self.stdout.write(
+            f"Every demo account's password is: {DEMO_PASSWORD}\n"
+            "Sign in at http://127.0.0.1:8000/accounts/login/ ; the organiser "
+            "also manages the workshop at http://127.0.0.1:8000/admin/ ."
+        )
+
+    def _user(self, username: str, *, staff: bool):
+        User = get_user_model()
+        user, created = User.objects.get_or_create(username=username)
+        if created or not user.check_password(DEMO_PASSWORD):
+            user.set_password(DEMO_PASSWORD)
+        user.is_staff = staff
+        user.save()
+        return user

@@ -1,0 +1,129 @@
+"""Shared fixtures, and the rule for tests that need real services.
+
+Tests marked `postgres`, `redis`, `celery_worker` or `browser` need a part the
+project does not fake. Where the part is missing they are skipped on a bare
+machine (so `make test` passes anywhere), but with REQUIRE_REAL_SERVICES=1 (as
+.ci/run sets) a missing part fails the test instead of skipping it.
+"""
+
+import io
+import os
+import shutil
+import socket
+from urllib.parse import urlsplit
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connection
+
+from dialogue.models import Participant, Role, Workshop
+from tests.factories import (
+    DelegationFactory,
+    ParticipantFactory,
+    UserFactory,
+    WorkshopFactory,
+)
+
+SEED_SLUG = "what-should-the-other-side-do"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+
+
+def _redis_reachable() -> str | None:
+    url = os.environ.get("CELERY_BROKER_URL", "")
+    if not url.startswith("redis://"):
+        return "CELERY_BROKER_URL is not a redis:// URL"
+    parts = urlsplit(url)
+    try:
+        socket.create_connection((parts.hostname, parts.port or 6379), 2).close()
+    except OSError as exc:
+        return f"Redis at {parts.hostname}:{parts.port} is unreachable: {exc}"
+    return None
+
+
+def _missing(marker: str) -> str | None:
+    """Why the part a marker needs is missing, or None when it is there."""
+    if marker == "postgres":
+        if connection.vendor != "postgresql":
+            return "DATABASE_URL is not a PostgreSQL URL"
+    elif marker in ("redis", "celery_worker"):
+        return _redis_reachable()
+    elif marker == "browser":
+        if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
+            return f"Chromium is not installed at {CHROMIUM}"
+        try:
+            import playwright.sync_api  # noqa: F401
+        except ImportError:
+            return "Playwright for Python is not installed"
+    return None
+
+
+def pytest_runtest_setup(item):
+    for marker in ("postgres", "redis", "celery_worker", "browser"):
+        if item.get_closest_marker(marker) is None:
+            continue
+        reason = _missing(marker)
+        if reason is None:
+            continue
+        if os.environ.get("REQUIRE_REAL_SERVICES") == "1":
+            pytest.fail(f"needs {marker}, and REQUIRE_REAL_SERVICES=1: {reason}")
+        pytest.skip(f"needs {marker}: {reason}")
+
+
+@pytest.fixture
+def seeded(db) -> Workshop:
+    """The shipped workshop, loaded the way `make run` loads it."""
+    call_command("seed_workshop", verbosity=0, stdout=io.StringIO())
+    return Workshop.objects.get(slug=SEED_SLUG)
+
+
+@pytest.fixture
+def workshop(db) -> Workshop:
+    workshop = WorkshopFactory()
+    DelegationFactory(workshop=workshop, code="CN", name="Chinese scholars")
+    DelegationFactory(workshop=workshop, code="US", name="American scholars")
+    return workshop
+
+
+def make_participant(workshop, *, role=Role.DELEGATE, code=None, **kwargs):
+    delegation = workshop.delegations.get(code=code) if code else None
+    return ParticipantFactory(
+        workshop=workshop, role=role, delegation=delegation, **kwargs
+    )
+
+
+@pytest.fixture
+def stranger(db):
+    """A signed-up user who belongs to no workshop."""
+    return UserFactory(username="stranger")
+
+
+@pytest.fixture
+def organiser(db):
+    from dialogue.management.commands.create_demo_accounts import organisers_group
+
+    user = UserFactory(username="org", is_staff=True)
+    user.groups.add(organisers_group())
+    return user
+
+
+@pytest.fixture
+def other_workshop_member(db) -> Participant:
+    """A delegate of another workshop: must see nothing of ours."""
+    other = WorkshopFactory(slug="another-dialogue")
+    DelegationFactory(workshop=other, code="CN")
+    DelegationFactory(workshop=other, code="US")
+    return make_participant(other, code="CN")
+
+
+@pytest.fixture
+def broker_url() -> str:
+    return os.environ["CELERY_BROKER_URL"]
+
+
+@pytest.fixture
+def pg_url() -> str:
+    """A DATABASE_URL for the test database, for processes the test starts."""
+    db = settings.DATABASES["default"]
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+    return f"postgres://{auth}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"

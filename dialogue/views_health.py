@@ -1,0 +1,54 @@
+"""GET /healthz: database and broker status as JSON, for load balancers."""
+
+from django.conf import settings
+from django.db import connection
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from workshop.celery import app as celery_app
+from workshop.env import redact_url
+
+
+def _database_status() -> dict:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as exc:  # any failure here means "not healthy"
+        return {"ok": False, "vendor": connection.vendor, "error": type(exc).__name__}
+    return {"ok": True, "vendor": connection.vendor}
+
+
+def _broker_status() -> dict:
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        # No broker configured: jobs run in-process, nothing to reach.
+        return {"ok": True, "mode": "in-process"}
+    url = settings.CELERY_BROKER_URL
+    try:
+        with celery_app.connection_for_write(url) as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+    except Exception as exc:  # any failure here means "not healthy"
+        return {
+            "ok": False,
+            "mode": "worker",
+            "url": redact_url(url),
+            "error": type(exc).__name__,
+        }
+    return {"ok": True, "mode": "worker", "url": redact_url(url)}
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    database = _database_status()
+    broker = _broker_status()
+    healthy = database["ok"] and broker["ok"]
+    return JsonResponse(
+        {
+            "status": "ok" if healthy else "error",
+            "database": database,
+            "broker": broker,
+        },
+        status=200 if healthy else 503,
+    )

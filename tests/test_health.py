@@ -1,0 +1,44 @@
+import pytest
+from django.test import override_settings
+from django.urls import reverse
+
+
+def test_healthz_reports_database_and_in_process_jobs(client, db):
+    response = client.get(reverse("healthz"))
+
+    assert response.status_code == 200
+    assert response.json()["status"] == "ok"
+    assert response.json()["database"]["ok"] is True
+    assert response.json()["broker"] == {"ok": True, "mode": "in-process"}
+    assert "no-cache" in response["Cache-Control"]
+
+
+@override_settings(
+    CELERY_TASK_ALWAYS_EAGER=False, CELERY_BROKER_URL="redis://:pw@127.0.0.1:1/0"
+)
+def test_healthz_reports_an_unreachable_broker_as_503(client, db):
+    response = client.get(reverse("healthz"))
+
+    assert response.status_code == 503
+    assert response.json()["status"] == "error"
+    assert response.json()["broker"]["ok"] is False
+    assert response.json()["broker"]["url"] == "redis://:***@127.0.0.1:1/0"
+
+
+@pytest.mark.redis
+def test_healthz_reports_a_reachable_redis_broker(client, db, broker_url):
+    with override_settings(
+        CELERY_TASK_ALWAYS_EAGER=False, CELERY_BROKER_URL=broker_url
+    ):
+        response = client.get(reverse("healthz"))
+
+    assert response.status_code == 200
+    assert response.json()["broker"] == {
+        "ok": True,
+        "mode": "worker",
+        "url": broker_url,
+    }
+
+
+def test_healthz_refuses_post(client, db):
+    assert client.post(reverse("healthz")).status_code == 405

@@ -3,6 +3,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 
+@override_settings(CELERY_TASK_ALWAYS_EAGER=True, CELERY_BROKER_URL="memory://")
 def test_healthz_reports_database_and_in_process_jobs(client, db):
     response = client.get(reverse("healthz"))
 

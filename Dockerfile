@@ -1,0 +1,30 @@
+# The web and worker image: one image, two commands (see docker-compose.yml).
+FROM python:3.11-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    STATIC_ROOT=/app/staticfiles \
+    MEDIA_ROOT=/data/media
+
+# Fonts with Chinese glyphs, for the PDF summaries rendered by WeasyPrint.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends fonts-noto-cjk curl \
+    && rm -rf /var/lib/apt/lists/*
+
+WORKDIR /app
+COPY requirements.txt ./
+RUN pip install --no-cache-dir -r requirements.txt
+
+COPY . .
+# collectstatic needs settings that load; the key is for this build step only.
+RUN DEBUG=0 SECRET_KEY=collectstatic-only-build-key \
+    python manage.py collectstatic --noinput -v0
+
+RUN useradd --system --uid 10001 --home /app dialogue \
+    && mkdir -p /data/media && chown -R dialogue /data
+USER dialogue
+
+EXPOSE 8000
+CMD ["gunicorn", "workshop.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", \
+     "--access-logfile", "-"]

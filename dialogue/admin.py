@@ -350,3 +350,6 @@ class PhaseChangeAdmin(admin.ModelAdmin):
 admin.site.site_header = _("Dialogue workshops: administration")
 admin.site.site_title = _("Dialogue workshops")
 admin.site.index_title = _("Organise workshops")
+
+# Each area registers its own models.
+from dialogue import admin_measures, admin_rankings, admin_summaries  # noqa: E402,F401

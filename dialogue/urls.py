@@ -1,7 +1,10 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from dialogue import views
+from dialogue.urls_measures import urlpatterns as measure_urls
+from dialogue.urls_rankings import urlpatterns as ranking_urls
+from dialogue.urls_summaries import urlpatterns as summary_urls
+from dialogue.views import pages as views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -14,3 +17,5 @@ urlpatterns = [
         name="session_detail",
     ),
 ]
+
+urlpatterns += ranking_urls + measure_urls + summary_urls

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from dialogue import views_health
+from dialogue.views import health as views_health
 
 urlpatterns = [
     path("healthz", views_health.healthz, name="healthz"),

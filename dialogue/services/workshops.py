@@ -1,13 +1,9 @@
-"""Business rules: every write goes through a function here.
-
-Functions are named <entity>_<action>, take keyword-only arguments, validate
-before writing, and wrap multi-row writes in one transaction.
-"""
+"""Business rules for workshops: import/export, session phases, live versions."""
 
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Model
+from django.db.models import F, Model
 
 from dialogue.models import (
     AgendaItem,
@@ -250,10 +246,23 @@ def session_set_phase(*, session: Session, phase: str, by=None) -> bool:
         if locked.phase == phase:
             session.phase = phase
             return False
+        old = locked.phase
         PhaseChange.objects.create(
-            session=locked, from_phase=locked.phase, to_phase=phase, changed_by=by
+            session=locked, from_phase=old, to_phase=phase, changed_by=by
         )
         locked.phase = phase
         locked.save(update_fields=["phase"])
+        session_touch(session_id=locked.pk)
+        # Each area reacts to the move in the same transaction: ranking opens
+        # or closes its round, closing compiles the summary.
+        from dialogue.services import rankings, summaries
+
+        rankings.on_session_phase_change(session=locked, old=old, new=phase, by=by)
+        summaries.on_session_phase_change(session=locked, old=old, new=phase, by=by)
     session.phase = phase
     return True
+
+
+def session_touch(*, session_id: int) -> None:
+    """Bump the session's version: live pages see the change on their next poll."""
+    Session.objects.filter(pk=session_id).update(version=F("version") + 1)

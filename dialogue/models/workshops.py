@@ -12,6 +12,17 @@ class Confidentiality(models.TextChoices):
     OFF_THE_RECORD = "off_record", _("Off the record")
 
 
+class EndorsementRule(models.TextChoices):
+    """How a delegation endorses a reciprocal measure."""
+
+    HEAD_OR_MAJORITY = (
+        "head_or_majority",
+        _("Its head endorses; without a head, a majority of its delegates"),
+    )
+    HEAD = "head", _("Only its head endorses")
+    MAJORITY = "majority", _("A majority of its delegates support it")
+
+
 class Workshop(models.Model):
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     title = models.CharField(_("title"), max_length=200)
@@ -29,6 +40,13 @@ class Workshop(models.Model):
         _("source publisher"), max_length=200, blank=True
     )
     source_url = models.URLField(_("source URL"), blank=True)
+    endorsement_rule = models.CharField(
+        _("endorsement rule"),
+        max_length=20,
+        choices=EndorsementRule,
+        default=EndorsementRule.HEAD_OR_MAJORITY,
+        help_text=_("How a delegation endorses a reciprocal measure."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -197,6 +215,18 @@ class Session(models.Model):
     )
     starts_at = models.DateTimeField(_("starts"), null=True, blank=True)
     ends_at = models.DateTimeField(_("ends"), null=True, blank=True)
+    current_item = models.ForeignKey(
+        "AgendaItem",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("item under discussion"),
+    )
+    # Bumped (with an F() update) by every change that a live page shows:
+    # comments, endorsements, moderation, phase, the item under discussion.
+    # Polling pages send it back as an ETag, so an idle poll is one query.
+    version = models.PositiveBigIntegerField(_("version"), default=0, editable=False)
 
     class Meta:
         ordering = ["workshop", "number"]

@@ -1,0 +1,1 @@
+"""Admin for measures (registered by dialogue.admin)."""

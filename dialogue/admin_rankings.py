@@ -1,0 +1,1 @@
+"""Admin for rankings (registered by dialogue.admin)."""

@@ -1,0 +1,1 @@
+"""Admin for summaries (registered by dialogue.admin)."""

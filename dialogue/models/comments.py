@@ -1,0 +1,204 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from dialogue.models.workshops import AgendaItem, AgendaPoint, Participant, Session
+
+
+class Invitation(models.Model):
+    """A personal sign-in link. Only the token's SHA-256 is stored."""
+
+    participant = models.ForeignKey(
+        Participant,
+        on_delete=models.CASCADE,
+        related_name="invitations",
+        verbose_name=_("participant"),
+    )
+    token_hash = models.CharField(_("token hash"), max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires"))
+    used_at = models.DateTimeField(_("used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+
+    def __str__(self):
+        return f"{self.participant.user.get_username()} / {self.participant.workshop}"
+
+    @property
+    def state(self) -> str:
+        if self.revoked_at:
+            return "revoked"
+        if self.used_at:
+            return "used"
+        if self.expires_at <= timezone.now():
+            return "expired"
+        return "valid"
+
+
+class Profile(models.Model):
+    """Per-user preferences kept across sessions and devices."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="dialogue_profile",
+        verbose_name=_("user"),
+    )
+    language = models.CharField(_("language"), max_length=10, blank=True)
+
+    class Meta:
+        verbose_name = _("profile")
+        verbose_name_plural = _("profiles")
+
+    def __str__(self):
+        return f"{self.user.get_username()} ({self.language or '-'})"
+
+
+class CommentState(models.TextChoices):
+    VISIBLE = "visible", _("Visible")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    HIDDEN = "hidden", _("Hidden by a facilitator")
+
+
+class Comment(models.Model):
+    item = models.ForeignKey(
+        AgendaItem,
+        on_delete=models.CASCADE,
+        related_name="comments",
+        verbose_name=_("agenda item"),
+    )
+    point = models.ForeignKey(
+        AgendaPoint,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="comments",
+        verbose_name=_("point"),
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="replies",
+        verbose_name=_("reply to"),
+    )
+    author = models.ForeignKey(
+        Participant,
+        on_delete=models.CASCADE,
+        related_name="comments",
+        verbose_name=_("author"),
+    )
+    body = models.TextField(_("text"))
+    state = models.CharField(
+        _("state"), max_length=10, choices=CommentState, default=CommentState.VISIBLE
+    )
+    created_at = models.DateTimeField(_("posted"), default=timezone.now)
+    edited_at = models.DateTimeField(_("edited"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    hidden_reason = models.TextField(_("reason for hiding"), blank=True)
+    hidden_by = models.ForeignKey(
+        Participant,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("hidden by"),
+    )
+    hidden_at = models.DateTimeField(_("hidden"), null=True, blank=True)
+    # Kept in step with Endorsement rows by the services (F() updates), so
+    # lists can sort and show counts without a join.
+    endorsement_count = models.PositiveIntegerField(_("endorsements"), default=0)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        indexes = [models.Index(fields=["item", "created_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(state=CommentState.HIDDEN) | ~Q(hidden_reason=""),
+                name="comment_hidden_has_reason",
+            ),
+        ]
+
+    def __str__(self):
+        return f"#{self.pk} on {self.item}: {self.body[:50]}"
+
+
+class Endorsement(models.Model):
+    comment = models.ForeignKey(
+        Comment,
+        on_delete=models.CASCADE,
+        related_name="endorsements",
+        verbose_name=_("comment"),
+    )
+    participant = models.ForeignKey(
+        Participant,
+        on_delete=models.CASCADE,
+        related_name="endorsements",
+        verbose_name=_("participant"),
+    )
+    created_at = models.DateTimeField(_("endorsed"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("endorsement")
+        verbose_name_plural = _("endorsements")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["comment", "participant"], name="endorse_once"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.participant} endorses #{self.comment_id}"
+
+
+class FocusChange(models.Model):
+    """Who marked which item as under discussion, and when."""
+
+    session = models.ForeignKey(
+        Session,
+        on_delete=models.CASCADE,
+        related_name="focus_changes",
+        verbose_name=_("session"),
+    )
+    item = models.ForeignKey(
+        AgendaItem,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("item"),
+    )
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
+    changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+        verbose_name = _("item under discussion")
+        verbose_name_plural = _("items under discussion")
+
+    def __str__(self):
+        return f"{self.session}: {self.item or '-'}"

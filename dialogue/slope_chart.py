@@ -1,0 +1,221 @@
+"""Server-rendered SVG slope chart comparing two sides' ranks of the same items.
+
+Pure function, no Django. The output is a standalone SVG string that is safe
+under a strict Content-Security-Policy: no scripts, no event handlers, no
+``style`` attributes (presentation attributes only), no external fonts. All
+user text is XML-escaped. Both sides are drawn identically so neither is
+visually favoured; lines are black with distinct dash patterns and are labelled
+directly at both ends, so the chart reads in black-and-white print.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import numbers
+import re
+from collections.abc import Sequence
+from xml.sax.saxutils import escape
+
+__all__ = ["slope_chart_svg"]
+
+WIDTH = 760
+LEFT_X = 270
+RIGHT_X = 490
+LABEL_OFFSET = 12
+TITLE_Y = 26
+AXIS_LABEL_Y = 58
+TOP = 88
+ROW = 26
+LABEL_GAP = 15
+BOTTOM_MARGIN = 28
+MAX_LABEL_CHARS = 34
+DASHES = ("", "6 3", "2 3", "9 3 2 3", "12 4")
+
+_INVALID_XML = re.compile(
+    r"[^\x09\x0a\x0d\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+)
+_CHART_ID = re.compile(r"[A-Za-z][A-Za-z0-9_-]*\Z")
+
+
+def _text(value: str) -> str:
+    """Escape text for XML content and attribute values.
+
+    Characters XML 1.0 forbids are dropped. ``=`` is also written as a
+    character reference so user text can never read like an attribute
+    (``style=``, ``onload=``) even to a naive text scan of the output.
+    """
+    cleaned = _INVALID_XML.sub("", str(value))
+    return escape(cleaned, {'"': "&quot;", "'": "&apos;", "=": "&#61;"})
+
+
+def _num(value: float) -> str:
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+def _rank_text(rank: float) -> str:
+    return str(int(rank)) if rank == int(rank) else f"{rank:g}"
+
+
+def _short(label: str) -> str:
+    flat = " ".join(str(label).split())
+    if len(flat) <= MAX_LABEL_CHARS:
+        return flat
+    head = flat[: MAX_LABEL_CHARS - 1]
+    cut = head.rfind(" ")
+    if cut >= MAX_LABEL_CHARS // 2:  # prefer a word boundary when one is near
+        head = head[:cut]
+    return head.rstrip() + "\u2026"
+
+
+def _rank_y(rank: float) -> float:
+    return TOP + (rank - 1) * ROW
+
+
+def _label_positions(ranks: Sequence[float]) -> list[float]:
+    """y per item: at its rank, spreading tied items so labels never overlap.
+
+    Items sharing a rank are fanned out around that rank's y (in input order);
+    a forward pass then pushes any label closer than LABEL_GAP to the one above
+    it downwards.
+    """
+    order = sorted(range(len(ranks)), key=lambda i: (ranks[i], i))
+    wanted = [0.0] * len(ranks)
+    start = 0
+    while start < len(order):
+        end = start
+        while end < len(order) and ranks[order[end]] == ranks[order[start]]:
+            end += 1
+        size = end - start
+        centre = _rank_y(ranks[order[start]])
+        for offset, index in enumerate(order[start:end]):
+            wanted[index] = centre + (offset - (size - 1) / 2) * LABEL_GAP
+        start = end
+    placed = [0.0] * len(ranks)
+    previous = TOP - ROW / 2 - LABEL_GAP
+    for index in order:
+        y = max(wanted[index], previous + LABEL_GAP)
+        placed[index] = y
+        previous = y
+    return placed
+
+
+def _validate(items: Sequence[tuple[str, float, float]]) -> None:
+    for number, (_label, *ranks) in enumerate(items):
+        for rank in ranks:
+            if isinstance(rank, bool) or not isinstance(rank, numbers.Real):
+                raise ValueError(f"items[{number}] has a non-numeric rank: {rank!r}")
+            if not math.isfinite(rank) or rank < 1:
+                raise ValueError(f"items[{number}] has an invalid rank: {rank!r}")
+
+
+def slope_chart_svg(
+    *,
+    left_label: str,
+    right_label: str,
+    items: Sequence[tuple[str, float, float]],
+    title: str,
+    chart_id: str | None = None,
+) -> str:
+    """Render a slope chart as a standalone, accessible SVG string.
+
+    Args:
+        left_label: name of the left axis (e.g. one delegation).
+        right_label: name of the right axis (the other delegation).
+        items: ``(label, left_rank, right_rank)`` per item; ranks are 1-based
+            and may be fractional (ties). Rank 1 is at the top.
+        title: accessible title, also shown above the chart.
+        chart_id: prefix for the ids used by ``aria-labelledby``; defaults to
+            one derived from the content. Must start with a letter and contain
+            only letters, digits, ``-`` and ``_``.
+
+    Each item is a ``<g>`` holding a ``<title>`` (full label and both ranks),
+    exactly one ``<line>``, two end markers and a label at each end such as
+    "3. Respect each other's core…" (long labels are truncated with an
+    ellipsis). Tied items' ends are fanned a few pixels apart around the
+    shared rank so that each label sits on its own line. The axes are
+    ``<path>`` elements, so ``<line>`` elements correspond one-to-one with
+    items.
+
+    Raises:
+        ValueError: for a rank that is not a finite number >= 1, or a
+            malformed ``chart_id``.
+    """
+    _validate(items)
+    items = [(str(label), float(left), float(right)) for label, left, right in items]
+    if chart_id is None:
+        digest = hashlib.sha256(
+            repr((left_label, right_label, items, title)).encode("utf-8", "replace")
+        ).hexdigest()
+        chart_id = f"slope-{digest[:12]}"
+    elif not _CHART_ID.match(chart_id):
+        raise ValueError("chart_id must start with a letter and use [A-Za-z0-9_-]")
+
+    left_y = _label_positions([left for _, left, _ in items])
+    right_y = _label_positions([right for _, _, right in items])
+    max_rank = max([1.0] + [max(left, right) for _, left, right in items])
+    lowest = max([_rank_y(max_rank)] + left_y + right_y)
+    axis_top = TOP - ROW / 2
+    axis_bottom = lowest + ROW / 2
+    height = axis_bottom + BOTTOM_MARGIN
+
+    title_id, desc_id = f"{chart_id}-title", f"{chart_id}-desc"
+    if items:
+        lines = "; ".join(
+            f"{label}: {left_label} {_rank_text(left)}, "
+            f"{right_label} {_rank_text(right)}"
+            for label, left, right in items
+        )
+        description = (
+            f"Slope chart of {len(items)} items ranked by {left_label} (left axis) "
+            f"and {right_label} (right axis), rank 1 at the top. {lines}."
+        )
+    else:
+        description = f"Slope chart comparing {left_label} and {right_label}: no items."
+
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} '
+        f'{_num(height)}" width="100%" role="img" '
+        f'aria-labelledby="{title_id} {desc_id}" font-family="sans-serif" '
+        f'font-size="12" fill="#000">',
+        f'<title id="{title_id}">{_text(title)}</title>',
+        f'<desc id="{desc_id}">{_text(description)}</desc>',
+        f'<text x="{WIDTH // 2}" y="{TITLE_Y}" text-anchor="middle" '
+        f'font-size="16" font-weight="bold">{_text(_short(title))}</text>',
+    ]
+    for x, label in ((LEFT_X, left_label), (RIGHT_X, right_label)):
+        out.append(
+            f'<text x="{x}" y="{AXIS_LABEL_Y}" text-anchor="middle" font-size="14" '
+            f'font-weight="bold">{_text(_short(label))}</text>'
+        )
+        out.append(
+            f'<path d="M{x} {_num(axis_top)}V{_num(axis_bottom)}" stroke="#767676" '
+            f'stroke-width="1" fill="none"/>'
+        )
+    for index, (label, left, right) in enumerate(items):
+        y1, y2 = left_y[index], right_y[index]
+        dash = DASHES[index % len(DASHES)]
+        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+        full = (
+            f"{label} ({left_label}: {_rank_text(left)}, "
+            f"{right_label}: {_rank_text(right)})"
+        )
+        short = _short(label)
+        out.extend(
+            [
+                '<g class="slope-item">',
+                f"<title>{_text(full)}</title>",
+                f'<line x1="{LEFT_X}" y1="{_num(y1)}" x2="{RIGHT_X}" y2="{_num(y2)}" '
+                f'stroke="#000" stroke-width="1.5"{dash_attr}/>',
+                f'<circle cx="{LEFT_X}" cy="{_num(y1)}" r="3" fill="#000"/>',
+                f'<circle cx="{RIGHT_X}" cy="{_num(y2)}" r="3" fill="#000"/>',
+                f'<text x="{LEFT_X - LABEL_OFFSET}" y="{_num(y1)}" dy="0.35em" '
+                f'text-anchor="end">{_text(f"{_rank_text(left)}. {short}")}</text>',
+                f'<text x="{RIGHT_X + LABEL_OFFSET}" y="{_num(y2)}" dy="0.35em" '
+                f'text-anchor="start">{_text(f"{_rank_text(right)}. {short}")}</text>',
+                "</g>",
+            ]
+        )
+    out.append("</svg>")
+    return "\n".join(out)

@@ -15,13 +15,19 @@ from dialogue import services
 from dialogue.models import (
     AgendaItem,
     AgendaPoint,
+    Comment,
     Delegation,
+    Endorsement,
+    FocusChange,
+    Invitation,
     Participant,
     Phase,
     PhaseChange,
+    Profile,
     Session,
     Workshop,
 )
+from dialogue.services import accounts as account_services
 from dialogue.workshop_file import (
     WorkshopFileError,
     dump_workshop_file,
@@ -326,6 +332,32 @@ class ParticipantAdmin(admin.ModelAdmin):
     ]
     list_select_related = ["user", "workshop", "delegation"]
     autocomplete_fields = ["user"]
+    actions = ["issue_invitations"]
+
+    @admin.action(
+        description=_("Create invitation links (earlier unused links stop working)"),
+        permissions=["change"],
+    )
+    def issue_invitations(self, request, queryset):
+        issued = [
+            (
+                participant,
+                account_services.invitation_issue(
+                    participant=participant, by=request.user
+                ),
+            )
+            for participant in queryset.select_related("user", "workshop")
+        ]
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Invitation links"),
+            "opts": self.model._meta,
+            "issued": issued,
+            "days": settings.INVITATION_DAYS,
+        }
+        return TemplateResponse(
+            request, "admin/dialogue/participant/invitations.html", context
+        )
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "delegation":
@@ -345,6 +377,117 @@ class PhaseChangeAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ["participant", "state", "created_at", "expires_at", "used_at"]
+    list_filter = ["participant__workshop", "created_at"]
+    search_fields = ["participant__user__username"]
+    list_select_related = ["participant__user", "participant__workshop"]
+    readonly_fields = [
+        "participant",
+        "token_hash",
+        "created_by",
+        "created_at",
+        "expires_at",
+        "used_at",
+        "revoked_at",
+    ]
+    actions = ["revoke"]
+
+    def has_add_permission(self, request):
+        return False  # links are made by the participants' action or `invite`
+
+    @admin.display(description=_("state"))
+    def state(self, obj):
+        return obj.state
+
+    @admin.action(description=_("Revoke the selected links"), permissions=["change"])
+    def revoke(self, request, queryset):
+        revoked = sum(
+            account_services.invitation_revoke(invitation=invitation)
+            for invitation in queryset
+        )
+        self.message_user(
+            request,
+            ngettext("%(count)d link revoked.", "%(count)d links revoked.", revoked)
+            % {"count": revoked},
+            messages.SUCCESS,
+        )
+
+
+class EndorsementInline(admin.TabularInline):
+    model = Endorsement
+    extra = 0
+    fields = ["participant", "created_at"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Comment)
+class CommentAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "author", "state", "endorsement_count", "created_at"]
+    list_filter = ["state", "item__session__workshop", "item__session"]
+    search_fields = ["body", "author__user__username"]
+    list_select_related = [
+        "item",
+        "author__user",
+        "author__workshop",
+        "author__delegation",
+    ]
+    readonly_fields = [
+        "item",
+        "point",
+        "parent",
+        "author",
+        "created_at",
+        "edited_at",
+        "withdrawn_at",
+        "hidden_by",
+        "hidden_at",
+        "endorsement_count",
+    ]
+    fields = (
+        readonly_fields[:4] + ["body", "state", "hidden_reason"] + readonly_fields[4:]
+    )
+    inlines = [EndorsementInline]
+
+    def has_add_permission(self, request):
+        return False  # comments are written by delegates in the browser
+
+
+@admin.register(Endorsement)
+class EndorsementAdmin(admin.ModelAdmin):
+    list_display = ["comment", "participant", "created_at"]
+    list_select_related = ["comment", "participant__user", "participant__workshop"]
+    list_filter = ["comment__item__session__workshop"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(FocusChange)
+class FocusChangeAdmin(admin.ModelAdmin):
+    list_display = ["session", "item", "changed_by", "changed_at"]
+    list_select_related = ["session", "item", "changed_by"]
+    list_filter = ["session__workshop"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Profile)
+class ProfileAdmin(admin.ModelAdmin):
+    list_display = ["user", "language"]
+    search_fields = ["user__username"]
+    list_select_related = ["user"]
 
 
 admin.site.site_header = _("Dialogue workshops: administration")

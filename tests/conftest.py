@@ -71,6 +71,16 @@ def pytest_runtest_setup(item):
         pytest.skip(f"needs {marker}: {reason}")
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """The cache holds sessions and the sign-in throttle: no test inherits them."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def seeded(db) -> Workshop:
     """The shipped workshop, loaded the way `make run` loads it."""

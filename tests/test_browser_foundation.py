@@ -27,7 +27,7 @@ def test_delegate_signs_in_and_opens_a_session(live_server, new_page, seeded, co
     ).click()
 
     assert page.locator("h1").inner_text().startswith("2. Suggestions for the Chinese")
-    assert page.locator(".item h2").count() == 6
+    assert page.locator(".item h3").count() == 6
     assert (
         page.get_by_text("Proposed by American scholars to Chinese scholars").count()
         == 6

@@ -83,6 +83,36 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+
+def _cache(url: str | None) -> dict:
+    if not url:
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    if url.startswith(("redis://", "rediss://")):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    raise ImproperlyConfigured(
+        f"CACHE_URL={url!r} is not supported; use redis://host:6379/2 or leave it unset."
+    )
+
+
+# The cache holds sessions (read on every request without a query) and the
+# sign-in throttle. Without CACHE_URL it is per process, which is right for
+# `make run`; with several processes, point CACHE_URL at Redis.
+CACHES = {"default": _cache(env_str("CACHE_URL"))}
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
+# Invitations: links are built on SITE_URL and expire after this many days.
+SITE_URL = (env_str("SITE_URL") or "http://127.0.0.1:8000").rstrip("/")
+INVITATION_DAYS = env_int("INVITATION_DAYS", 14, minimum=1)
+# Sign-in throttle: this many failures per username (or 4x per address)
+# within the window lock further attempts until the window has passed.
+LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
+LOGIN_FAILURE_WINDOW = env_int("LOGIN_FAILURE_WINDOW", 900, minimum=1)
+# Delegates may edit their own comment for this many seconds.
+COMMENT_EDIT_SECONDS = env_int("COMMENT_EDIT_SECONDS", 900, minimum=0)
+COMMENT_MAX_LENGTH = 10_000
+# How often live pages ask for changes, in seconds.
+LIVE_POLL_SECONDS = env_int("LIVE_POLL_SECONDS", 3, minimum=1)
+
 AUTH_PASSWORD_VALIDATORS = [
     {
         "NAME": "django.contrib.auth.password_validation."

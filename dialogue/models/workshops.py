@@ -327,6 +327,12 @@ class AgendaItem(models.Model):
     def __str__(self):
         return f"{self.number}. {self.title}"
 
+    def get_absolute_url(self):
+        return reverse(
+            "item_detail",
+            args=[self.session.workshop.slug, self.session.number, self.number],
+        )
+
     def clean(self):
         errors = {}
         workshop_id = self.session.workshop_id if self.session_id else None

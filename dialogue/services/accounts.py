@@ -1,0 +1,166 @@
+"""Invitations, the sign-in throttle and language preferences."""
+
+import datetime as dt
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dialogue.models import Invitation, Participant, Profile
+
+
+class InvitationError(Exception):
+    """An invitation that cannot be used; `reason` is used, expired, revoked or
+    unknown, and the message says what to do."""
+
+    def __init__(self, reason: str, message: str):
+        self.reason = reason
+        super().__init__(message)
+
+
+@dataclass(frozen=True)
+class IssuedInvitation:
+    invitation: Invitation
+    token: str
+
+    @property
+    def url(self) -> str:
+        return settings.SITE_URL + reverse("invitation_accept", args=[self.token])
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def invitation_issue(
+    *, participant: Participant, by=None, days: int | None = None
+) -> IssuedInvitation:
+    """A new personal link for a participant; earlier unused links are revoked.
+
+    Only the token's hash is stored, so the link is shown once, here.
+    """
+    days = settings.INVITATION_DAYS if days is None else days
+    if days < 1:
+        raise ValueError("an invitation must be valid for at least one day")
+    token = secrets.token_urlsafe(32)
+    now = timezone.now()
+    with transaction.atomic():
+        participant.invitations.filter(
+            used_at__isnull=True, revoked_at__isnull=True
+        ).update(revoked_at=now)
+        invitation = Invitation.objects.create(
+            participant=participant,
+            token_hash=_hash(token),
+            created_by=by,
+            created_at=now,
+            expires_at=now + dt.timedelta(days=days),
+        )
+    return IssuedInvitation(invitation=invitation, token=token)
+
+
+def invitation_revoke(*, invitation: Invitation) -> bool:
+    updated = Invitation.objects.filter(
+        pk=invitation.pk, used_at__isnull=True, revoked_at__isnull=True
+    ).update(revoked_at=timezone.now())
+    return bool(updated)
+
+
+def invitation_check(*, token: str) -> Invitation:
+    """The invitation for a token, or InvitationError saying why it cannot be used."""
+    invitation = (
+        Invitation.objects.select_related("participant__user", "participant__workshop")
+        .filter(token_hash=_hash(token or ""))
+        .first()
+    )
+    if invitation is None:
+        raise InvitationError(
+            "unknown",
+            _("This invitation link is not valid. Check that you copied all of it."),
+        )
+    state = invitation.state
+    if state == "used":
+        raise InvitationError(
+            "used",
+            _(
+                "This invitation link has already been used. Sign in with your password."
+            ),
+        )
+    if state == "revoked":
+        raise InvitationError(
+            "revoked",
+            _("This invitation link was withdrawn. Ask the organisers for a new one."),
+        )
+    if state == "expired":
+        raise InvitationError(
+            "expired",
+            _("This invitation link has expired. Ask the organisers for a new one."),
+        )
+    return invitation
+
+
+def invitation_accept(*, token: str) -> Invitation:
+    """Mark the invitation used, exactly once even if two requests race."""
+    invitation = invitation_check(token=token)
+    used = Invitation.objects.filter(
+        pk=invitation.pk, used_at__isnull=True, revoked_at__isnull=True
+    ).update(used_at=timezone.now())
+    if not used:
+        raise InvitationError(
+            "used",
+            _(
+                "This invitation link has already been used. Sign in with your password."
+            ),
+        )
+    invitation.refresh_from_db()
+    return invitation
+
+
+# The sign-in throttle. Counts live in the cache (Redis in production), keyed
+# by username and by client address; each key expires with the window.
+
+
+def _keys(username: str, address: str) -> list[tuple[str, int]]:
+    limit = settings.LOGIN_FAILURE_LIMIT
+    user_key = (
+        "signin-fail:user:" + hashlib.sha256(username.lower().encode()).hexdigest()
+    )
+    return [(user_key, limit), (f"signin-fail:addr:{address}", limit * 4)]
+
+
+def signin_is_throttled(*, username: str, address: str) -> bool:
+    counts = cache.get_many([key for key, _limit in _keys(username, address)])
+    return any(counts.get(key, 0) >= limit for key, limit in _keys(username, address))
+
+
+def signin_failed(*, username: str, address: str) -> None:
+    for key, _limit in _keys(username, address):
+        cache.add(key, 0, timeout=settings.LOGIN_FAILURE_WINDOW)
+        try:
+            cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, timeout=settings.LOGIN_FAILURE_WINDOW)
+
+
+def signin_succeeded(*, username: str, address: str) -> None:
+    user_key = _keys(username, address)[0][0]
+    cache.delete(user_key)
+
+
+def profile_set_language(*, user, language: str) -> None:
+    codes = {code for code, _name in settings.LANGUAGES}
+    if language not in codes:
+        raise ValueError(f"{language!r} is not an interface language")
+    Profile.objects.update_or_create(user=user, defaults={"language": language})
+
+
+def profile_language(*, user) -> str | None:
+    return (
+        Profile.objects.filter(user=user).values_list("language", flat=True).first()
+        or None
+    )

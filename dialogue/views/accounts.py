@@ -1,0 +1,137 @@
+"""Signing in: passwords (throttled), personal invitation links, the
+interface language remembered per user."""
+
+from django.conf import settings
+from django.contrib.auth import login, update_session_auth_hash
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+from django.views.i18n import set_language
+
+from dialogue.services import accounts
+
+
+def client_address(request) -> str:
+    # Behind the proxy the real address is the last hop it appended; the
+    # throttle only needs a stable key per client, not a precise one.
+    forwarded = request.headers.get("X-Forwarded-For", "")
+    return forwarded.split(",")[-1].strip() or request.META.get("REMOTE_ADDR", "")
+
+
+def _remember_language(response, user):
+    language = accounts.profile_language(user=user)
+    if language:
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            samesite="Lax",
+            secure=settings.SESSION_COOKIE_SECURE,
+        )
+    return response
+
+
+class ThrottledAuthenticationForm(AuthenticationForm):
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "throttled": _(
+            "Too many failed sign-ins. Wait %(minutes)d minutes, then try again."
+        ),
+    }
+
+    def clean(self):
+        username = self.cleaned_data.get("username") or ""
+        address = client_address(self.request)
+        if accounts.signin_is_throttled(username=username, address=address):
+            raise ValidationError(
+                self.error_messages["throttled"],
+                code="throttled",
+                params={"minutes": max(1, settings.LOGIN_FAILURE_WINDOW // 60)},
+            )
+        try:
+            cleaned = super().clean()
+        except ValidationError:
+            accounts.signin_failed(username=username, address=address)
+            raise
+        accounts.signin_succeeded(username=username, address=address)
+        return cleaned
+
+
+class LoginView(auth_views.LoginView):
+    """Django's sign-in (which starts a new session), with the throttle."""
+
+    template_name = "login.html"
+    authentication_form = ThrottledAuthenticationForm
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        return _remember_language(super().form_valid(form), form.get_user())
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if form.has_error("__all__", "throttled"):
+            response.status_code = 429
+        return response
+
+
+@require_http_methods(["GET", "POST"])
+def invitation_accept(request, token):
+    """GET shows who the link is for; POST (a button) signs them in, once."""
+    try:
+        invitation = accounts.invitation_check(token=token)
+    except accounts.InvitationError as exc:
+        status = 404 if exc.reason == "unknown" else 410
+        return render(
+            request, "invitation_invalid.html", {"message": str(exc)}, status=status
+        )
+    if request.method == "GET":
+        return render(request, "invitation.html", {"invitation": invitation})
+    try:
+        invitation = accounts.invitation_accept(token=token)
+    except accounts.InvitationError as exc:
+        return render(
+            request, "invitation_invalid.html", {"message": str(exc)}, status=410
+        )
+    user = invitation.participant.user
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    request.session["invited_to"] = invitation.participant.workshop.slug
+    return _remember_language(redirect("password_set"), user)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def password_set(request):
+    """Choose a password (after an invitation, or any time)."""
+    form = SetPasswordForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        update_session_auth_hash(request, form.user)
+        slug = request.session.pop("invited_to", None)
+        if slug:
+            return redirect("workshop_detail", slug)
+        return redirect("home")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "password_set.html", {"form": form}, status=status)
+
+
+@require_POST
+def language_set(request):
+    """Switch the interface language; remember it for a signed-in user."""
+    language = request.POST.get("language", "")
+    if language not in {code for code, _name in settings.LANGUAGES}:
+        return HttpResponseBadRequest(_("Unknown language."))
+    next_url = request.POST.get("next", "/")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        request.POST = request.POST.copy()
+        request.POST["next"] = "/"
+    if request.user.is_authenticated:
+        accounts.profile_set_language(user=request.user, language=language)
+    return set_language(request)

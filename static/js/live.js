@@ -1,0 +1,24 @@
+// Live regions poll with a conditional request: the region carries the ETag
+// of what it shows, the server answers 304 when nothing changed, and htmx is
+// configured (meta htmx-config) not to swap on 304. Sending If-None-Match
+// ourselves makes the browser hand the 304 to htmx instead of its cache copy.
+document.addEventListener("htmx:configRequest", function (event) {
+  var etag = event.detail.elt.getAttribute("data-etag");
+  if (etag && event.detail.verb === "get") {
+    event.detail.headers["If-None-Match"] = etag;
+  }
+});
+
+// Refused actions come back as 400/403 with a short message fragment: show
+// it in the region's status line rather than replacing the discussion.
+document.addEventListener("htmx:beforeSwap", function (event) {
+  var status = event.detail.xhr.status;
+  if (status >= 400 && status < 500) {
+    var box = document.getElementById("action-status");
+    if (box) {
+      box.innerHTML = event.detail.serverResponse;
+      box.focus();
+    }
+    event.detail.shouldSwap = false;
+  }
+});

@@ -25,7 +25,7 @@ class CommentForm(forms.Form):
         help_text=_("Markdown-lite: *emphasis*, **strong**, `code`, lists, links."),
     )
     point = forms.ModelChoiceField(
-        label=_("On"),
+        label=_("Comment on"),
         queryset=AgendaPoint.objects.none(),
         required=False,
         empty_label=_("The whole item"),

@@ -1,0 +1,138 @@
+"""Delegates in a real browser: each side joins through its invitation link,
+comments, replies and endorses; the other side sees it appear without
+reloading; the Chinese interface speaks Chinese."""
+
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+from playwright.sync_api import expect
+
+from dialogue.models import Comment, Phase
+from dialogue.services import accounts, session_set_phase
+from tests.conftest import make_participant, screenshot
+from tests.factories import UserFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "a-long-pass-for-tests-7!"
+
+
+def join_by_invitation(new_page, live_server, participant):
+    issued = accounts.invitation_issue(participant=participant)
+    page = new_page()
+    page.goto(live_server.url + reverse("invitation_accept", args=[issued.token]))
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_label("New password", exact=True).fill(PASSWORD)
+    page.get_by_label("New password confirmation").fill(PASSWORD)
+    page.get_by_role("button", name="Save password").click()
+    expect(page.locator("h1")).to_have_text("What Should the Other Side Do?")
+    return page
+
+
+@pytest.mark.parametrize(("first", "second"), [("CN", "US"), ("US", "CN")])
+def test_two_delegations_discuss_live(live_server, new_page, seeded, first, second):
+    session = seeded.sessions.get(number=2)
+    session_set_phase(session=session, phase=Phase.OPEN)
+    a = make_participant(
+        seeded,
+        code=first,
+        user=UserFactory(username=f"{first}-a", first_name=f"Ann {first}"),
+    )
+    b = make_participant(
+        seeded,
+        code=second,
+        user=UserFactory(username=f"{second}-b", first_name=f"Bo {second}"),
+    )
+    page_a = join_by_invitation(new_page, live_server, a)
+    page_b = join_by_invitation(new_page, live_server, b)
+    item_url = live_server.url + reverse("item_detail", args=[seeded.slug, 2, 3])
+    page_a.goto(item_url)
+    page_b.goto(item_url)
+
+    # A comments on point 3.2; B sees it arrive without reloading.
+    point = session.items.get(number=3).points.get(position=2)
+    page_a.get_by_label("Comment on", exact=True).select_option(value=str(point.pk))
+    page_a.get_by_label("Your comment").fill(f"Exit bans first, say {first}.")
+    page_a.get_by_role("button", name="Post").click()
+    expect(page_a.get_by_label("Your comment")).to_have_value("")
+    expect(page_b.get_by_text(f"Exit bans first, say {first}.")).to_be_visible(
+        timeout=8000
+    )
+
+    # B replies (the reply link works without JavaScript) and endorses.
+    comment = Comment.objects.get()
+    page_b.locator(f"#comment-{comment.pk}").get_by_role(
+        "button", name="Endorse"
+    ).click()
+    expect(page_b.locator(f"#comment-{comment.pk} .endorsements").first).to_have_text(
+        "1 endorsement"
+    )
+    page_b.locator(f"#comment-{comment.pk}").get_by_role(
+        "link", name="Reply"
+    ).first.click()
+    page_b.get_by_label("Your comment").fill(f"Agreed, from {second}.")
+    page_b.get_by_role("button", name="Post").click()
+
+    # A sees the endorsement and the reply arrive without reloading.
+    expect(page_a.locator(f"#comment-{comment.pk} .endorsements").first).to_have_text(
+        "1 endorsement", timeout=8000
+    )
+    expect(page_a.get_by_text(f"Agreed, from {second}.")).to_be_visible(timeout=8000)
+    reply = Comment.objects.get(parent=comment)
+    assert reply.author == b
+    assert reply.point.label == "3.2"
+    screenshot(page_a, f"comments-item-{first.lower()}-first-seen-by-{first.lower()}")
+    screenshot(page_b, f"comments-item-{first.lower()}-first-seen-by-{second.lower()}")
+
+
+def test_chinese_interface(live_server, new_page, seeded):
+    session = seeded.sessions.get(number=1)
+    session_set_phase(session=session, phase=Phase.OPEN)
+    delegate = make_participant(seeded, code="CN")
+    page = join_by_invitation(new_page, live_server, delegate)
+    with translation.override("zh-hans"):
+        discussion = translation.gettext("Discussion")
+        post = translation.gettext("Post")
+
+    page.get_by_label("Language").select_option("zh-hans")
+    page.get_by_role("button", name="Change").click()
+    page.goto(live_server.url + reverse("item_detail", args=[seeded.slug, 1, 5]))
+
+    assert discussion != "Discussion"
+    assert page.locator("html").get_attribute("lang") == "zh-hans"
+    expect(page.get_by_role("heading", name=discussion)).to_be_visible()
+    expect(page.get_by_role("button", name=post)).to_be_visible()
+    # The seeded content stays in its original language.
+    expect(page.locator("h1")).to_contain_text("Facilitate communication and exchanges")
+    screenshot(page, "comments-item-zh")
+
+
+def test_facilitator_marks_the_item_and_delegates_see_it(live_server, new_page, seeded):
+    from tests.conftest import sign_in
+
+    session = seeded.sessions.get(number=1)
+    facilitator = make_participant(
+        seeded, role="facilitator", user=UserFactory(username="fac")
+    )
+    delegate = make_participant(
+        seeded, code="US", user=UserFactory(username="us-watch")
+    )
+    fpage, dpage = new_page(), new_page()
+    sign_in(fpage, live_server, facilitator.user.username)
+    sign_in(dpage, live_server, delegate.user.username)
+    session_url = live_server.url + session.get_absolute_url()
+    fpage.goto(session_url)
+    dpage.goto(session_url)
+
+    fpage.get_by_role("button", name="Open for discussion").click()
+    fpage.get_by_label("Item under discussion").select_option("4")
+    fpage.get_by_role("button", name="Mark").click()
+
+    expect(dpage.locator("#item-4")).to_have_class(
+        re.compile(r"\bcurrent\b"), timeout=8000
+    )
+    expect(dpage.locator(".phase-line")).to_contain_text("Open for discussion")
+    screenshot(dpage, "facilitation-session-us")
+    screenshot(fpage, "facilitation-session-facilitator")

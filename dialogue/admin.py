@@ -1,6 +1,7 @@
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Count
@@ -28,6 +29,7 @@ from dialogue.models import (
     Workshop,
 )
 from dialogue.services import accounts as account_services
+from dialogue.views.accounts import ThrottledAdminAuthenticationForm
 from dialogue.workshop_file import (
     WorkshopFileError,
     dump_workshop_file,
@@ -339,20 +341,26 @@ class ParticipantAdmin(admin.ModelAdmin):
         permissions=["change"],
     )
     def issue_invitations(self, request, queryset):
-        issued = [
-            (
-                participant,
-                account_services.invitation_issue(
+        issued, refused = [], []
+        for participant in queryset.select_related("user", "workshop", "delegation"):
+            try:
+                invitation = account_services.invitation_issue(
                     participant=participant, by=request.user
-                ),
-            )
-            for participant in queryset.select_related("user", "workshop")
-        ]
+                )
+            except account_services.InvitationError as exc:
+                refused.append((participant, str(exc)))
+            else:
+                # The link is built on the address the organiser is using.
+                url = request.build_absolute_uri(
+                    reverse("invitation_accept", args=[invitation.token])
+                )
+                issued.append((participant, invitation.invitation, url))
         context = {
             **self.admin_site.each_context(request),
             "title": _("Invitation links"),
             "opts": self.model._meta,
             "issued": issued,
+            "refused": refused,
             "days": settings.INVITATION_DAYS,
         }
         return TemplateResponse(
@@ -362,6 +370,12 @@ class ParticipantAdmin(admin.ModelAdmin):
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "delegation":
             kwargs["queryset"] = Delegation.objects.select_related("workshop")
+        if db_field.name == "user" and not request.user.is_superuser:
+            # Organisers place ordinary accounts only: a staff account in a
+            # workshop would be theirs to invite, i.e. to take over.
+            kwargs["queryset"] = get_user_model().objects.filter(
+                is_staff=False, is_superuser=False
+            )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
@@ -451,13 +465,16 @@ class CommentAdmin(admin.ModelAdmin):
         "hidden_at",
         "endorsement_count",
     ]
-    fields = (
-        readonly_fields[:4] + ["body", "state", "hidden_reason"] + readonly_fields[4:]
-    )
+    readonly_fields += ["body", "state", "hidden_reason"]
     inlines = [EndorsementInline]
 
+    # Comments change only through the site's actions, which record who did
+    # what and update the live pages; the admin shows them.
     def has_add_permission(self, request):
-        return False  # comments are written by delegates in the browser
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Endorsement)
@@ -468,6 +485,12 @@ class EndorsementAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # the comment's endorsement count would drift
 
 
 @admin.register(FocusChange)
@@ -489,6 +512,9 @@ class ProfileAdmin(admin.ModelAdmin):
     search_fields = ["user__username"]
     list_select_related = ["user"]
 
+
+# The admin sign-in is throttled like the site's own.
+admin.site.login_form = ThrottledAdminAuthenticationForm
 
 admin.site.site_header = _("Dialogue workshops: administration")
 admin.site.site_title = _("Dialogue workshops")

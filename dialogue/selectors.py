@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
+from django.utils import timezone
 
 from dialogue.models import (
     AgendaItem,
@@ -14,6 +15,7 @@ from dialogue.models import (
     Session,
     Workshop,
 )
+from dialogue.services.comments import comment_can_edit
 
 
 def participation_get(*, user, slug: str) -> Participant:
@@ -100,10 +102,18 @@ def comment_get(*, participant: Participant, comment_id: int) -> Comment:
     return comment
 
 
+MAX_THREAD_DEPTH = 4
+
+
 @dataclass
 class Thread:
     comment: Comment
     replies: list["Thread"] = field(default_factory=list)
+    depth: int = 0
+    # Set when the reply is shown one level up from its parent (too deep).
+    replying_to: Comment | None = None
+    # The thread this one is listed under (its parent's, when too deep).
+    container: "Thread | None" = None
 
 
 def item_discussion(*, item: AgendaItem, participant: Participant):
@@ -113,7 +123,7 @@ def item_discussion(*, item: AgendaItem, participant: Participant):
     """
     comments = list(
         Comment.objects.filter(item=item).select_related(
-            "author__user", "author__delegation", "point"
+            "author__user", "author__delegation", "point__item"
         )
     )
     endorsed = set(
@@ -121,12 +131,24 @@ def item_discussion(*, item: AgendaItem, participant: Participant):
             participant=participant, comment__item=item
         ).values_list("comment_id", flat=True)
     )
-    nodes = {comment.pk: Thread(comment) for comment in comments}
-    roots = []
-    for comment in comments:
-        node = nodes[comment.pk]
+    now = timezone.now()
+    nodes, roots = {}, []
+    for comment in comments:  # oldest first: a parent comes before its replies
+        comment.editable = comment_can_edit(comment, participant, now=now)
+        node = nodes[comment.pk] = Thread(comment)
         parent = nodes.get(comment.parent_id)
-        (parent.replies if parent else roots).append(node)
+        if parent is None:
+            roots.append(node)
+            continue
+        # Threads nest MAX_THREAD_DEPTH deep; deeper replies line up under
+        # the deepest shown ancestor, still saying whom they answer.
+        node.depth = parent.depth + 1
+        if node.depth > MAX_THREAD_DEPTH:
+            node.depth = MAX_THREAD_DEPTH
+            node.replying_to = parent.comment
+            parent = parent.container
+        node.container = parent
+        parent.replies.append(node)
     return roots, endorsed
 
 

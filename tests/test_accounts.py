@@ -18,7 +18,15 @@ from tests.factories import UserFactory
 
 @pytest.fixture
 def delegate(seeded):
-    return make_participant(seeded, code="US", user=UserFactory(username="us-new"))
+    """A new account: no password yet, so it can be invited."""
+    user = UserFactory(username="us-new", password=None)
+    return make_participant(seeded, code="US", user=user)
+
+
+@pytest.fixture
+def member(seeded):
+    """An account that has a password already."""
+    return make_participant(seeded, code="US", user=UserFactory(username="us-pw"))
 
 
 def token_of(url: str) -> str:
@@ -61,7 +69,7 @@ def test_invitation_get_shows_whom_it_is_for_and_changes_nothing(client, delegat
 
 @pytest.mark.parametrize("code", ["CN", "US"])
 def test_invitation_signs_in_once_then_asks_for_a_password(client, seeded, code):
-    participant = make_participant(seeded, code=code)
+    participant = make_participant(seeded, code=code, user=UserFactory(password=None))
     issued = accounts.invitation_issue(participant=participant)
     url = reverse("invitation_accept", args=[issued.token])
 
@@ -140,7 +148,7 @@ def test_admin_action_issues_invitation_links(client, organiser, delegate):
 
     page = response.content.decode()
     assert response.status_code == 200
-    assert "http://127.0.0.1:8000/invite/" in page
+    assert "http://testserver/invite/" in page
     assert Invitation.objects.filter(participant=delegate).count() == 1
 
 
@@ -157,24 +165,24 @@ def test_admin_action_revokes_links(client, organiser, delegate):
     assert issued.invitation.state == "revoked"
 
 
-def test_sign_in_starts_a_new_session(client, delegate):
+def test_sign_in_starts_a_new_session(client, member):
     client.get(reverse("login"))
     before = client.session.session_key or client.cookies["sessionid"].value
 
     client.post(
-        reverse("login"), {"username": "us-new", "password": "pw-for-tests-only"}
+        reverse("login"), {"username": "us-pw", "password": "pw-for-tests-only"}
     )
 
     assert client.session.session_key != before
-    assert int(client.session[SESSION_KEY]) == delegate.user.pk
+    assert int(client.session[SESSION_KEY]) == member.user.pk
 
 
-def test_repeated_failed_sign_ins_are_throttled(client, delegate):
+def test_repeated_failed_sign_ins_are_throttled(client, member):
     for _ in range(5):
-        client.post(reverse("login"), {"username": "us-new", "password": "wrong"})
+        client.post(reverse("login"), {"username": "us-pw", "password": "wrong"})
 
     response = client.post(
-        reverse("login"), {"username": "us-new", "password": "pw-for-tests-only"}
+        reverse("login"), {"username": "us-pw", "password": "pw-for-tests-only"}
     )
 
     assert response.status_code == 429
@@ -184,10 +192,10 @@ def test_repeated_failed_sign_ins_are_throttled(client, delegate):
     assert SESSION_KEY not in client.session
 
 
-def test_throttle_is_per_user(client, seeded, delegate):
+def test_throttle_is_per_user(client, seeded, member):
     other = make_participant(seeded, code="CN", user=UserFactory(username="cn-other"))
     for _ in range(5):
-        client.post(reverse("login"), {"username": "us-new", "password": "wrong"})
+        client.post(reverse("login"), {"username": "us-pw", "password": "wrong"})
 
     response = client.post(
         reverse("login"), {"username": "cn-other", "password": "pw-for-tests-only"}
@@ -197,17 +205,17 @@ def test_throttle_is_per_user(client, seeded, delegate):
     assert int(client.session[SESSION_KEY]) == other.user.pk
 
 
-def test_language_choice_is_remembered_per_user(client, delegate):
-    client.force_login(delegate.user)
+def test_language_choice_is_remembered_per_user(client, member):
+    client.force_login(member.user)
 
     client.post(reverse("language_set"), {"language": "zh-hans", "next": "/"})
     client.logout()
     client.cookies.pop("django_language", None)
     response = client.post(
-        reverse("login"), {"username": "us-new", "password": "pw-for-tests-only"}
+        reverse("login"), {"username": "us-pw", "password": "pw-for-tests-only"}
     )
 
-    assert Profile.objects.get(user=delegate.user).language == "zh-hans"
+    assert Profile.objects.get(user=member.user).language == "zh-hans"
     assert response.cookies["django_language"].value == "zh-hans"
 
 
@@ -238,8 +246,8 @@ def test_password_page_needs_sign_in(client, db):
     assert response["Location"].startswith("/accounts/login/")
 
 
-def test_password_mismatch_is_a_form_error(client, delegate):
-    client.force_login(delegate.user)
+def test_password_mismatch_is_a_form_error(client, member):
+    client.force_login(member.user)
 
     response = client.post(
         reverse("password_set"),
@@ -251,9 +259,105 @@ def test_password_mismatch_is_a_form_error(client, delegate):
 
 
 def test_observer_can_be_invited_too(seeded, client):
-    observer = make_participant(seeded, role=Role.OBSERVER)
+    observer = make_participant(
+        seeded, role=Role.OBSERVER, user=UserFactory(password=None)
+    )
     issued = accounts.invitation_issue(participant=observer)
 
     response = client.post(reverse("invitation_accept", args=[issued.token]))
 
     assert response.status_code == 302
+
+
+def test_no_invitation_for_staff_or_accounts_with_a_password(seeded, member, organiser):
+    staff = make_participant(seeded, role=Role.ORGANISER, user=organiser)
+
+    for participant in (member, staff):
+        with pytest.raises(accounts.InvitationError) as excinfo:
+            accounts.invitation_issue(participant=participant)
+        assert excinfo.value.reason == "ineligible"
+
+    assert Invitation.objects.count() == 0
+
+
+def test_invitation_stops_working_once_a_password_is_set_elsewhere(client, delegate):
+    issued = accounts.invitation_issue(participant=delegate)
+    delegate.user.set_password("set-by-another-route-1!")
+    delegate.user.save()
+
+    response = client.post(reverse("invitation_accept", args=[issued.token]))
+
+    assert response.status_code == 410
+    assert SESSION_KEY not in client.session
+
+
+def test_password_change_without_invitation_needs_the_old_password(client, member):
+    client.force_login(member.user)
+
+    response = client.post(
+        reverse("password_set"),
+        {"new_password1": "a-long-new-pass-9!", "new_password2": "a-long-new-pass-9!"},
+    )
+
+    member.user.refresh_from_db()
+    assert response.status_code == 400
+    assert "This field is required." in response.content.decode()
+    assert member.user.check_password("pw-for-tests-only")
+
+
+def test_admin_sign_in_is_throttled_too(client, organiser):
+    for _ in range(5):
+        client.post(reverse("admin:login"), {"username": "org", "password": "wrong"})
+
+    response = client.post(
+        reverse("admin:login"), {"username": "org", "password": "pw-for-tests-only"}
+    )
+
+    assert "Too many failed sign-ins" in response.content.decode()
+    assert SESSION_KEY not in client.session
+
+
+def test_throttle_counts_parallel_attempts_before_checking_passwords(member):
+    """Attempts are counted before the (slow) password check, so a burst of
+    guesses cannot all pass the check at once."""
+    results = [
+        accounts.signin_attempt(username="us-pw", address="198.51.100.7")
+        for _ in range(7)
+    ]
+
+    assert results == [True] * 5 + [False] * 2
+
+
+def test_throttle_message_is_translated(client, member):
+    client.cookies["django_language"] = "zh-hans"
+    for _ in range(6):
+        response = client.post(
+            reverse("login"), {"username": "us-pw", "password": "wrong"}
+        )
+
+    assert response.status_code == 429
+    assert "Too many failed sign-ins" not in response.content.decode()
+
+
+def test_admin_cannot_place_staff_in_a_workshop(client, seeded, organiser):
+    """Placing a staff account in a workshop would let an organiser invite it."""
+    client.force_login(organiser)
+    superuser = UserFactory(username="root", is_staff=True, is_superuser=True)
+
+    response = client.post(
+        reverse("admin:dialogue_participant_add"),
+        {"user": superuser.pk, "workshop": seeded.pk, "role": "observer"},
+    )
+
+    assert response.status_code == 200
+    assert "Select a valid choice." in response.content.decode()
+    assert not seeded.participants.filter(user=superuser).exists()
+
+
+def test_invite_command_refuses_a_participant_with_a_password(member):
+    with pytest.raises(CommandError) as excinfo:
+        call_command("invite", "us-pw", member.workshop.slug)
+
+    assert str(excinfo.value) == (
+        "us-pw has already chosen a password: they sign in with it."
+    )

@@ -38,12 +38,16 @@ def test_two_delegations_discuss_live(live_server, new_page, seeded, first, seco
     a = make_participant(
         seeded,
         code=first,
-        user=UserFactory(username=f"{first}-a", first_name=f"Ann {first}"),
+        user=UserFactory(
+            username=f"{first}-a", first_name=f"Ann {first}", password=None
+        ),
     )
     b = make_participant(
         seeded,
         code=second,
-        user=UserFactory(username=f"{second}-b", first_name=f"Bo {second}"),
+        user=UserFactory(
+            username=f"{second}-b", first_name=f"Bo {second}", password=None
+        ),
     )
     page_a = join_by_invitation(new_page, live_server, a)
     page_b = join_by_invitation(new_page, live_server, b)
@@ -90,7 +94,7 @@ def test_two_delegations_discuss_live(live_server, new_page, seeded, first, seco
 def test_chinese_interface(live_server, new_page, seeded):
     session = seeded.sessions.get(number=1)
     session_set_phase(session=session, phase=Phase.OPEN)
-    delegate = make_participant(seeded, code="CN")
+    delegate = make_participant(seeded, code="CN", user=UserFactory(password=None))
     page = join_by_invitation(new_page, live_server, delegate)
     with translation.override("zh-hans"):
         discussion = translation.gettext("Discussion")

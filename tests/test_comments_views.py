@@ -43,7 +43,9 @@ def us(seeded):
 
 
 def item_url(item, name="item_detail"):
-    return reverse(name, args=[item.session.workshop.slug, item.session.number, item.number])
+    return reverse(
+        name, args=[item.session.workshop.slug, item.session.number, item.number]
+    )
 
 
 def action_url(name, comment):
@@ -95,7 +97,10 @@ def test_item_pages_are_404_for_strangers_and_other_workshops(
         client.force_login(user)
         for url in comment_free_urls:
             assert client.get(url).status_code == 404, url
-        assert client.post(item_url(item, "comment_create"), {"body": "x"}).status_code == 404
+        assert (
+            client.post(item_url(item, "comment_create"), {"body": "x"}).status_code
+            == 404
+        )
 
 
 def test_item_pages_redirect_anonymous_visitors(client, item):
@@ -121,7 +126,12 @@ def test_wrong_methods_are_refused(client, item, cn):
     assert client.post(item_url(item)).status_code == 405
     assert client.post(item_url(item, "item_discussion")).status_code == 405
     assert client.get(item_url(item, "comment_create")).status_code == 405
-    for name in ("comment_endorse", "comment_withdraw", "comment_hide", "comment_unhide"):
+    for name in (
+        "comment_endorse",
+        "comment_withdraw",
+        "comment_hide",
+        "comment_unhide",
+    ):
         assert client.get(action_url(name, comment)).status_code == 405, name
 
 
@@ -156,7 +166,9 @@ def test_post_on_a_point(client, item, cn):
     point = item.points.get(position=4)
     client.force_login(cn.user)
 
-    client.post(item_url(item, "comment_create"), {"body": "On Xinjiang", "point": point.pk})
+    client.post(
+        item_url(item, "comment_create"), {"body": "On Xinjiang", "point": point.pk}
+    )
 
     assert Comment.objects.get().point == point
 
@@ -169,7 +181,10 @@ def test_post_on_a_point(client, item, cn):
         ({"body": "a\x00b"}, "Null characters are not allowed."),
         ({"body": "ok", "point": "999999"}, "Select a valid choice."),
         ({"body": "ok", "parent": "abc"}, "Enter a whole number."),
-        ({"body": "ok", "parent": "999999"}, "The comment you are replying to does not exist."),
+        (
+            {"body": "ok", "parent": "999999"},
+            "The comment you are replying to does not exist.",
+        ),
     ],
 )
 def test_post_bad_input_is_refused_with_a_message(client, item, cn, data, message):
@@ -201,7 +216,9 @@ def test_reply_to_a_comment_of_another_item_is_a_400(client, session, cn, us):
     )
 
     assert response.status_code == 400
-    assert "You can only reply to a comment on the same item." in response.content.decode()
+    assert (
+        "You can only reply to a comment on the same item." in response.content.decode()
+    )
     assert Comment.objects.count() == 1
 
 
@@ -212,7 +229,9 @@ def test_observer_post_is_refused_and_writes_nothing(client, seeded, item):
     response = client.post(item_url(item, "comment_create"), {"body": "Let me in"})
 
     assert response.status_code == 400
-    assert "Only delegates can take part in the discussion." in response.content.decode()
+    assert (
+        "Only delegates can take part in the discussion." in response.content.decode()
+    )
     assert Comment.objects.count() == 0
 
 
@@ -233,7 +252,9 @@ def test_reply_endorse_withdraw_round_trip(client, item, cn, us):
     comment = svc.comment_post(participant=cn, item=item, body="Opening")
     client.force_login(us.user)
 
-    client.post(item_url(item, "comment_create"), {"body": "Reply", "parent": comment.pk})
+    client.post(
+        item_url(item, "comment_create"), {"body": "Reply", "parent": comment.pk}
+    )
     client.post(action_url("comment_endorse", comment))
     second = client.post(action_url("comment_endorse", comment))
     client.force_login(cn.user)
@@ -274,11 +295,19 @@ def test_nobody_acts_on_anothers_behalf(client, item, cn, us):
     assert (comment.body, comment.state) == ("Mine", CommentState.VISIBLE)
 
 
-def test_actions_on_a_comment_of_another_workshop_are_404(client, item, cn, other_workshop_member):
+def test_actions_on_a_comment_of_another_workshop_are_404(
+    client, item, cn, other_workshop_member
+):
     comment = svc.comment_post(participant=cn, item=item, body="Ours")
     client.force_login(other_workshop_member.user)
 
-    for name in ("comment_endorse", "comment_withdraw", "comment_hide", "comment_unhide", "comment_edit"):
+    for name in (
+        "comment_endorse",
+        "comment_withdraw",
+        "comment_hide",
+        "comment_unhide",
+        "comment_edit",
+    ):
         assert client.post(action_url(name, comment)).status_code == 404, name
 
 
@@ -295,7 +324,9 @@ def test_edit_own_comment(client, item, cn):
     assert comment.body == "Final"
 
 
-def test_hidden_comment_shows_the_reason_to_its_author_only(client, seeded, item, cn, us):
+def test_hidden_comment_shows_the_reason_to_its_author_only(
+    client, seeded, item, cn, us
+):
     comment = svc.comment_post(participant=cn, item=item, body="Sharp words here")
     facilitator = make_participant(seeded, role=Role.FACILITATOR)
     client.force_login(facilitator.user)
@@ -367,8 +398,8 @@ XSS_PAYLOADS = [
     "<style>body{background:url(javascript:alert(1))}</style>",
     "<link rel=stylesheet href=javascript:alert(1)>",
     "<meta http-equiv=refresh content='0;url=javascript:alert(1)'>",
-    "<div style=\"background:url(javascript:alert(1))\">x</div>",
-    "<a href=\"&#106;avascript:alert(1)\">x</a>",
+    '<div style="background:url(javascript:alert(1))">x</div>',
+    '<a href="&#106;avascript:alert(1)">x</a>',
     "[x](&#106;avascript:alert(1))",
     "<base href=javascript:alert(1)//>",
     "<video><source onerror=alert(1)>",
@@ -377,16 +408,35 @@ XSS_PAYLOADS = [
     "`<script>alert(1)</script>`",
     "```\n<script>alert(1)</script>\n```",
     "<<script>script>alert(1)<</script>/script>",
-    "<a href=\"https://ok.example\" onclick=\"alert(1)\">x</a>",
-    "[x](https://ok.example \"title\\\" onmouseover=alert(1)\")",
+    '<a href="https://ok.example" onclick="alert(1)">x</a>',
+    '[x](https://ok.example "title\\" onmouseover=alert(1)")',
     "<textarea></textarea><script>alert(1)</script>",
 ]
 ALLOWED_TAGS = {
     # the page's own markup around comments
-    "div", "article", "header", "footer", "span", "strong", "time", "form", "input",
-    "button", "label", "a", "p", "section",
+    "div",
+    "article",
+    "header",
+    "footer",
+    "span",
+    "strong",
+    "time",
+    "form",
+    "input",
+    "button",
+    "label",
+    "a",
+    "p",
+    "section",
     # what render_markdown may produce
-    "br", "em", "code", "pre", "blockquote", "ul", "ol", "li",
+    "br",
+    "em",
+    "code",
+    "pre",
+    "blockquote",
+    "ul",
+    "ol",
+    "li",
 }
 
 
@@ -425,7 +475,9 @@ def test_xss_corpus_never_comes_back_unescaped(client, item, cn):
     page = client.get(item_url(item)).content.decode()
     fragment = client.get(item_url(item, "item_discussion")).content.decode()
 
-    discussion = page[page.index('<div id="discussion"') : page.index('id="comment-form-region"')]
+    discussion = page[
+        page.index('<div id="discussion"') : page.index('id="comment-form-region"')
+    ]
     assert audit(discussion) == []
     assert audit(fragment) == []
     for payload in ("<script>alert(1)</script>", "<img src=x onerror=alert(1)>"):
@@ -483,7 +535,10 @@ def make_comments(item, authors, n):
         parent = None if i % 3 == 0 else Comment.objects.filter(item=item).last()
         author = authors[i % 2]
         comment = svc.comment_post(
-            participant=author, item=item, body=f"Comment {i}", parent=parent,
+            participant=author,
+            item=item,
+            body=f"Comment {i}",
+            parent=parent,
             point=None,
         )
         if i % 4 == 0:
@@ -531,4 +586,85 @@ def test_audit_catches_live_markup():
     """The XSS check above must be able to fail."""
     html = '<img src=x onerror=alert(1)><a href="javascript:x" onclick="y">a</a>'
 
-    assert audit(html) == ["<img>", "img[onerror]", "a[href=javascript:x]", "a[onclick]"]
+    assert audit(html) == [
+        "<img>",
+        "img[onerror]",
+        "a[href=javascript:x]",
+        "a[onclick]",
+    ]
+
+
+def test_reply_to_a_hidden_comment_does_not_quote_it(client, seeded, item, cn, us):
+    comment = svc.comment_post(participant=cn, item=item, body="SECRET-ABUSIVE-TEXT")
+    facilitator = make_participant(seeded, role=Role.FACILITATOR)
+    svc.comment_hide(participant=facilitator, comment=comment, reason="Abuse")
+    client.force_login(us.user)
+
+    page = client.get(item_url(item) + f"?reply_to={comment.pk}")
+    posted = client.post(
+        item_url(item, "comment_create"), {"body": "", "parent": comment.pk}
+    )
+
+    assert "SECRET-ABUSIVE-TEXT" not in page.content.decode()
+    assert "SECRET-ABUSIVE-TEXT" not in posted.content.decode()
+
+
+def test_deep_threads_render_without_error(client, item, cn, us):
+    parent = None
+    for depth in range(80):
+        parent = svc.comment_post(
+            participant=(cn, us)[depth % 2],
+            item=item,
+            body=f"Level {depth}",
+            parent=parent,
+        )
+    client.force_login(cn.user)
+
+    response = client.get(item_url(item))
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Level 79" in page
+    assert page.count('class="comment depth-4') == 76
+    assert f"in reply to #{parent.parent_id}" in page
+
+
+@pytest.mark.parametrize("value", ["²", "١", "-1", "1e3", "9" * 40])
+def test_odd_numbers_in_the_query_are_ignored(client, item, cn, value):
+    client.force_login(cn.user)
+
+    response = client.get(item_url(item) + f"?reply_to={value}&point={value}")
+
+    assert response.status_code == 200
+
+
+def test_item_page_queries_do_not_grow_with_point_comments(client, session, cn, us):
+    one, many = session.items.get(number=3), session.items.get(number=4)
+    svc.comment_post(participant=cn, item=one, body="x", point=one.points.first())
+    for point in many.points.all():
+        for author in (cn, us):
+            svc.comment_post(participant=author, item=many, body="y", point=point)
+    client.force_login(cn.user)
+    count_queries(client, item_url(one))
+
+    _, small = count_queries(client, item_url(one))
+    _, large = count_queries(client, item_url(many))
+
+    assert small == large
+
+
+def test_edit_link_disappears_after_the_window(client, item, cn):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    comment = svc.comment_post(participant=cn, item=item, body="Old")
+    client.force_login(cn.user)
+    edit = action_url("comment_edit", comment)
+    assert edit in client.get(item_url(item)).content.decode()
+
+    Comment.objects.filter(pk=comment.pk).update(
+        created_at=timezone.now() - dt.timedelta(minutes=16)
+    )
+
+    assert edit not in client.get(item_url(item)).content.decode()

@@ -129,3 +129,12 @@ def test_session_live_poll_is_a_cheap_304_until_something_changes(client, seeded
     assert len(queries) <= 2
     assert changed.status_code == 200
     assert "Under discussion now" in changed.content.decode()
+
+
+@pytest.mark.parametrize("value", ["²", "abc", "-1"])
+def test_focus_with_an_odd_item_number_is_a_400(client, session, facilitator, value):
+    client.force_login(facilitator.user)
+
+    response = client.post(url(session, "session_focus"), {"item": value})
+
+    assert response.status_code == 400

@@ -60,7 +60,9 @@ def production_env(pg_url, broker_url, tmp_path):
         "HOME": os.environ.get("HOME", "/tmp"),
         "DEBUG": "0",
         "SECRET_KEY": PROD_KEY,
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        # As in docker-compose.yml: the site's public name only; /healthz
+        # still answers the container's own address.
+        "ALLOWED_HOSTS": "dialogue.example.org",
         "DATABASE_URL": pg_url,
         "CELERY_BROKER_URL": broker_url,
         "STATIC_ROOT": str(tmp_path / "static"),
@@ -154,22 +156,28 @@ def test_gunicorn_and_celery_worker_serve_the_app(
     assert health == {
         "status": "ok",
         "database": {"ok": True, "vendor": "postgresql"},
-        "broker": {"ok": True, "mode": "worker", "url": broker_url},
+        "broker": {"ok": True, "mode": "worker"},
     }
 
     # A real page through gunicorn, as the TLS-terminating proxy forwards it.
-    status, headers, body = get(
-        f"{base}/accounts/login/", headers={"X-Forwarded-Proto": "https"}
-    )
+    public = {"Host": "dialogue.example.org", "X-Forwarded-Proto": "https"}
+    status, headers, body = get(f"{base}/accounts/login/", headers=public)
     assert status == 200
     assert "Content-Security-Policy" in headers
     assert headers["Strict-Transport-Security"].startswith("max-age=31536000")
     assert b"/static/css/site." in body  # hashed name from the manifest
 
     # Plain HTTP is redirected to HTTPS (except /healthz, above).
-    status, headers, _ = get(f"{base}/accounts/login/")
+    status, headers, _ = get(
+        f"{base}/accounts/login/", headers={"Host": "dialogue.example.org"}
+    )
     assert status == 301
-    assert headers["Location"] == f"https://127.0.0.1:{port}/accounts/login/"
+    assert headers["Location"] == "https://dialogue.example.org/accounts/login/"
+    # Any other Host is refused.
+    status, _, _ = get(
+        f"{base}/accounts/login/", headers=public | {"Host": "evil.example"}
+    )
+    assert status == 400
 
     # The worker answers on the broker.
     app = Celery(broker=broker_url)

@@ -38,6 +38,24 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def invitation_refusal(*, user) -> str | None:
+    """Why this user cannot be invited, or None.
+
+    An invitation sets a password without knowing the old one, so it is only
+    for accounts that have none yet, and never for staff: otherwise an
+    organiser could take over an account by adding it to a workshop.
+    """
+    if user.is_staff or user.is_superuser:
+        return _("%(name)s is a staff account: staff sign in with their password.") % {
+            "name": user.get_username()
+        }
+    if user.has_usable_password():
+        return _("%(name)s has already chosen a password: they sign in with it.") % {
+            "name": user.get_username()
+        }
+    return None
+
+
 def invitation_issue(
     *, participant: Participant, by=None, days: int | None = None
 ) -> IssuedInvitation:
@@ -45,6 +63,9 @@ def invitation_issue(
 
     Only the token's hash is stored, so the link is shown once, here.
     """
+    refusal = invitation_refusal(user=participant.user)
+    if refusal:
+        raise InvitationError("ineligible", refusal)
     days = settings.INVITATION_DAYS if days is None else days
     if days < 1:
         raise ValueError("an invitation must be valid for at least one day")
@@ -107,6 +128,10 @@ def invitation_check(*, token: str) -> Invitation:
 def invitation_accept(*, token: str) -> Invitation:
     """Mark the invitation used, exactly once even if two requests race."""
     invitation = invitation_check(token=token)
+    refusal = invitation_refusal(user=invitation.participant.user)
+    if refusal:
+        invitation_revoke(invitation=invitation)
+        raise InvitationError("ineligible", refusal)
     used = Invitation.objects.filter(
         pk=invitation.pk, used_at__isnull=True, revoked_at__isnull=True
     ).update(used_at=timezone.now())
@@ -122,34 +147,37 @@ def invitation_accept(*, token: str) -> Invitation:
 
 
 # The sign-in throttle. Counts live in the cache (Redis in production), keyed
-# by username and by client address; each key expires with the window.
+# by username and by client address; each key expires with the window. Every
+# attempt is counted before the password is checked, so parallel guesses
+# cannot slip past the limit; a success clears the username's count.
 
 
 def _keys(username: str, address: str) -> list[tuple[str, int]]:
     limit = settings.LOGIN_FAILURE_LIMIT
-    user_key = (
-        "signin-fail:user:" + hashlib.sha256(username.lower().encode()).hexdigest()
-    )
-    return [(user_key, limit), (f"signin-fail:addr:{address}", limit * 4)]
+    digest = hashlib.sha256(username.strip().lower().encode()).hexdigest()
+    return [
+        (f"signin:user:{digest}", limit),
+        (f"signin:addr:{address}", limit * 4),
+    ]
 
 
-def signin_is_throttled(*, username: str, address: str) -> bool:
-    counts = cache.get_many([key for key, _limit in _keys(username, address)])
-    return any(counts.get(key, 0) >= limit for key, limit in _keys(username, address))
+def _count(key: str) -> int:
+    cache.add(key, 0, timeout=settings.LOGIN_FAILURE_WINDOW)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=settings.LOGIN_FAILURE_WINDOW)
+        return 1
 
 
-def signin_failed(*, username: str, address: str) -> None:
-    for key, _limit in _keys(username, address):
-        cache.add(key, 0, timeout=settings.LOGIN_FAILURE_WINDOW)
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=settings.LOGIN_FAILURE_WINDOW)
+def signin_attempt(*, username: str, address: str) -> bool:
+    """Count one attempt; False when the username or the address is over its
+    limit for the current window (the attempt must then be refused)."""
+    return all(_count(key) <= limit for key, limit in _keys(username, address))
 
 
 def signin_succeeded(*, username: str, address: str) -> None:
-    user_key = _keys(username, address)[0][0]
-    cache.delete(user_key)
+    cache.delete(_keys(username, address)[0][0])
 
 
 def profile_set_language(*, user, language: str) -> None:

@@ -45,6 +45,11 @@ def _require_open(session: Session) -> None:
         )
 
 
+def _require_same_workshop(participant: Participant, session: Session) -> None:
+    if session.workshop_id != participant.workshop_id:
+        raise CommentError(_("This belongs to another workshop."))
+
+
 def _clean_body(body: str) -> str:
     body = (body or "").replace("\r\n", "\n").strip()
     if not body:
@@ -70,8 +75,7 @@ def comment_post(
     """Post a comment on an item, on one of its points, or in reply to one."""
     _require_delegate(participant)
     body = _clean_body(body)
-    if item.session.workshop_id != participant.workshop_id:
-        raise CommentError(_("This item belongs to another workshop."))
+    _require_same_workshop(participant, item.session)
     if point is not None and point.item_id != item.pk:
         raise CommentError(_("That point belongs to another item."))
     if parent is not None:
@@ -100,9 +104,10 @@ def comment_can_edit(comment: Comment, participant: Participant, now=None) -> bo
     )
 
 
-def _locked(comment: Comment) -> tuple[Comment, Session]:
+def _locked(comment: Comment, participant: Participant) -> tuple[Comment, Session]:
     """Lock the session first, then the comment: one order for every writer."""
     session = Session.objects.select_for_update().get(pk=comment.item.session_id)
+    _require_same_workshop(participant, session)
     return Comment.objects.select_for_update().get(pk=comment.pk), session
 
 
@@ -111,7 +116,7 @@ def comment_edit(*, participant: Participant, comment: Comment, body: str) -> Co
     if comment.author_id != participant.pk:
         raise CommentError(_("You can only edit your own comments."))
     with transaction.atomic():
-        comment, session = _locked(comment)
+        comment, session = _locked(comment, participant)
         _require_open(session)
         if comment.state != CommentState.VISIBLE:
             raise CommentError(_("A withdrawn or hidden comment cannot be edited."))
@@ -133,7 +138,7 @@ def comment_withdraw(*, participant: Participant, comment: Comment) -> Comment:
     if comment.author_id != participant.pk:
         raise CommentError(_("You can only withdraw your own comments."))
     with transaction.atomic():
-        comment, session = _locked(comment)
+        comment, session = _locked(comment, participant)
         _require_open(session)
         if comment.state != CommentState.VISIBLE:
             raise CommentError(_("This comment is already withdrawn or hidden."))
@@ -149,7 +154,7 @@ def comment_endorse(*, participant: Participant, comment: Comment) -> Endorsemen
     if comment.author_id == participant.pk:
         raise CommentError(_("You cannot endorse your own comment."))
     with transaction.atomic():
-        comment, session = _locked(comment)
+        comment, session = _locked(comment, participant)
         _require_open(session)
         if comment.state != CommentState.VISIBLE:
             raise CommentError(_("A withdrawn or hidden comment cannot be endorsed."))
@@ -179,7 +184,7 @@ def comment_hide(*, participant: Participant, comment: Comment, reason: str) -> 
     if len(reason) > 1000:
         raise CommentError(_("The reason is too long (at most 1,000 characters)."))
     with transaction.atomic():
-        comment, session = _locked(comment)
+        comment, session = _locked(comment, participant)
         if comment.state == CommentState.HIDDEN:
             raise CommentError(_("This comment is already hidden."))
         comment.state = CommentState.HIDDEN
@@ -195,7 +200,7 @@ def comment_unhide(*, participant: Participant, comment: Comment) -> Comment:
     if participant.role not in MODERATOR_ROLES:
         raise CommentError(_("Only facilitators can restore comments."))
     with transaction.atomic():
-        comment, session = _locked(comment)
+        comment, session = _locked(comment, participant)
         if comment.state != CommentState.HIDDEN:
             raise CommentError(_("This comment is not hidden."))
         comment.state = (
@@ -215,6 +220,7 @@ def session_set_focus(
     """Mark the item under discussion (None clears it). False if unchanged."""
     if participant.role not in MODERATOR_ROLES:
         raise CommentError(_("Only facilitators can mark the item under discussion."))
+    _require_same_workshop(participant, session)
     if item is not None and item.session_id != session.pk:
         raise CommentError(_("That item belongs to another session."))
     with transaction.atomic():

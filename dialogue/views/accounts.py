@@ -2,15 +2,20 @@
 interface language remembered per user."""
 
 from django.conf import settings
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import login, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
+from django.contrib.auth.forms import (
+    AuthenticationForm,
+    PasswordChangeForm,
+    SetPasswordForm,
+)
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.i18n import set_language
 
@@ -18,10 +23,21 @@ from dialogue.services import accounts
 
 
 def client_address(request) -> str:
-    # Behind the proxy the real address is the last hop it appended; the
-    # throttle only needs a stable key per client, not a precise one.
-    forwarded = request.headers.get("X-Forwarded-For", "")
-    return forwarded.split(",")[-1].strip() or request.META.get("REMOTE_ADDR", "")
+    """The client's address for the throttle.
+
+    REMOTE_ADDR, unless TRUSTED_PROXY_COUNT proxies stand in front of the app:
+    then the address the outermost trusted proxy saw, which a client cannot
+    forge (it can only prepend entries to X-Forwarded-For).
+    """
+    proxies = settings.TRUSTED_PROXY_COUNT
+    if proxies:
+        hops = [
+            h.strip() for h in request.headers.get("X-Forwarded-For", "").split(",")
+        ]
+        hops = [h for h in hops if h]
+        if len(hops) >= proxies:
+            return hops[-proxies]
+    return request.META.get("REMOTE_ADDR", "")
 
 
 def _remember_language(response, user):
@@ -37,30 +53,31 @@ def _remember_language(response, user):
     return response
 
 
-class ThrottledAuthenticationForm(AuthenticationForm):
-    error_messages = {
-        **AuthenticationForm.error_messages,
-        "throttled": _(
-            "Too many failed sign-ins. Wait %(minutes)d minutes, then try again."
-        ),
-    }
+class ThrottleMixin:
+    """Refuse sign-in attempts over the limit before checking the password."""
 
     def clean(self):
-        username = self.cleaned_data.get("username") or ""
+        username = self.data.get("username") or ""
         address = client_address(self.request)
-        if accounts.signin_is_throttled(username=username, address=address):
+        if not accounts.signin_attempt(username=username, address=address):
             raise ValidationError(
-                self.error_messages["throttled"],
+                gettext_lazy(
+                    "Too many failed sign-ins. Wait %(minutes)d minutes, then try again."
+                ),
                 code="throttled",
                 params={"minutes": max(1, settings.LOGIN_FAILURE_WINDOW // 60)},
             )
-        try:
-            cleaned = super().clean()
-        except ValidationError:
-            accounts.signin_failed(username=username, address=address)
-            raise
+        cleaned = super().clean()
         accounts.signin_succeeded(username=username, address=address)
         return cleaned
+
+
+class ThrottledAuthenticationForm(ThrottleMixin, AuthenticationForm):
+    pass
+
+
+class ThrottledAdminAuthenticationForm(ThrottleMixin, AdminAuthenticationForm):
+    pass
 
 
 class LoginView(auth_views.LoginView):
@@ -100,6 +117,8 @@ def invitation_accept(request, token):
         )
     user = invitation.participant.user
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    # Set after login() (which starts a new session): only this session may
+    # choose a password without giving the old one.
     request.session["invited_to"] = invitation.participant.workshop.slug
     return _remember_language(redirect("password_set"), user)
 
@@ -107,8 +126,11 @@ def invitation_accept(request, token):
 @require_http_methods(["GET", "POST"])
 @login_required
 def password_set(request):
-    """Choose a password (after an invitation, or any time)."""
-    form = SetPasswordForm(request.user, request.POST or None)
+    """Choose a password: right after an invitation without the old one (there
+    is none), otherwise as a change that needs the current password."""
+    invited = "invited_to" in request.session and not request.user.has_usable_password()
+    form_class = SetPasswordForm if invited else PasswordChangeForm
+    form = form_class(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         form.save()
         update_session_auth_hash(request, form.user)
@@ -117,7 +139,9 @@ def password_set(request):
             return redirect("workshop_detail", slug)
         return redirect("home")
     status = 400 if request.method == "POST" else 200
-    return render(request, "password_set.html", {"form": form}, status=status)
+    return render(
+        request, "password_set.html", {"form": form, "invited": invited}, status=status
+    )
 
 
 @require_POST
@@ -126,12 +150,7 @@ def language_set(request):
     language = request.POST.get("language", "")
     if language not in {code for code, _name in settings.LANGUAGES}:
         return HttpResponseBadRequest(_("Unknown language."))
-    next_url = request.POST.get("next", "/")
-    if not url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        request.POST = request.POST.copy()
-        request.POST["next"] = "/"
+    # Django's set_language refuses an off-site "next" by itself.
     if request.user.is_authenticated:
         accounts.profile_set_language(user=request.user, language=language)
     return set_language(request)

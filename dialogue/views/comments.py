@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dialogue import selectors
-from dialogue.models import AgendaPoint, Comment, Phase, Role
+from dialogue.models import AgendaPoint, Comment, CommentState, Phase, Role
 from dialogue.services import comments as comment_services
 from dialogue.services.comments import CommentError
 
@@ -38,6 +38,17 @@ class CommentForm(forms.Form):
         self.fields["point"].label_from_instance = lambda point: (
             f"{point.label} {point.text[:70]}"
         )
+
+
+def _number(value) -> int | None:
+    """A positive whole number from a query or form value, or None.
+
+    Only ASCII digits: str.isdigit() accepts "²", which int() refuses.
+    """
+    value = str(value or "")
+    if value.isascii() and value.isdigit() and len(value) <= 12:
+        return int(value)
+    return None
 
 
 def live_etag(request, slug: str, number: int) -> str | None:
@@ -92,10 +103,14 @@ def _render_item(request, participant, session, item, form, status=200, errors=(
     context["action_errors"] = list(errors) or (
         form.non_field_errors() + form["parent"].errors if form.is_bound else []
     )
-    reply_to = form["parent"].value() if form.is_bound else request.GET.get("reply_to")
+    reply_to = _number(
+        form["parent"].value() if form.is_bound else request.GET.get("reply_to")
+    )
     parent = None
-    if reply_to and str(reply_to).isdigit():
-        parent = Comment.objects.filter(pk=int(reply_to), item=item).first()
+    if reply_to is not None:
+        parent = Comment.objects.filter(
+            pk=reply_to, item=item, state=CommentState.VISIBLE
+        ).first()
     context.update(
         {
             "form": form,
@@ -113,12 +128,10 @@ def _render_item(request, participant, session, item, form, status=200, errors=(
 def item_detail(request, slug, number, item_number):
     participant, session, item = _item_context(request, slug, number, item_number)
     initial = {}
-    if request.GET.get("reply_to", "").isdigit():
-        initial["parent"] = int(request.GET["reply_to"])
-    if request.GET.get("point", "").isdigit():
-        initial["point"] = item.points.filter(
-            position=int(request.GET["point"])
-        ).first()
+    if (reply_to := _number(request.GET.get("reply_to"))) is not None:
+        initial["parent"] = reply_to
+    if (position := _number(request.GET.get("point"))) is not None:
+        initial["point"] = item.points.filter(position=position).first()
     form = CommentForm(item=item, initial=initial)
     return _render_item(request, participant, session, item, form)
 

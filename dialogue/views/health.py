@@ -7,7 +7,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from workshop.celery import app as celery_app
-from workshop.env import redact_url
 
 
 def _database_status() -> dict:
@@ -29,13 +28,8 @@ def _broker_status() -> dict:
         with celery_app.connection_for_write(url) as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
     except Exception as exc:  # any failure here means "not healthy"
-        return {
-            "ok": False,
-            "mode": "worker",
-            "url": redact_url(url),
-            "error": type(exc).__name__,
-        }
-    return {"ok": True, "mode": "worker", "url": redact_url(url)}
+        return {"ok": False, "mode": "worker", "error": type(exc).__name__}
+    return {"ok": True, "mode": "worker"}
 
 
 @never_cache

@@ -14,7 +14,7 @@ from dialogue.models import AgendaItem, Phase
 from dialogue.services import comments as comment_services
 from dialogue.services import session_set_phase
 from dialogue.services.comments import MODERATOR_ROLES, CommentError
-from dialogue.views.comments import _live_headers, live_etag, not_modified
+from dialogue.views.comments import _live_headers, _number, live_etag, not_modified
 
 
 @require_GET
@@ -80,7 +80,7 @@ def session_live(request, slug, number):
     return _live_headers(response, etag)
 
 
-def _facilitator(request, slug, number):
+def _session_for(request, slug, number):
     participant = selectors.participation_get(user=request.user, slug=slug)
     session = selectors.session_get(workshop=participant.workshop, number=number)
     return participant, session
@@ -89,7 +89,7 @@ def _facilitator(request, slug, number):
 @require_POST
 @login_required
 def session_phase(request, slug, number):
-    participant, session = _facilitator(request, slug, number)
+    participant, session = _session_for(request, slug, number)
     phase = request.POST.get("phase", "")
     if participant.role not in MODERATOR_ROLES:
         return _forbidden(
@@ -108,13 +108,13 @@ def session_phase(request, slug, number):
 @require_POST
 @login_required
 def session_focus(request, slug, number):
-    participant, session = _facilitator(request, slug, number)
+    participant, session = _session_for(request, slug, number)
     raw = request.POST.get("item", "")
     item = None
     if raw:
-        if not raw.isdigit():
-            return _forbidden(request, session, _("Unknown item."), status=400)
-        item = AgendaItem.objects.filter(session=session, number=int(raw)).first()
+        number = _number(raw)
+        if number is not None:
+            item = AgendaItem.objects.filter(session=session, number=number).first()
         if item is None:
             return _forbidden(request, session, _("Unknown item."), status=400)
     try:

@@ -11,14 +11,17 @@ document.addEventListener("htmx:configRequest", function (event) {
 
 // Refused actions come back as 400/403 with a short message fragment: show
 // it in the region's status line rather than replacing the discussion.
+// A failed poll (GET) changes nothing on the page and steals no focus.
 document.addEventListener("htmx:beforeSwap", function (event) {
   var status = event.detail.xhr.status;
-  if (status >= 400 && status < 500) {
-    var box = document.getElementById("action-status");
-    if (box) {
-      box.innerHTML = event.detail.serverResponse;
-      box.focus();
-    }
-    event.detail.shouldSwap = false;
+  if (status < 400) {
+    return;
+  }
+  event.detail.shouldSwap = false;
+  var isGet = event.detail.requestConfig && event.detail.requestConfig.verb === "get";
+  var box = document.getElementById("action-status");
+  if (!isGet && status < 500 && box) {
+    box.innerHTML = event.detail.serverResponse;
+    box.focus();
   }
 });

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from dialogue.models import Participant
-from dialogue.services.accounts import invitation_issue
+from dialogue.services.accounts import InvitationError, invitation_issue
 
 
 class Command(BaseCommand):
@@ -30,7 +30,10 @@ class Command(BaseCommand):
             )
         if days is not None and days < 1:
             raise CommandError("--days must be at least 1.")
-        issued = invitation_issue(participant=participant, days=days)
+        try:
+            issued = invitation_issue(participant=participant, days=days)
+        except InvitationError as exc:
+            raise CommandError(str(exc)) from None
         self.stdout.write(issued.url)
         self.stderr.write(
             f"Valid until {issued.invitation.expires_at:%Y-%m-%d %H:%M %Z}; "

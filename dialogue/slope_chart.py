@@ -101,6 +101,21 @@ def _label_positions(ranks: Sequence[float]) -> list[float]:
     return placed
 
 
+def _default_description(
+    left_label: str, right_label: str, items: Sequence[tuple[str, float, float]]
+) -> str:
+    if not items:
+        return f"Slope chart comparing {left_label} and {right_label}: no items."
+    lines = "; ".join(
+        f"{label}: {left_label} {_rank_text(left)}, {right_label} {_rank_text(right)}"
+        for label, left, right in items
+    )
+    return (
+        f"Slope chart of {len(items)} items ranked by {left_label} (left axis) "
+        f"and {right_label} (right axis), rank 1 at the top. {lines}."
+    )
+
+
 def _validate(items: Sequence[tuple[str, float, float]]) -> None:
     for number, (_label, *ranks) in enumerate(items):
         for rank in ranks:
@@ -117,6 +132,7 @@ def slope_chart_svg(
     items: Sequence[tuple[str, float, float]],
     title: str,
     chart_id: str | None = None,
+    description: str | None = None,
 ) -> str:
     """Render a slope chart as a standalone, accessible SVG string.
 
@@ -129,6 +145,9 @@ def slope_chart_svg(
         chart_id: prefix for the ids used by ``aria-labelledby``; defaults to
             one derived from the content. Must start with a letter and contain
             only letters, digits, ``-`` and ``_``.
+        description: the text of the chart's ``<desc>`` for screen readers;
+            defaults to an English sentence listing every item's two ranks
+            (callers with a translated interface pass their own).
 
     Each item is a ``<g>`` holding a ``<title>`` (full label and both ranks),
     exactly one ``<line>``, two end markers and a label at each end such as
@@ -161,18 +180,8 @@ def slope_chart_svg(
     height = axis_bottom + BOTTOM_MARGIN
 
     title_id, desc_id = f"{chart_id}-title", f"{chart_id}-desc"
-    if items:
-        lines = "; ".join(
-            f"{label}: {left_label} {_rank_text(left)}, "
-            f"{right_label} {_rank_text(right)}"
-            for label, left, right in items
-        )
-        description = (
-            f"Slope chart of {len(items)} items ranked by {left_label} (left axis) "
-            f"and {right_label} (right axis), rank 1 at the top. {lines}."
-        )
-    else:
-        description = f"Slope chart comparing {left_label} and {right_label}: no items."
+    if description is None:
+        description = _default_description(left_label, right_label, items)
 
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} '

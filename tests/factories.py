@@ -64,3 +64,94 @@ class AgendaItemFactory(factory.django.DjangoModelFactory):
     number = factory.Sequence(lambda n: n + 1)
     title = factory.Sequence(lambda n: f"Item {n}")
     body = "Body text."
+
+
+# --- rankings -------------------------------------------------------------
+
+
+class RankingRoundFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "dialogue.RankingRound"
+
+    session = factory.SubFactory(SessionFactory)
+    number = 1
+
+
+def make_ranking_session(workshop, *, number=1, items=4, phase="draft"):
+    """A session of `workshop` with `items` agenda items numbered from 1.
+
+    Items alternate their proposer between the first two delegations (by
+    code), so neither side proposes them all.
+    """
+    delegations = list(workshop.delegations.all())
+    session = SessionFactory(workshop=workshop, number=number, phase=phase)
+    for n in range(1, items + 1):
+        proposer = delegations[(n - 1) % 2]
+        addressee = delegations[n % 2]
+        AgendaItemFactory(
+            session=session,
+            number=n,
+            title=f"Item {n} of session {number}",
+            proposed_by=proposer,
+            addressed_to=addressee,
+        )
+    return session
+
+
+# --- measures ----------------------------------------------------------------
+
+
+def _now():
+    from django.utils import timezone
+
+    return timezone.now()
+
+
+class ReciprocalMeasureFactory(factory.django.DjangoModelFactory):
+    """A proposed measure. Pass `proposer` (a delegate) and `items=[...]`."""
+
+    class Meta:
+        model = "dialogue.ReciprocalMeasure"
+
+    proposer = factory.SubFactory(ParticipantFactory)
+    workshop = factory.SelfAttribute("proposer.workshop")
+    proposing_delegation = factory.SelfAttribute("proposer.delegation")
+    title = factory.Sequence(lambda n: f"Measure {n}")
+    our_action = "Our side would open a hotline."
+    their_action = "Your side would staff it around the clock."
+    status = "proposed"
+    proposed_at = factory.LazyFunction(_now)
+
+    @factory.post_generation
+    def items(self, create, extracted, **kwargs):
+        if create:
+            if self.root_id is None:
+                self.root = self
+                self.save(update_fields=["root"])
+            if extracted:
+                self.items.set(extracted)
+
+
+# --- summaries -----------------------------------------------------------------
+
+
+class SummaryCommentFactory(factory.django.DjangoModelFactory):
+    """A visible comment. Pass `item` and `author`; `endorsement_count` is the
+    denormalised count, so set it together with any Endorsement rows."""
+
+    class Meta:
+        model = "dialogue.Comment"
+
+    item = factory.SubFactory(AgendaItemFactory)
+    author = factory.SubFactory(ParticipantFactory)
+    body = factory.Sequence(lambda n: f"Remark number {n}.")
+
+
+class SummaryMeasureResponseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "dialogue.MeasureResponse"
+
+    measure = factory.SubFactory(ReciprocalMeasureFactory)
+    participant = factory.SubFactory(ParticipantFactory)
+    stance = "support"
+    reason = "Because it lowers risk."

@@ -211,3 +211,25 @@ def test_slope_chart_svg_any_text_parses_and_keeps_one_line_per_item(items, labe
 
     assert len(root.findall(f".//{SVG}line")) == len(items)
     assert "style=" not in svg
+
+
+def test_slope_chart_svg_uses_a_given_description_escaped():
+    description = "图表 <b>: 1 & 2"
+
+    svg = _render(description=description)
+
+    root = _parse(svg)
+    assert root.find(f"{SVG}desc").text == description
+    assert "&lt;b&gt;" in svg
+
+
+def test_slope_chart_svg_default_description_lists_the_ranks():
+    svg = _render(items=[("A", 1, 2), ("B", 2, 1)])
+
+    root = _parse(svg)
+
+    assert root.find(f"{SVG}desc").text == (
+        "Slope chart of 2 items ranked by Delegation CN (left axis) and "
+        "Delegation US (right axis), rank 1 at the top. A: Delegation CN 1, "
+        "Delegation US 2; B: Delegation CN 2, Delegation US 1."
+    )

@@ -1,0 +1,305 @@
+"""Priority ranking pages: the ballot, the facilitator's controls, results."""
+
+from collections import Counter
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from dialogue import selectors
+from dialogue import selectors_rankings as rankings
+from dialogue.models import AgendaItem
+from dialogue.models.rankings import MAX_ROUNDS
+from dialogue.services import rankings as services
+from dialogue.services.rankings import RankingError, RankingForbidden
+
+POSITION_PREFIX = "position-"
+
+
+@dataclass(frozen=True)
+class BallotRow:
+    item: AgendaItem
+    position: int
+    previous_position: int | None
+    feedback: list
+
+
+def _session_for(request, slug, number):
+    participant = selectors.participation_get(user=request.user, slug=slug)
+    session = selectors.session_get(workshop=participant.workshop, number=number)
+    return participant, session
+
+
+def _items(session) -> list[AgendaItem]:
+    return list(AgendaItem.objects.filter(session=session).order_by("number"))
+
+
+def _ballot_rows(items, order, previous_order, feedback, shown=None):
+    """The form's rows in `order` (unknown ids dropped, missing items last).
+
+    `shown` maps item ids to the positions to display instead of 1, 2, 3...
+    (a refused form is shown again as the delegate filled it in).
+    """
+    by_id = {item.id: item for item in items}
+    ids = [i for i in order if i in by_id]
+    ids += [item.id for item in items if item.id not in set(ids)]
+    previous = {item_id: p for p, item_id in enumerate(previous_order or [], 1)}
+    shown = shown or {}
+    return [
+        BallotRow(
+            item=by_id[item_id],
+            position=shown.get(item_id, position),
+            previous_position=previous.get(item_id),
+            feedback=feedback.get(item_id, []),
+        )
+        for position, item_id in enumerate(ids, start=1)
+    ]
+
+
+def _page_context(participant, session, *, posted_positions=None, error=None) -> dict:
+    workshop = participant.workshop
+    items = _items(session)
+    rounds = rankings.session_rounds(session=session)
+    current = rankings.open_round(rounds)
+    context = {
+        "workshop": workshop,
+        "participant": participant,
+        "session": session,
+        "items": items,
+        "rounds": rounds,
+        "closed_rounds": [round_ for round_ in rounds if not round_.is_open],
+        "current": current,
+        "max_rounds": MAX_ROUNDS,
+        "next_round_number": len(rounds) + 1,
+        "can_rank": rankings.can_rank(participant),
+        "can_facilitate": rankings.can_facilitate(participant),
+        "can_open_next": rankings.can_open_next_round(session=session, rounds=rounds),
+        "error": error,
+    }
+    if current and context["can_facilitate"]:
+        context["turnout"] = rankings.round_turnout(round_=current, workshop=workshop)
+    if current and context["can_rank"]:
+        context.update(_ballot_context(participant, items, rounds, current))
+        if posted_positions:
+            context["rows"] = _ballot_rows(
+                items,
+                sorted(posted_positions, key=posted_positions.__getitem__),
+                context["previous_order"],
+                context["feedback"],
+                shown=posted_positions,
+            )
+    return context
+
+
+def _ballot_context(participant, items, rounds, current) -> dict:
+    own = rankings.own_ballot(round_=current, participant=participant)
+    previous_round = rounds[current.number - 2] if current.number > 1 else None
+    previous_order, feedback = None, {}
+    if previous_round is not None:
+        delegations = list(participant.workshop.delegations.all())
+        previous = rankings.own_ballot(round_=previous_round, participant=participant)
+        previous_order = previous.order if previous else None
+        feedback = rankings.round_feedback(
+            round_=previous_round, items=items, delegations=delegations
+        )
+    # Pre-fill: this round's own ballot, else last round's, else agenda order.
+    order = own.order if own else previous_order or []
+    return {
+        "own": own,
+        "previous_round": previous_round,
+        "previous_order": previous_order,
+        "feedback": feedback,
+        "positions": range(1, len(items) + 1),
+        "rows": _ballot_rows(items, order, previous_order, feedback),
+    }
+
+
+@require_GET
+@login_required
+def ranking_page(request, slug, number):
+    participant, session = _session_for(request, slug, number)
+    context = _page_context(participant, session)
+    return render(request, "ranking_page.html", context)
+
+
+def _posted_positions(post) -> dict[int, int]:
+    """Item id -> position from the form's `position-<item id>` selects.
+
+    Raises RankingError for values that are not whole numbers or an item
+    given twice; which items are listed is the service's to check.
+    """
+    positions = {}
+    for key in post:
+        if not key.startswith(POSITION_PREFIX):
+            continue
+        values = post.getlist(key)
+        try:
+            item_id = int(key.removeprefix(POSITION_PREFIX))
+            position = int(values[0])
+        except ValueError:
+            raise RankingError(_("Positions must be whole numbers.")) from None
+        if len(values) > 1:
+            raise RankingError(_("The ranking lists an item more than once."))
+        positions[item_id] = position
+    if not positions:
+        raise RankingError(_("No ranking was submitted."))
+    return positions
+
+
+def _order(positions: dict[int, int]) -> list[int]:
+    """Item ids best first; refused when two items share a position."""
+    shared = sorted(p for p, count in Counter(positions.values()).items() if count > 1)
+    if shared:
+        raise RankingError(
+            _(
+                "Position %(position)d is given to more than one item; give each "
+                "item its own position."
+            )
+            % {"position": shared[0]}
+        )
+    return sorted(positions, key=positions.__getitem__)
+
+
+def _round_number(post) -> int | None:
+    try:
+        return int(post["round"])
+    except (KeyError, ValueError):
+        return None
+
+
+@require_POST
+@login_required
+def ranking_submit(request, slug, number):
+    participant, session = _session_for(request, slug, number)
+    positions = None
+    try:
+        positions = _posted_positions(request.POST)
+        services.ranking_submit(
+            session=session,
+            participant=participant,
+            order=_order(positions),
+            round_number=_round_number(request.POST),
+        )
+    except RankingError as exc:
+        status = 403 if isinstance(exc, RankingForbidden) else 400
+        context = _page_context(
+            participant, session, posted_positions=positions, error=exc.message
+        )
+        return render(request, "ranking_page.html", context, status=status)
+    messages.success(
+        request,
+        _("Your ranking is saved. You can change it until the round closes."),
+    )
+    return redirect("ranking_page", slug=slug, number=number)
+
+
+def _facilitator_action(request, slug, number, action):
+    participant, session = _session_for(request, slug, number)
+    if not rankings.can_facilitate(participant):
+        error = _("Only facilitators and organisers run the ranking rounds.")
+        context = _page_context(participant, session, error=error)
+        return None, render(request, "ranking_page.html", context, status=403)
+    try:
+        round_ = action(session=session, by=request.user)
+    except RankingError as exc:
+        context = _page_context(participant, session, error=exc.message)
+        return None, render(request, "ranking_page.html", context, status=400)
+    return round_, None
+
+
+@require_POST
+@login_required
+def ranking_close(request, slug, number):
+    round_, refused = _facilitator_action(
+        request, slug, number, services.ranking_round_close
+    )
+    if refused:
+        return refused
+    messages.success(
+        request,
+        _("Round %(round)d is closed; its results are visible to every participant.")
+        % {"round": round_.number},
+    )
+    return redirect(
+        "ranking_results", slug=slug, number=number, round_number=round_.number
+    )
+
+
+@require_POST
+@login_required
+def ranking_open(request, slug, number):
+    round_, refused = _facilitator_action(
+        request, slug, number, services.ranking_round_open
+    )
+    if refused:
+        return refused
+    messages.success(
+        request,
+        _("Round %(round)d is open. Delegates see last round's feedback.")
+        % {"round": round_.number},
+    )
+    return redirect("ranking_page", slug=slug, number=number)
+
+
+@require_GET
+@login_required
+def ranking_turnout(request, slug, number):
+    """The facilitator's turnout box alone, for htmx polling."""
+    participant, session = _session_for(request, slug, number)
+    if not rankings.can_facilitate(participant):
+        error = _("Only facilitators and organisers see the turnout.")
+        context = _page_context(participant, session, error=error)
+        return render(request, "ranking_page.html", context, status=403)
+    rounds = rankings.session_rounds(session=session)
+    current = rankings.open_round(rounds)
+    context = {
+        "workshop": participant.workshop,
+        "session": session,
+        "current": current,
+        "can_facilitate": True,
+        "turnout": (
+            rankings.round_turnout(round_=current, workshop=participant.workshop)
+            if current
+            else None
+        ),
+    }
+    return render(request, "ranking_page.html#turnout", context)
+
+
+@require_GET
+@login_required
+def ranking_results(request, slug, number, round_number):
+    participant, session = _session_for(request, slug, number)
+    round_ = rankings.closed_round_get(session=session, number=round_number)
+    if round_ is None:
+        # An open round has no results yet: the same answer as a missing one.
+        raise Http404
+    results = rankings.round_results(
+        round_=round_,
+        items=_items(session),
+        delegations=list(participant.workshop.delegations.all()),
+    )
+    charts = [
+        # slope_chart escapes every text it draws; nothing else is marked safe.
+        mark_safe(pair.chart_svg)  # noqa: S308
+        for pair in results.pairs
+    ]
+    context = {
+        "workshop": participant.workshop,
+        "participant": participant,
+        "session": session,
+        "round": round_,
+        "results": results,
+        "pairs": list(zip(results.pairs, charts, strict=True)),
+        "closed_rounds": [
+            r for r in rankings.session_rounds(session=session) if not r.is_open
+        ],
+        "ranking_url": reverse("ranking_page", args=[slug, number]),
+    }
+    return render(request, "ranking_results.html", context)

@@ -1,0 +1,177 @@
+"""Results of a closed round: figures checked by hand, and symmetry between
+the delegations (the same flow from each side gives mirrored results)."""
+
+import pytest
+from django.urls import reverse
+
+from dialogue.models import Phase, Role
+from dialogue.selectors_rankings import round_results
+from tests.conftest import make_participant
+from tests.factories import make_ranking_session
+
+# Orders of item numbers, best first. "Ours" is the side the flow starts from.
+OUR_BALLOTS = [[1, 2, 3, 4], [1, 2, 3, 4], [2, 1, 3, 4]]
+THEIR_BALLOTS = [[4, 1, 3, 2], [1, 4, 3, 2]]
+
+# Worked by hand (see the comments in the test below).
+EXPECTED = {
+    "ours": {
+        "n": 3,
+        "w": 0.9111,
+        # (rank, item number, Borda, tied, median, IQR)
+        "rows": [
+            ("1", 1, 8, False, "1", "0.5"),
+            ("2", 2, 7, False, "2", "0.5"),
+            ("3", 3, 3, False, "3", "0"),
+            ("4", 4, 0, False, "4", "0"),
+        ],
+    },
+    "theirs": {
+        "n": 2,
+        "w": 0.9,
+        "rows": [
+            ("1.5", 1, 5, True, "1.5", "0.5"),
+            ("1.5", 4, 5, True, "1.5", "0.5"),
+            ("3", 3, 2, False, "3", "0"),
+            ("4", 2, 0, False, "4", "0"),
+        ],
+    },
+    "joint": {
+        "n": 5,
+        "w": 0.344,
+        "rows": [
+            ("1", 1, 13, False, "1", "1"),
+            ("2", 2, 7, False, "2", "2"),
+            ("3", 3, 5, False, "3", "0"),
+            ("4", 4, 5, False, "4", "2"),
+        ],
+    },
+    "tau_b": -0.1826,
+    "shared": [1],
+    # (item number, our rank, their rank, gap)
+    "asymmetries": [(4, 4.0, 1.5, 2.5), (2, 2.0, 4.0, 2.0), (1, 1.0, 1.5, 0.5)],
+}
+
+
+def _group(group):
+    return {
+        "n": group.n_rankers,
+        "w": round(group.kendall_w, 4),
+        "rows": [
+            (r.rank_text, r.item.number, r.borda, r.tied, r.median_text, r.iqr_text)
+            for r in group.rows
+        ],
+    }
+
+
+def summary(results, ours: str) -> dict:
+    """The results seen from side `ours`, so that mirrored runs compare equal."""
+    groups = {group.delegation.code: group for group in results.groups}
+    (theirs,) = [code for code in groups if code != ours]
+    (pair,) = results.pairs
+    we_are_a = pair.a.delegation.code == ours
+    return {
+        "ours": _group(groups[ours]),
+        "theirs": _group(groups[theirs]),
+        "joint": _group(results.joint),
+        "tau_b": round(pair.tau_b, 4),
+        "shared": [item.number for item in pair.shared],
+        "asymmetries": [
+            (item.number, a if we_are_a else b, b if we_are_a else a, gap)
+            for item, a, b, gap in pair.asymmetries
+        ],
+    }
+
+
+def ids(session, numbers):
+    by_number = dict(session.items.values_list("number", "id"))
+    return [by_number[n] for n in numbers]
+
+
+@pytest.mark.parametrize("ours", ["CN", "US"])
+def test_results_flow_from_each_side_gives_mirrored_results(client, workshop, ours):
+    # Ours (3 ballots): pairwise 1>2 (2-1), everything else 3-0, so the
+    # Schulze order is 1, 2, 3, 4; Borda 8, 7, 3, 0; rank sums 4, 5, 9, 12
+    # (mean 7.5, S = 41): W = 12 * 41 / (9 * 60) = 0.9111.
+    # Theirs (2 ballots): 1 and 4 tie 1-1 and beat 3, which beats 2: tiers
+    # [1, 4], [3], [2], ranks 1.5, 1.5, 3, 4; Borda 5, 5, 2, 0; rank sums 3, 8,
+    # 6, 3 (mean 5, S = 18): W = 12 * 18 / (4 * 60) = 0.9.
+    # tau-b: concordant (1,2), (1,3); discordant (2,3), (2,4), (3,4); (1,4) tied
+    # on their side: (2 - 3) / sqrt(6 * 5) = -0.1826.
+    # Top third: ranks <= 2: ours 1, 2; theirs 1, 4: shared 1.
+    # Gaps: item 4 2.5, item 2 2, item 1 0.5 (item 3 none).
+    # Joint (5 ballots): 1 beats 2 (4-1), 3 (5-0), 4 (4-1); 2 beats 3 and 4
+    # (3-2); 3 beats 4 (3-2). Borda 13, 7, 5, 5; rank sums 7, 13, 15, 15
+    # (mean 12.5, S = 43): W = 12 * 43 / (25 * 60) = 0.344.
+    from dialogue.services import session_set_phase
+
+    theirs = "US" if ours == "CN" else "CN"
+    session = make_ranking_session(workshop, items=4)
+    facilitator = make_participant(workshop, role=Role.FACILITATOR).user
+    session_set_phase(session=session, phase=Phase.RANKING, by=facilitator)
+    for code, ballots in ((ours, OUR_BALLOTS), (theirs, THEIR_BALLOTS)):
+        for order in ballots:
+            delegate = make_participant(workshop, code=code)
+            client.force_login(delegate.user)
+            data = {"round": "1"}
+            for position, item_id in enumerate(ids(session, order), start=1):
+                data[f"position-{item_id}"] = str(position)
+            response = client.post(
+                reverse("ranking_submit", args=[workshop.slug, session.number]), data
+            )
+            assert response.status_code == 302
+    client.force_login(facilitator)
+    client.post(reverse("ranking_close", args=[workshop.slug, session.number]))
+    client.force_login(make_participant(workshop, code=ours).user)
+
+    response = client.get(
+        reverse("ranking_results", args=[workshop.slug, session.number, 1])
+    )
+
+    assert response.status_code == 200
+    assert summary(response.context["results"], ours) == EXPECTED
+    page = response.content.decode()
+    assert '<strong class="ranking-number">-0.18</strong>' in page
+    assert '<strong class="ranking-number">0.91</strong>' in page
+
+
+def test_round_results_refuse_an_open_round(workshop):
+    from dialogue.services import session_set_phase
+
+    session = make_ranking_session(workshop, items=3)
+    session_set_phase(session=session, phase=Phase.RANKING)
+    round_ = session.ranking_rounds.get()
+
+    with pytest.raises(ValueError, match="secret"):
+        round_results(
+            round_=round_,
+            items=list(session.items.all()),
+            delegations=list(workshop.delegations.all()),
+        )
+
+
+def test_round_results_leave_out_items_added_after_the_round(workshop):
+    from dialogue.services import session_set_phase
+    from dialogue.services.rankings import ranking_round_close, ranking_submit
+    from tests.factories import AgendaItemFactory
+
+    session = make_ranking_session(workshop, items=3)
+    session_set_phase(session=session, phase=Phase.RANKING)
+    for code in ("CN", "US"):
+        ranking_submit(
+            session=session,
+            participant=make_participant(workshop, code=code),
+            order=ids(session, [3, 2, 1]),
+        )
+    round_ = ranking_round_close(session=session)
+    cn, us = workshop.delegations.all()
+    AgendaItemFactory(session=session, number=4, proposed_by=cn, addressed_to=us)
+
+    results = round_results(
+        round_=round_,
+        items=list(session.items.order_by("number")),
+        delegations=list(workshop.delegations.all()),
+    )
+
+    assert [row.item.number for row in results.joint.rows] == [3, 2, 1]
+    assert results.n_items == 3

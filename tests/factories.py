@@ -112,6 +112,7 @@ class ReciprocalMeasureFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = "dialogue.ReciprocalMeasure"
+        skip_postgeneration_save = True  # the items hook saves what it changes
 
     proposer = factory.SubFactory(ParticipantFactory)
     workshop = factory.SelfAttribute("proposer.workshop")

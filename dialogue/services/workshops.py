@@ -3,19 +3,27 @@
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import F, Model
+from django.db.models import F, Model, Prefetch
+from django.utils import timezone
 
 from dialogue.models import (
     AgendaItem,
     AgendaPoint,
     Delegation,
+    MeasureEndorsement,
+    MeasureEvent,
+    MeasureResponse,
+    MeasureStatus,
+    Participant,
     Phase,
     PhaseChange,
+    ReciprocalMeasure,
     Session,
     Workshop,
 )
 from dialogue.workshop_file import (
     FORMAT_VERSION,
+    MeasureSpec,
     WorkshopFileError,
     WorkshopSpec,
 )
@@ -74,13 +82,16 @@ def workshop_import(*, spec: WorkshopSpec) -> ImportResult:
     have participants (that would orphan people): the import is refused.
     """
     changes = {}
-    for label in ("workshop", "delegations", "sessions", "items", "points"):
+    labels = ("workshop", "delegations", "sessions", "items", "points", "measures")
+    for label in labels:
         for action in ("created", "updated", "deleted"):
             changes[f"{label} {action}"] = 0
     with transaction.atomic():
         existing = Workshop.objects.select_for_update().filter(slug=spec.slug).first()
         result = ImportResult(workshop=existing, created=existing is None)
         result.changes = changes
+        if spec.measures is not None:
+            participants = _measure_participants(existing, spec.measures)
         workshop = _save_if_changed(
             Workshop,
             {"slug": spec.slug},
@@ -140,6 +151,8 @@ def workshop_import(*, spec: WorkshopSpec) -> ImportResult:
         _delete_missing(
             workshop.delegations.exclude(code__in=codes), result, "delegations"
         )
+        if spec.measures is not None:
+            _import_measures(workshop, spec.measures, participants, result)
     return result
 
 
@@ -206,7 +219,7 @@ def workshop_export(*, workshop: Workshop) -> dict:
             {"code": d.code, "name": d.name} for d in workshop.delegations.all()
         ],
         "sessions": [_export_session(session) for session in sessions],
-    }
+    } | _export_measures(workshop)
 
 
 def _export_session(session: Session) -> dict:
@@ -231,6 +244,300 @@ def _export_session(session: Session) -> dict:
         for item in session.items.all()
     ]
     return data
+
+
+# --- reciprocal measures in the workshop file ----------------------------------
+#
+# Drafts are private to their proposer and never leave the database: the export
+# skips them and the import leaves them alone. The other measures are keyed
+# "<chain>-r<revision>", chains numbered in the order they were first proposed,
+# so an export imports back onto the same rows and re-exports unchanged.
+
+
+def _measure_keys(measures: list[ReciprocalMeasure]) -> dict[int, str]:
+    """Measure id -> its key in the workshop file, for non-draft measures."""
+    by_id = {m.pk: m for m in measures}
+    roots = sorted(
+        (m for m in measures if (m.root_id or m.pk) == m.pk),
+        key=lambda m: (m.proposed_at, m.pk),
+    )
+    chains = {root.pk: number for number, root in enumerate(roots, start=1)}
+    return {
+        m.pk: f"{chains[m.root_id or m.pk]}-r{m.revision}"
+        for m in by_id.values()
+        if (m.root_id or m.pk) in chains
+    }
+
+
+def _published_measures(workshop: Workshop):
+    return (
+        ReciprocalMeasure.objects.filter(workshop=workshop)
+        .exclude(status=MeasureStatus.DRAFT)
+        .select_related("proposer__user", "proposing_delegation")
+        .prefetch_related(
+            Prefetch("items", queryset=AgendaItem.objects.select_related("session")),
+            Prefetch(
+                "responses",
+                queryset=MeasureResponse.objects.select_related("participant__user"),
+            ),
+            Prefetch(
+                "endorsements",
+                queryset=MeasureEndorsement.objects.select_related(
+                    "delegation", "endorsed_by__user"
+                ).order_by("delegation__code"),
+            ),
+        )
+    )
+
+
+def _export_measures(workshop: Workshop) -> dict:
+    """{"measures": [...]} in key order, or {} when there are none, so a
+    workshop without measures exports exactly as before."""
+    measures = list(_published_measures(workshop))
+    keys = _measure_keys(measures)
+    measures = sorted(
+        (m for m in measures if m.pk in keys),
+        key=lambda m: tuple(int(n) for n in keys[m.pk].split("-r")),
+    )
+    if not measures:
+        return {}
+    return {"measures": [_export_measure(m, keys) for m in measures]}
+
+
+def _export_measure(m: ReciprocalMeasure, keys: dict[int, str]) -> dict:
+    items = sorted((i.session.number, i.number) for i in m.items.all())
+    return {
+        "key": keys[m.pk],
+        "revision_of": keys.get(m.revision_of_id),
+        "proposer": m.proposer.user.get_username(),
+        "proposing_delegation": m.proposing_delegation.code,
+        "items": [f"{session}.{number}" for session, number in items],
+        "title": m.title,
+        "our_action": m.our_action,
+        "their_action": m.their_action,
+        "sequencing": m.sequencing,
+        "conditionality": m.conditionality,
+        "verification": m.verification,
+        "timeframe": m.timeframe,
+        "reversibility": m.reversibility,
+        "measure_type": m.measure_type,
+        "status": m.status,
+        "proposed_at": m.proposed_at.isoformat(),
+        "responses": [
+            {
+                "username": r.participant.user.get_username(),
+                "stance": r.stance,
+                "reason": r.reason,
+                "at": r.updated_at.isoformat(),
+            }
+            for r in sorted(
+                m.responses.all(), key=lambda r: r.participant.user.get_username()
+            )
+        ],
+        "endorsements": [
+            {
+                "delegation": e.delegation.code,
+                "via": e.via,
+                "by": e.endorsed_by.user.get_username() if e.endorsed_by else None,
+                "at": e.endorsed_at.isoformat(),
+            }
+            for e in m.endorsements.all()
+        ],
+    }
+
+
+def _measure_participants(
+    workshop: Workshop | None, measures: tuple[MeasureSpec, ...]
+) -> dict[str, Participant]:
+    """The participants the measures name, by username; WorkshopFileError
+    naming each field whose username is not a participant of the workshop.
+
+    Participants are not part of the file: they must exist before the import.
+    """
+    participants = {}
+    if workshop is not None:
+        participants = {
+            p.user.get_username(): p
+            for p in Participant.objects.filter(workshop=workshop).select_related(
+                "user"
+            )
+        }
+    errors = []
+
+    def check(path: str, username: str) -> None:
+        if username not in participants:
+            errors.append((path, f"{username!r} is not a participant of this workshop"))
+
+    for index, m in enumerate(measures):
+        path = f"measures[{index}]"
+        check(f"{path}.proposer", m.proposer)
+        for r_index, response in enumerate(m.responses):
+            check(f"{path}.responses[{r_index}].username", response.username)
+        for e_index, endorsement in enumerate(m.endorsements):
+            if endorsement.by:
+                check(f"{path}.endorsements[{e_index}].by", endorsement.by)
+    if errors:
+        raise WorkshopFileError(errors)
+    return participants
+
+
+MEASURE_FIELDS = (
+    "title",
+    "our_action",
+    "their_action",
+    "sequencing",
+    "conditionality",
+    "verification",
+    "timeframe",
+    "reversibility",
+    "measure_type",
+)
+
+
+def _import_measures(
+    workshop: Workshop,
+    specs: tuple[MeasureSpec, ...],
+    participants: dict[str, Participant],
+    result: ImportResult,
+) -> None:
+    """Make the workshop's published measures those of the file, writing only
+    what differs; drafts are left alone."""
+    existing = list(_published_measures(workshop))
+    keys = _measure_keys(existing)
+    by_key = {keys[m.pk]: m for m in existing if m.pk in keys}
+    wanted = {spec.key for spec in specs}
+    _delete_missing(
+        ReciprocalMeasure.objects.filter(
+            pk__in=[m.pk for key, m in by_key.items() if key not in wanted]
+        ),
+        result,
+        "measures",
+    )
+    items = {
+        (item.session.number, item.number): item.pk
+        for item in AgendaItem.objects.filter(
+            session__workshop=workshop
+        ).select_related("session")
+    }
+    delegations = {d.code: d for d in workshop.delegations.all()}
+    saved: dict[str, ReciprocalMeasure] = {}
+    now = timezone.now()
+    for spec in specs:
+        measure = by_key.get(spec.key)
+        previous = saved.get(spec.revision_of) if spec.revision_of else None
+        values = {name: getattr(spec, name) for name in MEASURE_FIELDS} | {
+            "proposer": participants[spec.proposer],
+            "proposing_delegation": delegations[spec.proposing_delegation],
+            "status": spec.status,
+            "revision": spec.revision,
+            "revision_of": previous,
+            "proposed_at": spec.proposed_at
+            or (measure.proposed_at if measure else now),
+        }
+        old_status = measure.status if measure else ""
+        if measure is None:
+            measure = ReciprocalMeasure.objects.create(
+                workshop=workshop,
+                created_at=values["proposed_at"],
+                root=previous.root if previous else None,
+                **values,
+            )
+            if previous is None:
+                measure.root = measure
+                measure.save(update_fields=["root"])
+            result.changes["measures created"] += 1
+            dirty = True
+        else:
+            names = [k for k, v in values.items() if getattr(measure, k) != v]
+            for name in names:
+                setattr(measure, name, values[name])
+            if names:
+                measure.save()
+            dirty = bool(names)
+        item_ids = {items[ref] for ref in spec.items}
+        if {i.pk for i in measure.items.all()} != item_ids:
+            measure.items.set(item_ids)
+            dirty = True
+        dirty |= _import_responses(measure, spec, participants)
+        dirty |= _import_endorsements(measure, spec, participants, delegations)
+        if old_status != measure.status:
+            MeasureEvent.objects.create(
+                measure=measure,
+                kind="imported",
+                from_status=old_status,
+                to_status=measure.status,
+            )
+        if dirty and old_status:
+            result.changes["measures updated"] += 1
+        saved[spec.key] = measure
+    if (
+        result.changes["measures created"]
+        + result.changes["measures updated"]
+        + (result.changes["measures deleted"])
+    ):
+        for session_id in workshop.sessions.order_by("pk").values_list("pk", flat=True):
+            session_touch(session_id=session_id)
+
+
+def _import_responses(measure, spec: MeasureSpec, participants) -> bool:
+    current = {r.participant.user.get_username(): r for r in measure.responses.all()}
+    wanted = {r.username for r in spec.responses}
+    stale = [r.pk for name, r in current.items() if name not in wanted]
+    changed = bool(stale)
+    MeasureResponse.objects.filter(pk__in=stale).delete()
+    for r in spec.responses:
+        response = current.get(r.username)
+        at = r.at or (response.updated_at if response else timezone.now())
+        if response is None:
+            MeasureResponse.objects.create(
+                measure=measure,
+                participant=participants[r.username],
+                stance=r.stance,
+                reason=r.reason,
+                created_at=at,
+                updated_at=at,
+            )
+            changed = True
+        elif (response.stance, response.reason, response.updated_at) != (
+            r.stance,
+            r.reason,
+            at,
+        ):
+            response.stance, response.reason, response.updated_at = (
+                r.stance,
+                r.reason,
+                at,
+            )
+            response.save()
+            changed = True
+    return changed
+
+
+def _import_endorsements(measure, spec: MeasureSpec, participants, delegations) -> bool:
+    current = {e.delegation.code: e for e in measure.endorsements.all()}
+    wanted = {e.delegation for e in spec.endorsements}
+    stale = [e.pk for code, e in current.items() if code not in wanted]
+    changed = bool(stale)
+    MeasureEndorsement.objects.filter(pk__in=stale).delete()
+    for e in spec.endorsements:
+        endorsement = current.get(e.delegation)
+        values = {
+            "via": e.via,
+            "endorsed_by": participants[e.by] if e.by else None,
+            "endorsed_at": e.at
+            or (endorsement.endorsed_at if endorsement else timezone.now()),
+        }
+        if endorsement is None:
+            MeasureEndorsement.objects.create(
+                measure=measure, delegation=delegations[e.delegation], **values
+            )
+            changed = True
+        elif any(getattr(endorsement, k) != v for k, v in values.items()):
+            for name, value in values.items():
+                setattr(endorsement, name, value)
+            endorsement.save()
+            changed = True
+    return changed
 
 
 class PhaseError(ValueError):

@@ -1,0 +1,98 @@
+"""Forms for reciprocal measures. They check shapes only; the rules live in
+dialogue.services.measures."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from dialogue.models import (
+    AgendaItem,
+    MeasureType,
+    Reversibility,
+    Sequencing,
+    Stance,
+)
+from dialogue.services.measures import TIMEFRAME_MAX, TITLE_MAX, MeasureContent
+
+
+class ItemChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, item):
+        return f"{item.session.number}.{item.number} {item.title}"
+
+
+class MeasureForm(forms.Form):
+    """Propose, edit or counter a measure. Labels speak from the writer's side."""
+
+    title = forms.CharField(label=_("Title"), max_length=TITLE_MAX)
+    items = ItemChoiceField(
+        label=_("Agenda items"),
+        queryset=AgendaItem.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The items of either session that this measure answers."),
+    )
+    our_action = forms.CharField(
+        label=_("What your side would do"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    their_action = forms.CharField(
+        label=_("What the other side would do"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_(
+            "Leave empty for a unilateral initiative that invites reciprocation."
+        ),
+    )
+    # The form speaks to the writer: "proposer first" is their own side first.
+    sequencing = forms.ChoiceField(
+        label=_("Sequencing"),
+        choices=[
+            (Sequencing.SIMULTANEOUS, Sequencing.SIMULTANEOUS.label),
+            (Sequencing.PROPOSER_FIRST, _("Your side first")),
+            (Sequencing.OTHER_FIRST, _("The other side first")),
+            (Sequencing.PHASED, Sequencing.PHASED.label),
+        ],
+        widget=forms.RadioSelect,
+    )
+    conditionality = forms.CharField(
+        label=_("Conditions"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+    verification = forms.CharField(
+        label=_("How it would be verified"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+    timeframe = forms.CharField(
+        label=_("Timeframe"), max_length=TIMEFRAME_MAX, required=False
+    )
+    reversibility = forms.ChoiceField(
+        label=_("Can it be reversed?"),
+        choices=Reversibility.choices,
+        widget=forms.RadioSelect,
+    )
+    measure_type = forms.ChoiceField(label=_("Type"), choices=MeasureType.choices)
+
+    def __init__(self, *args, workshop, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["items"].queryset = AgendaItem.objects.filter(
+            session__workshop=workshop
+        ).select_related("session")
+        self.fields["title"].widget.attrs["autocomplete"] = "off"
+
+    def content(self) -> MeasureContent:
+        return MeasureContent.from_dict(self.cleaned_data)
+
+    @staticmethod
+    def initial_from(content: MeasureContent, items) -> dict:
+        return {**content.__dict__, "items": list(items)}
+
+
+class AnswerForm(forms.Form):
+    stance = forms.ChoiceField(
+        label=_("Answer"), choices=Stance.choices, widget=forms.RadioSelect
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required: say why, or what would need to change."),
+    )

@@ -17,15 +17,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 FORMAT_VERSION = 1
-SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-CODE_RE = re.compile(r"^[A-Z][A-Z0-9_-]{0,11}$")
+# \Z, not $: "$" also matches before a trailing newline ("abc\n").
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")
+CODE_RE = re.compile(r"^[A-Z][A-Z0-9]{0,11}\Z")
 CONFIDENTIALITY_MODES = ("on_record", "chatham_house", "off_record")
 MAX_TITLE = 300
 MAX_TEXT = 100_000
 # Reciprocal measures (the optional "measures" key). The values mirror the
 # model's choices (dialogue.models.measures); a test keeps them in step.
-MEASURE_KEY_RE = re.compile(r"^([1-9][0-9]{0,5})-r([1-9][0-9]{0,4})$")
-ITEM_REF_RE = re.compile(r"^([1-9][0-9]{0,4})\.([1-9][0-9]{0,4})$")
+MEASURE_KEY_RE = re.compile(r"^([1-9][0-9]{0,5})-r([1-9][0-9]{0,4})\Z")
+ITEM_REF_RE = re.compile(r"^([1-9][0-9]{0,4})\.([1-9][0-9]{0,4})\Z")
 MEASURE_STATUSES = (
     "proposed",
     "under_discussion",
@@ -277,6 +278,10 @@ def decode(raw: bytes, *, max_bytes: int) -> Any:
         ) from None
     except ValueError as exc:
         raise WorkshopFileError([("(file)", f"is not valid JSON: {exc}")]) from None
+    except RecursionError:
+        raise WorkshopFileError(
+            [("(file)", "is nested too deeply to be a workshop file")]
+        ) from None
 
 
 def parse_workshop_file(raw: bytes, *, max_bytes: int) -> WorkshopSpec:
@@ -310,7 +315,7 @@ def validate(data: Any) -> WorkshopSpec:
             "confidentiality",
             f"{confidentiality!r} is not one of {', '.join(CONFIDENTIALITY_MODES)}",
         )
-    source = _validate_source(c, data.get("source"))
+    source = _validate_source(c, data["source"]) if "source" in data else SourceSpec()
     delegations = _validate_delegations(c, data)
     codes = {d.code for d in delegations}
     sessions = _validate_sessions(c, data, codes)
@@ -333,8 +338,6 @@ def validate(data: Any) -> WorkshopSpec:
 
 
 def _validate_source(c: _Collector, value: Any) -> SourceSpec:
-    if value is None:
-        return SourceSpec()  # "missing" is reported by the caller's object()
     if not c.object(
         value, "source", {"title", "authors", "date", "publisher"}, {"url"}
     ):
@@ -342,7 +345,7 @@ def _validate_source(c: _Collector, value: Any) -> SourceSpec:
     title = c.string(value, "title", "source", blank=True, max_length=MAX_TITLE)
     publisher = c.string(value, "publisher", "source", blank=True, max_length=200)
     url = c.string(value, "url", "source", blank=True, max_length=200)
-    if url and not re.match(r"^https?://\S+$", url):
+    if url and not re.match(r"^https?://\S+\Z", url):
         c.error("source.url", f"{url!r} is not an http(s) URL")
     authors = []
     for index, author in enumerate(c.list(value, "authors", "source")):
@@ -407,6 +410,9 @@ def _parse_datetime(c: _Collector, obj: dict, key: str, path: str):
         return None
     if parsed.tzinfo is None:
         c.error(here, f"{value!r} needs a time zone offset, e.g. +00:00")
+        return None
+    if not 1900 <= parsed.year <= 9000:
+        c.error(here, f"{value!r} is not a plausible date (years 1900 to 9000)")
         return None
     return parsed
 

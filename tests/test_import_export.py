@@ -118,3 +118,71 @@ def test_import_reads_stdin(db, monkeypatch):
     call_command("import_workshop", "-", stdout=out)
 
     assert out.getvalue().startswith("Created workshop 'small': 1 workshop created")
+
+
+def test_import_refuses_to_drop_an_item_that_has_comments(seeded, tmp_path):
+    from dialogue.models import Comment, Phase
+    from dialogue.services import session_set_phase
+    from dialogue.services.comments import comment_post
+    from tests.conftest import make_participant
+
+    session = seeded.sessions.get(number=2)
+    session_set_phase(session=session, phase=Phase.OPEN)
+    comment_post(
+        participant=make_participant(seeded, code="CN"),
+        item=session.items.get(number=6),
+        body="Keep me",
+    )
+    data = json.loads(export_text(seeded.slug))
+    del data["sessions"][1]["items"][5]
+    path = tmp_path / "shorter.json"
+    path.write_text(json.dumps(data))
+
+    with pytest.raises(CommandError) as excinfo:
+        call_command("import_workshop", str(path))
+
+    assert (
+        "sessions[1].items: item 6 would be removed, but comments, rankings or "
+        "measures refer to them; keep them in the file"
+    ) in str(excinfo.value)
+    assert Comment.objects.count() == 1
+    assert session.items.count() == 6
+
+
+def test_import_refuses_to_drop_points_that_have_comments(seeded, tmp_path):
+    from dialogue.models import Phase
+    from dialogue.services import session_set_phase
+    from dialogue.services.comments import comment_post
+    from tests.conftest import make_participant
+
+    session = seeded.sessions.get(number=2)
+    session_set_phase(session=session, phase=Phase.OPEN)
+    item = session.items.get(number=3)
+    comment_post(
+        participant=make_participant(seeded, code="US"),
+        item=item,
+        body="On 3.6",
+        point=item.points.get(position=6),
+    )
+    data = json.loads(export_text(seeded.slug))
+    data["sessions"][1]["items"][2]["points"] = data["sessions"][1]["items"][2][
+        "points"
+    ][:4]
+    path = tmp_path / "fewer-points.json"
+    path.write_text(json.dumps(data))
+
+    with pytest.raises(CommandError) as excinfo:
+        call_command("import_workshop", str(path))
+
+    assert "item 3 would lose points that have comments" in str(excinfo.value)
+    assert item.points.count() == 6
+
+
+def test_import_bumps_the_live_version_of_changed_sessions(seeded):
+    before = seeded.sessions.get(number=1).version
+    data = json.loads(export_text(seeded.slug))
+    data["sessions"][0]["items"][0]["title"] = "Retitled"
+
+    workshop_import(spec=validate(data))
+
+    assert seeded.sessions.get(number=1).version == before + 1

@@ -261,3 +261,47 @@ def test_import_refused_midway_leaves_existing_workshop_untouched(db, tmp_path):
     assert sorted(Delegation.objects.values_list("code", flat=True)) == ["CN", "US"]
     assert AgendaItem.objects.get().addressed_to.code == "US"
     assert AgendaPoint.objects.count() == 2
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("slug", "abc\n", "'abc\\n' is not valid"),
+        (
+            "delegations",
+            [{"code": "CN\n", "name": "x"}, {"code": "US", "name": "y"}],
+            "'CN\\n' is not valid",
+        ),
+        (
+            "delegations",
+            [{"code": "C_N", "name": "x"}, {"code": "US", "name": "y"}],
+            "'C_N' is not valid",
+        ),
+        ("source", None, "must be an object, not null"),
+    ],
+)
+def test_parse_refuses_sneaky_values(field, value, message):
+    data = small_file()
+    data[field] = value
+
+    errors = errors_of(data)
+
+    assert any(message in text for _path, text in errors), errors
+
+
+def test_parse_refuses_deep_nesting_with_a_message():
+    assert errors_of(b"[" * 200_000) == [
+        ("(file)", "is nested too deeply to be a workshop file")
+    ]
+
+
+def test_parse_refuses_implausible_dates():
+    data = small_file()
+    data["sessions"][0]["starts_at"] = "0001-01-01T00:00:00+01:00"
+
+    assert errors_of(data) == [
+        (
+            "sessions[0].starts_at",
+            "'0001-01-01T00:00:00+01:00' is not a plausible date (years 1900 to 9000)",
+        )
+    ]

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Model, Prefetch
 from django.utils import timezone
 
@@ -75,6 +75,25 @@ def _delete_missing(queryset, result: ImportResult, label: str) -> None:
 def workshop_import(*, spec: WorkshopSpec) -> ImportResult:
     """Create or update a workshop from a validated file, all in one transaction.
 
+    See _workshop_import; this turns a lost race (two first imports of the same
+    new slug at once) into a clear refusal instead of a database error.
+    """
+    try:
+        return _workshop_import(spec=spec)
+    except IntegrityError:
+        raise WorkshopFileError(
+            [
+                (
+                    "slug",
+                    "another import of this workshop ran at the same time; try again",
+                )
+            ]
+        ) from None
+
+
+def _workshop_import(*, spec: WorkshopSpec) -> ImportResult:
+    """Create or update a workshop from a validated file, all in one transaction.
+
     Rows are matched by their keys in the file (workshop slug, delegation code,
     session number, item number, point position), so importing the same file
     twice changes nothing and importing an edited file updates in place. Rows
@@ -140,11 +159,15 @@ def workshop_import(*, spec: WorkshopSpec) -> ImportResult:
         }
 
         numbers = [s.number for s in spec.sessions]
-        _delete_missing(
-            workshop.sessions.exclude(number__in=numbers), result, "sessions"
+        gone = workshop.sessions.exclude(number__in=numbers)
+        _refuse_losing_discussion(
+            "sessions",
+            [f"session {n}" for n in gone.values_list("number", flat=True)],
+            AgendaItem.objects.filter(session__in=gone),
         )
-        for session_spec in spec.sessions:
-            _import_session(workshop, session_spec, delegations, result)
+        _delete_missing(gone, result, "sessions")
+        for index, session_spec in enumerate(spec.sessions):
+            _import_session(workshop, session_spec, delegations, result, index)
 
         # Items may reference a delegation that is about to go; they were
         # replaced above, so the delegation is free to delete now.
@@ -153,10 +176,41 @@ def workshop_import(*, spec: WorkshopSpec) -> ImportResult:
         )
         if spec.measures is not None:
             _import_measures(workshop, spec.measures, participants, result)
+        if result.changed:
+            for session_id in workshop.sessions.values_list("pk", flat=True):
+                session_touch(session_id=session_id)  # live pages refresh
     return result
 
 
-def _import_session(workshop, spec, delegations, result) -> None:
+def _refuse_losing_discussion(path: str, labels: list[str], items) -> None:
+    """Refuse to delete agenda rows that the discussion refers to.
+
+    `items` are the agenda items that would go (with everything on them).
+    Comments, rankings and measures are the workshop's record: a file that
+    drops their item is refused rather than silently erasing them.
+    """
+    from dialogue.models import Comment, RankingEntry, ReciprocalMeasure
+
+    if not labels:
+        return
+    used = (
+        Comment.objects.filter(item__in=items).exists()
+        or RankingEntry.objects.filter(item__in=items).exists()
+        or ReciprocalMeasure.objects.filter(items__in=items).exists()
+    )
+    if used:
+        raise WorkshopFileError(
+            [
+                (
+                    path,
+                    f"{', '.join(labels)} would be removed, but comments, "
+                    "rankings or measures refer to them; keep them in the file",
+                )
+            ]
+        )
+
+
+def _import_session(workshop, spec, delegations, result, index) -> None:
     session = _save_if_changed(
         Session,
         {"workshop": workshop, "number": spec.number},
@@ -170,8 +224,14 @@ def _import_session(workshop, spec, delegations, result) -> None:
         "sessions",
     )
     numbers = [i.number for i in spec.items]
-    _delete_missing(session.items.exclude(number__in=numbers), result, "items")
-    for item_spec in spec.items:
+    gone = session.items.exclude(number__in=numbers)
+    _refuse_losing_discussion(
+        f"sessions[{index}].items",
+        [f"item {n}" for n in gone.values_list("number", flat=True)],
+        gone,
+    )
+    _delete_missing(gone, result, "items")
+    for item_index, item_spec in enumerate(spec.items):
         item = _save_if_changed(
             AgendaItem,
             {"session": session, "number": item_spec.number},
@@ -184,9 +244,18 @@ def _import_session(workshop, spec, delegations, result) -> None:
             result,
             "items",
         )
-        _delete_missing(
-            item.points.filter(position__gt=len(item_spec.points)), result, "points"
-        )
+        dropped = item.points.filter(position__gt=len(item_spec.points))
+        if dropped.filter(comments__isnull=False).exists():
+            raise WorkshopFileError(
+                [
+                    (
+                        f"sessions[{index}].items[{item_index}].points",
+                        f"item {item.number} would lose points that have "
+                        "comments; keep them in the file",
+                    )
+                ]
+            )
+        _delete_missing(dropped, result, "points")
         for position, text in enumerate(item_spec.points, start=1):
             _save_if_changed(
                 AgendaPoint,

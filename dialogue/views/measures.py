@@ -546,7 +546,7 @@ def measure_create(request, slug):
         initial = {"sequencing": Sequencing.SIMULTANEOUS, "reversibility": "reversible"}
         initial["measure_type"] = "other"
         raw = request.GET.getlist("item")
-        ids = [int(value) for value in raw if value.isdigit()]
+        ids = [int(v) for v in raw if v.isascii() and v.isdigit() and len(v) < 19]
         initial["items"] = list(
             AgendaItem.objects.filter(pk__in=ids, session__workshop=workshop)
         )

@@ -7,9 +7,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     STATIC_ROOT=/app/staticfiles \
     MEDIA_ROOT=/data/media
 
-# Fonts with Chinese glyphs, for the PDF summaries rendered by WeasyPrint.
+# WeasyPrint's libraries and fonts with Chinese glyphs for the PDF summaries;
+# curl for the health check.
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends fonts-noto-cjk curl \
+    && apt-get install -y --no-install-recommends \
+       fonts-noto-cjk fonts-dejavu-core fonts-liberation fontconfig \
+       libpango-1.0-0 libpangoft2-1.0-0 libcairo2 curl \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app

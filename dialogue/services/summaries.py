@@ -1,5 +1,402 @@
-"""Business rules for summaries (to be filled in by its issue)."""
+"""Business rules for session summaries: request, send, compile, retry.
+
+Life of a SummaryReport (one compiled version of a session's summary):
+
+    requested (status queued, queued_at NULL)
+      -> sent to the broker (queued_at set)         summary_send
+      -> running (attempts + 1)                     summary_compile
+      -> done (files stored) | failed (error)       summary_compile / _fail
+
+* A request is recorded first and sent to the broker after its transaction
+  commits. If the broker cannot be reached the request stays recorded with
+  ``queued_at`` NULL; ``summary_send_pending`` (called by the summaries page,
+  by every new request and by ``manage.py send_pending_summaries``) sends it
+  later. Sending is claimed with a conditional UPDATE, so two senders never
+  both send the same report.
+* Compiling is idempotent: a finished (done or failed) report is left alone;
+  a report found "running" was interrupted (a worker died) and is compiled
+  again as the SAME version. Files have fixed names per version, so a re-run
+  overwrites rather than adds.
+* A report that keeps killing its worker is given up after ``MAX_ATTEMPTS``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import PurePosixPath
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dialogue.models import (
+    Participant,
+    Phase,
+    Role,
+    Session,
+    SummaryFormat,
+    SummaryReport,
+    SummaryStatus,
+)
+
+logger = logging.getLogger(__name__)
+
+TASK_NAME = "dialogue.compile_summary"
+MAX_ATTEMPTS = 5
+REQUESTER_ROLES = (Role.RAPPORTEUR, Role.ORGANISER)
+FILE_FIELDS = {
+    SummaryFormat.MARKDOWN: "markdown_file",
+    SummaryFormat.DOCX: "docx_file",
+    SummaryFormat.PDF: "pdf_file",
+}
+CONTENT_TYPES = {
+    SummaryFormat.MARKDOWN: "text/markdown; charset=utf-8",
+    SummaryFormat.DOCX: (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    ),
+    SummaryFormat.PDF: "application/pdf",
+}
+ACTIVE = (SummaryStatus.QUEUED, SummaryStatus.RUNNING)
+FINISHED = (SummaryStatus.DONE, SummaryStatus.FAILED)
+
+
+class SummaryError(ValueError):
+    """A request that breaks a rule; the message is shown to the user."""
+
+
+# -- who may do what -----------------------------------------------------------
+
+
+def summary_may_request(*, participant: Participant) -> bool:
+    """Rapporteurs and organisers compile summaries; everyone downloads them."""
+    return participant.role in REQUESTER_ROLES
+
+
+# -- requesting and sending ----------------------------------------------------
+
+
+def summary_request(*, session: Session, by=None) -> SummaryReport:
+    """Record a new version of the session's summary and queue its compilation.
+
+    The version is the next number for the session (the session row is
+    locked, so two requests at once get two versions). The task is sent
+    after the transaction commits; with no broker reachable the report
+    stays recorded, unsent, for ``summary_send_pending``.
+    """
+    with transaction.atomic():
+        locked = (
+            Session.objects.select_for_update()
+            .select_related("workshop")
+            .get(pk=session.pk)
+        )
+        last = SummaryReport.objects.filter(session=locked).aggregate(
+            last=Max("version")
+        )["last"]
+        report = SummaryReport.objects.create(
+            session=locked,
+            version=(last or 0) + 1,
+            requested_by=by,
+            confidentiality=locked.workshop.confidentiality,
+            status=SummaryStatus.QUEUED,
+            progress_note=_("Waiting for a worker"),
+        )
+        transaction.on_commit(
+            lambda: _send_after_commit(report.pk, locked.pk), robust=True
+        )
+    return report
+
+
+def _send_after_commit(report_id: int, session_id: int) -> None:
+    if summary_send(report_id=report_id):
+        # The broker is back: send what an earlier outage left behind.
+        summary_send_pending(session_id=session_id)
+
+
+def summary_retry(*, report: SummaryReport, by=None) -> SummaryReport:
+    """Compile a failed report again (the same version), from the start."""
+    with transaction.atomic():
+        locked = SummaryReport.objects.select_for_update().get(pk=report.pk)
+        if locked.status != SummaryStatus.FAILED:
+            raise SummaryError(_("Only a summary that failed can be tried again."))
+        locked.status = SummaryStatus.QUEUED
+        locked.progress = 0
+        locked.progress_note = _("Waiting for a worker")
+        locked.error = ""
+        locked.attempts = 0
+        locked.queued_at = None
+        locked.started_at = None
+        locked.finished_at = None
+        locked.save()
+        transaction.on_commit(lambda: summary_send(report_id=locked.pk), robust=True)
+    logger.info("summary %s v%s retried by %s", locked.session_id, locked.version, by)
+    return locked
+
+
+def summary_send(*, report_id: int) -> bool:
+    """Hand the report's compilation to a worker; False if the broker is down.
+
+    In-process mode (no broker configured) compiles right here. Otherwise
+    the send is claimed by setting ``queued_at`` (only if still NULL), then
+    published; if publishing fails the claim is undone, so the report is
+    sent again later.
+    """
+    claimed = SummaryReport.objects.filter(
+        pk=report_id, queued_at__isnull=True, status=SummaryStatus.QUEUED
+    ).update(queued_at=timezone.now())
+    if not claimed:
+        return True  # already sent (or no longer waiting): nothing to do
+    from dialogue.tasks import compile_summary
+    from workshop.celery import app
+
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        result = compile_summary.apply(args=[report_id], throw=False)
+        if result.failed():
+            logger.error("summary %s failed in-process: %r", report_id, result.result)
+        return True
+    try:
+        with app.connection_for_write(settings.CELERY_BROKER_URL) as connection:
+            connection.ensure_connection(
+                max_retries=1, interval_start=0, interval_step=0.5, timeout=3
+            )
+            app.send_task(
+                TASK_NAME, args=[report_id], connection=connection, retry=False
+            )
+    except Exception:  # any failure to publish: keep the request, send later
+        logger.warning("summary %s could not be sent to the broker", report_id)
+        SummaryReport.objects.filter(pk=report_id).update(queued_at=None)
+        return False
+    return True
+
+
+def summary_send_pending(
+    *, session_id: int | None = None, grace: timedelta = timedelta(seconds=5)
+) -> int:
+    """Send the reports still waiting for the broker; returns how many went.
+
+    Also recovers reports lost by the broker: a report sent more than twice
+    the visibility timeout ago and still queued (the broker forgot it, e.g.
+    after a restart without persistence) or still running (its worker died
+    and the message never came back) is sent again.
+    """
+    now = timezone.now()
+    waiting = SummaryReport.objects.filter(
+        status=SummaryStatus.QUEUED,
+        queued_at__isnull=True,
+        requested_at__lte=now - grace,
+    )
+    lost_before = now - timedelta(seconds=2 * settings.CELERY_VISIBILITY_TIMEOUT)
+    lost = SummaryReport.objects.filter(status__in=ACTIVE).exclude(
+        queued_at__isnull=True
+    )
+    lost = lost.filter(queued_at__lt=lost_before).exclude(started_at__gte=lost_before)
+    if session_id is not None:
+        waiting = waiting.filter(session_id=session_id)
+        lost = lost.filter(session_id=session_id)
+    for report_id in lost.values_list("pk", flat=True):
+        logger.warning("summary %s looks lost by the broker; sending again", report_id)
+        SummaryReport.objects.filter(pk=report_id).update(
+            queued_at=None, status=SummaryStatus.QUEUED
+        )
+    ids = list(waiting.order_by("requested_at", "pk").values_list("pk", flat=True))
+    sent = 0
+    for report_id in ids:
+        if not summary_send(report_id=report_id):
+            break  # the broker is down: the rest waits for the next try
+        sent += 1
+    return sent
 
 
 def on_session_phase_change(*, session, old: str, new: str, by) -> None:
-    """Called inside session_set_phase's transaction after the phase moved."""
+    """Called inside session_set_phase's transaction after the phase moved.
+
+    Closing a session compiles its summary.
+    """
+    if new == Phase.CLOSED and old != Phase.CLOSED:
+        summary_request(session=session, by=by)
+
+
+# -- compiling (run by the task) -----------------------------------------------
+
+
+def _progress(report_id: int, percent: int, note: str) -> None:
+    SummaryReport.objects.filter(pk=report_id).update(
+        progress=percent, progress_note=note[:200]
+    )
+
+
+def _claim(report_id: int) -> SummaryReport | None:
+    """Mark the report running, or None when there is nothing to do."""
+    with transaction.atomic():
+        report = (
+            SummaryReport.objects.select_for_update()
+            .select_related("session__workshop")
+            .filter(pk=report_id)
+            .first()
+        )
+        if report is None or report.status in FINISHED:
+            return None
+        if report.status == SummaryStatus.RUNNING:
+            logger.warning(
+                "summary %s was interrupted (attempt %s); compiling it again",
+                report_id,
+                report.attempts,
+            )
+        if report.attempts >= MAX_ATTEMPTS:
+            report.status = SummaryStatus.FAILED
+            report.error = _(
+                "Gave up after %(n)d attempts: the compilation was interrupted "
+                "every time."
+            ) % {"n": report.attempts}
+            report.finished_at = timezone.now()
+            report.save(update_fields=["status", "error", "finished_at"])
+            return None
+        report.status = SummaryStatus.RUNNING
+        report.attempts += 1
+        report.started_at = timezone.now()
+        report.finished_at = None
+        report.error = ""
+        report.progress = 5
+        report.progress_note = _("Reading the session")
+        report.save()
+    return report
+
+
+def file_stem(report: SummaryReport) -> str:
+    """Storage path without extension; fixed per version, so re-runs overwrite."""
+    return (
+        f"summaries/{report.session_id}/v{report.version}/"
+        f"summary-s{report.session.number}-v{report.version}"
+    )
+
+
+def _store(name: str, content: bytes) -> str:
+    if default_storage.exists(name):
+        default_storage.delete(name)
+    return default_storage.save(name, ContentFile(content))
+
+
+def summary_compile(
+    *, report_id: int, between_steps: Callable[[], None] = lambda: None
+) -> str:
+    """Compile one report: build the document once, render and store each format.
+
+    Returns the report's status afterwards ("done", or the status that made
+    it skip). Errors propagate to the caller (the task), which decides
+    between retrying and ``summary_fail``.
+    """
+    from dialogue.summary_builder import build_summary_document
+    from dialogue.summary_render import (
+        render_docx,
+        render_html,
+        render_markdown,
+        render_pdf,
+    )
+
+    report = _claim(report_id)
+    if report is None:
+        status = (
+            SummaryReport.objects.filter(pk=report_id)
+            .values_list("status", flat=True)
+            .first()
+        )
+        return status or "missing"
+    between_steps()
+    document = build_summary_document(
+        session=report.session,
+        confidentiality=report.confidentiality,
+        version=report.version,
+    )
+    stem = file_stem(report)
+    names = {}
+    steps = [
+        (SummaryFormat.MARKDOWN, 30, _("Writing Markdown"), "md"),
+        (SummaryFormat.DOCX, 50, _("Writing the Word document"), "docx"),
+        (SummaryFormat.PDF, 70, _("Writing the PDF"), "pdf"),
+    ]
+    for fmt, percent, note, extension in steps:
+        _progress(report_id, percent, note)
+        between_steps()
+        if fmt == SummaryFormat.MARKDOWN:
+            content = render_markdown(document).encode("utf-8")
+        elif fmt == SummaryFormat.DOCX:
+            content = render_docx(document)
+        else:
+            content = render_pdf(document)
+        names[FILE_FIELDS[fmt]] = _store(f"{stem}.{extension}", content)
+    _progress(report_id, 90, _("Writing the preview"))
+    _store(f"{stem}.html", render_html(document, fragment=True).encode("utf-8"))
+    between_steps()
+    SummaryReport.objects.filter(pk=report_id).update(
+        status=SummaryStatus.DONE,
+        progress=100,
+        progress_note=_("Ready"),
+        finished_at=timezone.now(),
+        error="",
+        **names,
+    )
+    return SummaryStatus.DONE
+
+
+def summary_note_retry(
+    *, report_id: int, reason: str, countdown: float, attempt: int
+) -> None:
+    """Record a transient failure that will be retried after ``countdown``."""
+    SummaryReport.objects.filter(pk=report_id).exclude(status__in=FINISHED).update(
+        status=SummaryStatus.QUEUED,
+        progress=0,
+        progress_note=(
+            _("Temporary problem (%(reason)s); trying again in %(seconds)d s")
+            % {"reason": reason, "seconds": round(countdown)}
+        )[:200],
+        error=reason,
+    )
+    logger.warning("summary %s attempt %s failed: %s", report_id, attempt, reason)
+
+
+def summary_fail(*, report_id: int, reason: str) -> None:
+    """Record that the report finally failed (shown with a Retry button)."""
+    SummaryReport.objects.filter(pk=report_id).exclude(
+        status=SummaryStatus.DONE
+    ).update(
+        status=SummaryStatus.FAILED,
+        progress_note=_("Failed"),
+        error=reason[:2000],
+        finished_at=timezone.now(),
+    )
+    logger.error("summary %s failed: %s", report_id, reason)
+
+
+# -- reading the results ---------------------------------------------------------
+
+
+def summary_file(*, report: SummaryReport, fmt: str):
+    """The stored file of one format, or None when it is not (yet) there."""
+    if report.status != SummaryStatus.DONE or fmt not in FILE_FIELDS:
+        return None
+    field = getattr(report, FILE_FIELDS[fmt])
+    if not field or not field.storage.exists(field.name):
+        return None
+    return field
+
+
+def summary_preview_html(*, report: SummaryReport) -> str | None:
+    """The stored HTML body of a compiled version (made by our own template)."""
+    pdf = summary_file(report=report, fmt=SummaryFormat.PDF)
+    if pdf is None:
+        return None
+    name = str(PurePosixPath(pdf.name).with_suffix(".html"))
+    if not default_storage.exists(name):
+        return None
+    with default_storage.open(name, "rb") as handle:
+        return handle.read().decode("utf-8")
+
+
+def download_name(*, report: SummaryReport, fmt: str) -> str:
+    slug = report.session.workshop.slug
+    return f"{slug}-session-{report.session.number}-summary-v{report.version}.{fmt}"

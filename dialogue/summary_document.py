@@ -1,0 +1,186 @@
+"""A session summary as plain data: built once, rendered to every format.
+
+Pure module: no Django, no database. ``dialogue.summary_builder`` fills these
+dataclasses from the database, applying the workshop's confidentiality mode
+while it does so (under the Chatham House Rule an author becomes "a
+participant from the X delegation"; off the record no remark is kept at all).
+The renderers in ``dialogue.summary_render`` only ever see this tree, so no
+renderer can leak a name that the builder left out.
+
+Every string here is final display text (already translated where it comes
+from the interface, verbatim where it comes from a participant).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# The confidentiality statements and the disclaimer are printed in English AND
+# Chinese whatever the interface language, so they are plain constants here
+# rather than translatable strings.
+CONFIDENTIALITY_STATEMENTS: dict[str, tuple[str, str]] = {
+    "chatham_house": (
+        "This summary follows the Chatham House Rule: its readers are free to "
+        "use the information it contains, but neither the identity nor the "
+        "affiliation of any speaker, nor that of any other participant, may "
+        "be revealed.",
+        "本纪要遵循查塔姆研究所规则：读者可以自由使用其中的信息，但不得透露任何"
+        "发言者或其他与会者的身份及所属机构。",
+    ),
+    "on_record": (
+        "This summary is on the record: remarks are attributed to the "
+        "participants who made them.",
+        "本纪要为公开记录：发言均注明发言者。",
+    ),
+    "off_record": (
+        "This summary is off the record: it reports only aggregate results "
+        "(numbers of remarks, rankings and tallies of answers); no remark is "
+        "quoted or attributed.",
+        "本纪要为不公开记录：仅报告汇总结果（发言数量、排序及答复统计），不引用"
+        "也不注明任何发言。",
+    ),
+}
+DISCLAIMER = (
+    "Prepared by the rapporteur; does not necessarily reflect consensus.",
+    "由报告员编写，不一定反映各方共识。",
+)
+
+
+@dataclass(frozen=True)
+class DelegationCount:
+    name: str
+    code: str
+    participants: int
+
+
+@dataclass(frozen=True)
+class Header:
+    workshop_title: str
+    session_title: str
+    session_number: int
+    dates: str  # e.g. "2026-03-01 09:00 – 12:00 UTC", or "" when unknown
+    conveners: tuple[str, ...]  # by role only unless on the record
+    delegations: tuple[DelegationCount, ...]
+    confidentiality: str  # the mode's value, e.g. "chatham_house"
+    confidentiality_label: str  # e.g. "Chatham House Rule"
+    statement_en: str
+    statement_zh: str
+    disclaimer_en: str
+    disclaimer_zh: str
+    source: str  # the workshop's source citation, or ""
+    version: int
+    compiled_at: str  # e.g. "2026-03-01 12:30 UTC"
+
+
+@dataclass(frozen=True)
+class Remark:
+    """One visible comment, already attributed as the mode allows."""
+
+    attribution: str
+    text: str
+    endorsements: int
+    point_label: str = ""  # e.g. "3.2" when the remark is on a sub-point
+    replies: tuple[Remark, ...] = ()
+    reply_count: int = 0  # visible replies, including those not shown
+
+
+@dataclass(frozen=True)
+class DelegationDiscussion:
+    delegation: str
+    remark_count: int  # visible top-level remarks by this delegation
+    reply_count: int  # visible replies by this delegation (to anyone)
+    remarks: tuple[Remark, ...]  # most-endorsed first; empty off the record
+
+    @property
+    def omitted(self) -> int:
+        """Top-level remarks counted but not quoted (the summary shows the top)."""
+        return max(0, self.remark_count - len(self.remarks))
+
+
+@dataclass(frozen=True)
+class Tally:
+    delegation: str
+    support: int = 0
+    support_with_changes: int = 0
+    oppose: int = 0
+    clarify: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.support + self.support_with_changes + self.oppose + self.clarify
+
+
+@dataclass(frozen=True)
+class MeasureSummary:
+    title: str
+    proposed_by: str  # delegation name
+    our_action: str
+    their_action: str
+    status: str  # display label
+    status_value: str
+    sequencing: str
+    timeframe: str
+    revision: int
+    endorsed_by: tuple[str, ...]  # delegation names
+    tallies: tuple[Tally, ...]  # one per delegation, by code
+    item_numbers: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class ItemRank:
+    delegation: str
+    rank: float | None  # None when the delegation submitted no ranking
+
+
+@dataclass(frozen=True)
+class ItemSection:
+    number: int
+    title: str
+    proposed_by: str
+    addressed_to: str
+    body: str
+    points: tuple[tuple[str, str], ...]  # (label, text)
+    discussion: tuple[DelegationDiscussion, ...]
+    ranks: tuple[ItemRank, ...]
+    measures: tuple[MeasureSummary, ...]
+
+
+@dataclass(frozen=True)
+class RankingRow:
+    number: int
+    title: str
+    overall_rank: float
+    ranks: tuple[ItemRank, ...]
+    median: float | None
+    iqr: float | None
+
+
+@dataclass(frozen=True)
+class RankingResult:
+    round_number: int
+    closed_at: str
+    rankers: tuple[tuple[str, int], ...]  # (delegation name, ballots)
+    rows: tuple[RankingRow, ...]  # by overall rank, then item number
+    tau_b: float | None  # agreement between two delegations, when defined
+    chart_svg: str  # "" unless exactly two delegations both ranked
+    chart_title: str
+
+
+@dataclass(frozen=True)
+class SummaryDocument:
+    header: Header
+    items: tuple[ItemSection, ...]
+    ranking: RankingResult | None
+    convergence: tuple[str, ...]
+    divergence: tuple[str, ...]
+    open_questions: tuple[str, ...]
+    remarks_included: bool  # False off the record: only aggregates
+    notes: tuple[str, ...] = field(default=())  # how the sections were made
+    language: str = "en"  # the interface language the text was built in
+
+
+def rank_text(rank: float | None) -> str:
+    """A rank for display: 3, 2.5, or an en dash when there is none."""
+    if rank is None:
+        return "–"
+    return str(int(rank)) if rank == int(rank) else f"{rank:g}"

@@ -1,0 +1,112 @@
+"""SummaryDocument -> HTML (templates/summary_pdf.html) -> PDF with WeasyPrint.
+
+The same template is the browser's preview page: its ``report`` partial is
+the report itself, stored beside the PDF when a version is compiled.
+The PDF's stylesheet asks for "Noto Sans CJK SC" (Debian: fonts-noto-cjk);
+``ensure_cjk_font`` refuses to make a PDF without a CJK font, because the
+confidentiality statement would silently print as empty boxes.
+"""
+
+import functools
+import logging
+import shutil
+import subprocess
+
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.safestring import mark_safe
+
+from dialogue.summary_document import SummaryDocument
+from dialogue.summary_render import text
+
+CJK_FONT = "Noto Sans CJK SC"
+STYLESHEET = "css/summary.css"
+
+# WeasyPrint logs every page it lays out at INFO; a worker's log needs none.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+
+
+class CJKFontMissing(RuntimeError):
+    pass
+
+
+@functools.cache
+def ensure_cjk_font() -> str:
+    """The path of the CJK font the PDF uses; raises CJKFontMissing if absent."""
+    fc_list = shutil.which("fc-list")
+    if fc_list is None:
+        raise CJKFontMissing(
+            "fc-list (fontconfig) is not installed, so no CJK font can be found "
+            "for the PDF; install the Debian packages fontconfig and fonts-noto-cjk."
+        )
+    found = subprocess.run(
+        [fc_list, f"{CJK_FONT}:lang=zh-cn", "file"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    ).stdout.split()
+    if not found:
+        raise CJKFontMissing(
+            f"The font “{CJK_FONT}” is not installed, so Chinese text cannot be "
+            "printed in the PDF; install the Debian package fonts-noto-cjk."
+        )
+    return found[0].rstrip(":")
+
+
+def _context(doc: SummaryDocument) -> dict:
+    chart = ""
+    if doc.ranking is not None and doc.ranking.chart_svg:
+        # slope_chart_svg escapes every piece of text it draws.
+        chart = mark_safe(doc.ranking.chart_svg)  # noqa: S308
+    return {
+        "doc": doc,
+        "h": doc.header,
+        "title": text.title(doc.header),
+        "facts": text.header_facts(doc.header),
+        "chart": chart,
+        "items": [
+            (item, text.item_ranks(item) if item.ranks else "") for item in doc.items
+        ],
+        "ranking_intro": text.ranking_intro(doc.ranking) if doc.ranking else "",
+        "ranking_columns": text.ranking_columns(doc.ranking) if doc.ranking else [],
+        "ranking_cells": text.ranking_cells(doc.ranking) if doc.ranking else [],
+        "tally_columns": text.tally_columns(),
+        "closing": [
+            ("convergence", doc.convergence),
+            ("divergence", doc.divergence),
+            ("questions", doc.open_questions),
+        ],
+        "empty": {
+            key: text.empty(key)
+            for key in (
+                "convergence",
+                "divergence",
+                "questions",
+                "ranking",
+                "discussion",
+                "measures",
+            )
+        },
+    }
+
+
+def render_html(doc: SummaryDocument, *, fragment: bool = False) -> str:
+    """The report as a whole HTML document, or only its body (``fragment``)."""
+    name = "summary_pdf.html#report" if fragment else "summary_pdf.html"
+    with translation.override(doc.language):
+        return render_to_string(name, _context(doc))
+
+
+def render_pdf(doc: SummaryDocument) -> bytes:
+    from weasyprint import CSS, HTML
+
+    ensure_cjk_font()
+    stylesheet = finders.find(STYLESHEET)
+    if stylesheet is None:
+        raise FileNotFoundError(f"static/{STYLESHEET} is missing")
+    html = render_html(doc)
+    return HTML(string=html, base_url=None).write_pdf(
+        stylesheets=[CSS(filename=stylesheet)]
+    )

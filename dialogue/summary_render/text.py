@@ -1,0 +1,185 @@
+"""Sentences that every format prints the same way (translated, no markup)."""
+
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from dialogue.summary_document import (
+    DelegationDiscussion,
+    Header,
+    ItemSection,
+    MeasureSummary,
+    RankingResult,
+    Remark,
+    rank_text,
+)
+
+
+def title(header: Header) -> str:
+    return _("Summary of session %(number)d: %(title)s") % {
+        "number": header.session_number,
+        "title": header.session_title,
+    }
+
+
+def header_facts(header: Header) -> list[tuple[str, str]]:
+    """(label, value) pairs for the top of the report."""
+    facts = [
+        (_("Workshop"), header.workshop_title),
+        (_("Session"), f"{header.session_number}. {header.session_title}"),
+    ]
+    if header.dates:
+        facts.append((_("Dates"), header.dates))
+    facts.append((_("Conveners"), "; ".join(header.conveners) or _("none recorded")))
+    facts.append((_("Compiled under"), header.confidentiality_label))
+    facts.append(
+        (
+            _("Version"),
+            _("%(version)d, compiled %(when)s")
+            % {"version": header.version, "when": header.compiled_at},
+        )
+    )
+    if header.source:
+        facts.append((_("Source"), header.source))
+    return facts
+
+
+def proposed(item: ItemSection) -> str:
+    return _("Proposed by %(proposer)s to %(addressee)s") % {
+        "proposer": item.proposed_by,
+        "addressee": item.addressed_to,
+    }
+
+
+def discussion_heading(group: DelegationDiscussion) -> str:
+    remarks = ngettext("%(n)d remark", "%(n)d remarks", group.remark_count) % {
+        "n": group.remark_count
+    }
+    replies = ngettext("%(n)d reply", "%(n)d replies", group.reply_count) % {
+        "n": group.reply_count
+    }
+    return f"{group.delegation} ({remarks}, {replies})"
+
+
+def remark_meta(remark: Remark) -> str:
+    parts = [remark.attribution]
+    parts.append(
+        ngettext("%(n)d endorsement", "%(n)d endorsements", remark.endorsements)
+        % {"n": remark.endorsements}
+    )
+    if remark.point_label:
+        parts.append(_("on point %(label)s") % {"label": remark.point_label})
+    if remark.reply_count > len(remark.replies):
+        parts.append(
+            ngettext("%(n)d reply", "%(n)d replies", remark.reply_count)
+            % {"n": remark.reply_count}
+        )
+    return " · ".join(parts)
+
+
+def omitted(group: DelegationDiscussion) -> str:
+    return ngettext(
+        "…and %(n)d more remark.", "…and %(n)d more remarks.", group.omitted
+    ) % {"n": group.omitted}
+
+
+def item_ranks(item: ItemSection) -> str:
+    parts = [
+        _("%(rank)s by %(delegation)s")
+        % {"rank": rank_text(r.rank), "delegation": r.delegation}
+        for r in item.ranks
+    ]
+    return _("Ranked %(ranks)s.") % {"ranks": "; ".join(parts)}
+
+
+def measure_heading(measure: MeasureSummary) -> str:
+    return _("“%(title)s” (%(status)s), proposed by %(delegation)s") % {
+        "title": measure.title,
+        "status": measure.status,
+        "delegation": measure.proposed_by,
+    }
+
+
+def measure_facts(measure: MeasureSummary, *, with_text: bool) -> list[str]:
+    facts = []
+    if with_text:
+        facts.append(_("Proposing side would: %(text)s") % {"text": measure.our_action})
+        if measure.their_action:
+            facts.append(
+                _("Other side would: %(text)s") % {"text": measure.their_action}
+            )
+    details = [_("Sequencing: %(value)s") % {"value": measure.sequencing}]
+    if measure.timeframe:
+        details.append(_("Timeframe: %(value)s") % {"value": measure.timeframe})
+    if measure.revision > 1:
+        details.append(_("Revision %(n)d") % {"n": measure.revision})
+    if measure.endorsed_by:
+        details.append(
+            _("Endorsed by %(who)s") % {"who": ", ".join(measure.endorsed_by)}
+        )
+    facts.append(" · ".join(details))
+    return facts
+
+
+def tally_columns() -> list[str]:
+    return [
+        _("Delegation"),
+        _("Support"),
+        _("Support with changes"),
+        _("Oppose"),
+        _("Ask for clarification"),
+    ]
+
+
+def ranking_intro(ranking: RankingResult) -> str:
+    rankers = "; ".join(
+        ngettext("%(delegation)s: %(n)d ranking", "%(delegation)s: %(n)d rankings", n)
+        % {"delegation": name, "n": n}
+        for name, n in ranking.rankers
+    )
+    text = _("Round %(round)d, closed %(when)s. %(rankers)s.") % {
+        "round": ranking.round_number,
+        "when": ranking.closed_at,
+        "rankers": rankers,
+    }
+    if ranking.tau_b is not None:
+        text += " " + _(
+            "Agreement between the delegations' orders (Kendall's tau-b): %(tau)s."
+        ) % {"tau": f"{ranking.tau_b:.2f}"}
+    return text
+
+
+def ranking_columns(ranking: RankingResult) -> list[str]:
+    names = [name for name, _n in ranking.rankers]
+    return [_("Overall rank"), _("Item"), *names, _("Median (IQR)")]
+
+
+def ranking_cells(ranking: RankingResult) -> list[list[str]]:
+    rows = []
+    for row in ranking.rows:
+        spread = "–"
+        if row.median is not None:
+            spread = f"{row.median:g} ({row.iqr:g})"
+        rows.append(
+            [
+                rank_text(row.overall_rank),
+                f"{row.number}. {row.title}",
+                *[rank_text(r.rank) for r in row.ranks],
+                spread,
+            ]
+        )
+    return rows
+
+
+def no_remarks_off_record() -> str:
+    return _("Off the record: remarks are counted, not quoted.")
+
+
+def empty(section: str) -> str:
+    return {
+        "convergence": _("No area of convergence was identified."),
+        "divergence": _("No area of divergence was identified."),
+        "questions": _("No open question was identified."),
+        "ranking": _("No ranking round has been closed for this session."),
+        "discussion": _("No remarks."),
+        "measures": _("No reciprocal measure concerns this item."),
+    }[section]

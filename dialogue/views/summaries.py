@@ -1,0 +1,169 @@
+"""Session summaries: the versions page, requesting, progress, downloads.
+
+Every view is for the workshop's participants only (404 for anyone else).
+Requesting and retrying are for rapporteurs and organisers (403 for other
+roles). Files are served from MEDIA_ROOT through ``summary_download``, never
+from a public URL.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from dialogue import selectors
+from dialogue.models import SummaryReport, SummaryStatus
+from dialogue.services import summaries as service
+
+
+def _get_session_for_user(request, slug, number):
+    participant = selectors.participation_get(user=request.user, slug=slug)
+    session = selectors.session_get(workshop=participant.workshop, number=number)
+    return participant, session
+
+
+def _get_report(session, version) -> SummaryReport:
+    report = (
+        SummaryReport.objects.select_related("session__workshop")
+        .filter(session=session, version=version)
+        .first()
+    )
+    if report is None:
+        raise Http404
+    return report
+
+
+def _list_url(session) -> str:
+    return reverse("summary_list", args=[session.workshop.slug, session.number])
+
+
+def _context(participant, session, **extra) -> dict:
+    return {
+        "workshop": participant.workshop,
+        "participant": participant,
+        "session": session,
+        "may_request": service.summary_may_request(participant=participant),
+        **extra,
+    }
+
+
+@never_cache
+@require_GET
+@login_required
+def summary_list(request, slug, number):
+    participant, session = _get_session_for_user(request, slug, number)
+    # A request made while the broker was down is sent on the next view.
+    service.summary_send_pending(session_id=session.pk)
+    reports = SummaryReport.objects.filter(session=session).order_by("-version")
+    return render(
+        request,
+        "summary_list.html",
+        _context(participant, session, reports=reports),
+    )
+
+
+@require_POST
+@login_required
+def summary_request(request, slug, number):
+    participant, session = _get_session_for_user(request, slug, number)
+    if not service.summary_may_request(participant=participant):
+        raise PermissionDenied
+    report = service.summary_request(session=session, by=request.user)
+    report.refresh_from_db(fields=["queued_at", "status"])
+    if report.status == SummaryStatus.QUEUED and report.queued_at is None:
+        messages.warning(
+            request,
+            _(
+                "Version %(version)d is recorded, but the job queue cannot be "
+                "reached right now; it will be sent as soon as it can."
+            )
+            % {"version": report.version},
+        )
+    else:
+        messages.success(
+            request,
+            _("Version %(version)d of the summary is being compiled.")
+            % {"version": report.version},
+        )
+    return redirect(f"{_list_url(session)}#summary-v{report.version}")
+
+
+@never_cache
+@require_GET
+@login_required
+def summary_status(request, slug, number, version):
+    participant, session = _get_session_for_user(request, slug, number)
+    if not request.htmx:
+        return redirect(f"{_list_url(session)}#summary-v{version}")
+    report = _get_report(session, version)
+    if report.status == SummaryStatus.QUEUED and report.queued_at is None:
+        service.summary_send_pending(session_id=session.pk)
+        report.refresh_from_db()
+    return render(
+        request,
+        "summary_list.html#version",
+        _context(participant, session, report=report),
+    )
+
+
+@require_POST
+@login_required
+def summary_retry(request, slug, number, version):
+    participant, session = _get_session_for_user(request, slug, number)
+    if not service.summary_may_request(participant=participant):
+        raise PermissionDenied
+    report = _get_report(session, version)
+    try:
+        service.summary_retry(report=report, by=request.user)
+    except service.SummaryError as exc:
+        return HttpResponseBadRequest(str(exc))
+    messages.success(
+        request,
+        _("Version %(version)d is being compiled again.") % {"version": version},
+    )
+    return redirect(f"{_list_url(session)}#summary-v{version}")
+
+
+@never_cache
+@require_GET
+@login_required
+def summary_download(request, slug, number, version, fmt):
+    _participant, session = _get_session_for_user(request, slug, number)
+    report = _get_report(session, version)
+    field = service.summary_file(report=report, fmt=fmt)
+    if field is None:
+        raise Http404
+    response = FileResponse(
+        field.open("rb"),
+        as_attachment=True,
+        filename=service.download_name(report=report, fmt=fmt),
+        content_type=service.CONTENT_TYPES[fmt],
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@never_cache
+@require_GET
+@login_required
+def summary_preview(request, slug, number, version):
+    participant, session = _get_session_for_user(request, slug, number)
+    report = _get_report(session, version)
+    body = service.summary_preview_html(report=report)
+    if body is None:
+        raise Http404
+    # The stored body was rendered by templates/summary_pdf.html with
+    # autoescaping on (participant text is escaped there); it is our own
+    # output, read back from MEDIA_ROOT, not user input.
+    report_html = mark_safe(body)  # noqa: S308
+    return render(
+        request,
+        "summary_preview.html",
+        _context(participant, session, report=report, report_html=report_html),
+    )

@@ -1,0 +1,108 @@
+"""No format of a Chatham House summary may name anyone; on the record names
+show; off the record no remark is quoted. Checked on the real output of each
+format: Markdown as text, DOCX through python-docx, PDF through pypdf."""
+
+import io
+import zipfile
+
+import pytest
+from pypdf import PdfReader
+
+from dialogue.models import Confidentiality
+from dialogue.summary_builder import build_summary_document
+from dialogue.summary_render import render_docx, render_markdown, render_pdf
+from tests.test_summary_builder import make_activity
+from tests.test_summary_render import docx_text, pdf_text
+
+FORMATS = {
+    "md": lambda doc: render_markdown(doc),
+    "docx": lambda doc: docx_text(render_docx(doc)),
+    "pdf": lambda doc: pdf_text(render_pdf(doc)),
+}
+REMARKS = (
+    "Trust needs a hotline.",
+    "Tariffs come first.",
+    "Agreed on tariffs.",
+    "What would verification look like?",
+    "Let us keep to time.",
+)
+
+
+@pytest.fixture
+def compile_as(workshop):
+    """compile_as(mode, fmt) -> (text of that format, every identifying string)."""
+    activity = make_activity(workshop)
+
+    def compile_(mode, fmt):
+        doc = build_summary_document(session=activity.session, confidentiality=mode)
+        return FORMATS[fmt](doc), activity.secrets
+
+    return compile_
+
+
+@pytest.mark.parametrize("fmt", list(FORMATS))
+@pytest.mark.parametrize(
+    "mode", [Confidentiality.CHATHAM_HOUSE, Confidentiality.OFF_THE_RECORD]
+)
+def test_summary_names_nobody_unless_on_the_record(compile_as, mode, fmt):
+    output, secrets = compile_as(mode, fmt)
+
+    text = output.lower()
+
+    assert [s for s in secrets if s.lower() in text] == []
+    assert "zqx" not in text
+
+
+@pytest.mark.parametrize("fmt", list(FORMATS))
+def test_chatham_house_attributes_remarks_to_delegations(compile_as, fmt):
+    output, _secrets = compile_as(Confidentiality.CHATHAM_HOUSE, fmt)
+
+    text = " ".join(output.split())
+
+    assert "a participant from the American scholars delegation" in text
+    assert "Tariffs come first." in text
+
+
+@pytest.mark.parametrize("fmt", list(FORMATS))
+def test_on_the_record_shows_names(compile_as, fmt):
+    text, _secrets = compile_as(Confidentiality.ON_THE_RECORD, fmt)
+
+    assert "Zqxfirstcn2" in text
+    assert "Zqx Institute of us-1" in " ".join(text.split())
+
+
+@pytest.mark.parametrize("fmt", list(FORMATS))
+def test_off_the_record_quotes_no_remark(compile_as, fmt):
+    output, _secrets = compile_as(Confidentiality.OFF_THE_RECORD, fmt)
+
+    text = " ".join(output.split())
+
+    assert [remark for remark in REMARKS if remark in text] == []
+    assert "Off the record" in text
+
+
+@pytest.mark.parametrize("fmt", list(FORMATS))
+def test_every_format_prints_the_mode_it_was_compiled_under(compile_as, fmt):
+    labels = {
+        mode: " ".join(compile_as(mode, fmt)[0].split())
+        for mode in Confidentiality.values
+    }
+
+    assert "Chatham House Rule" in labels["chatham_house"]
+    assert "On the record" in labels["on_record"]
+    assert "Off the record" in labels["off_record"]
+
+
+def test_chatham_house_files_hold_no_name_even_in_their_metadata(workshop):
+    activity = make_activity(workshop)
+    doc = build_summary_document(
+        session=activity.session, confidentiality=Confidentiality.CHATHAM_HOUSE
+    )
+
+    with zipfile.ZipFile(io.BytesIO(render_docx(doc))) as docx_zip:
+        docx_parts = b"".join(docx_zip.read(name) for name in docx_zip.namelist())
+    pdf = render_pdf(doc)
+
+    assert b"zqx" not in docx_parts.lower()
+    assert b"zqx" not in pdf.lower()
+    assert PdfReader(io.BytesIO(pdf)).metadata.get("/Author") is None

@@ -1,0 +1,293 @@
+"""Requesting, sending, compiling and retrying summaries, with jobs run in-process.
+
+The queued path with a real worker is in test_summary_worker.py.
+"""
+
+import socket
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import OperationalError
+from django.utils import timezone
+
+from dialogue import summary_builder, tasks
+from dialogue.models import Phase, SummaryReport, SummaryStatus
+from dialogue.services import session_set_phase
+from dialogue.services import summaries as service
+from tests.factories import make_ranking_session
+
+
+@pytest.fixture
+def in_process(settings, tmp_path):
+    """Jobs run in-process (as `make run` does), files under a temporary root."""
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings
+
+
+@pytest.fixture
+def session(workshop):
+    return make_ranking_session(workshop, items=2, phase="open")
+
+
+def _closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def broker_down(settings, tmp_path):
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    settings.CELERY_BROKER_URL = f"redis://127.0.0.1:{_closed_port()}/0"
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings
+
+
+def _fail_builder(monkeypatch, exc, times=None):
+    real = summary_builder.build_summary_document
+    calls = []
+
+    def flaky(**kwargs):
+        calls.append(kwargs)
+        if times is None or len(calls) <= times:
+            raise exc
+        return real(**kwargs)
+
+    monkeypatch.setattr(summary_builder, "build_summary_document", flaky)
+    return calls
+
+
+def test_request_records_a_version_and_compiles_it_after_commit(
+    in_process, session, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        report = service.summary_request(session=session)
+
+    report.refresh_from_db()
+    assert (report.version, report.status, report.progress, report.attempts) == (
+        1,
+        SummaryStatus.DONE,
+        100,
+        1,
+    )
+    assert report.confidentiality == "chatham_house"
+    assert report.queued_at is not None
+    assert report.error == ""
+    stored = sorted(p.name for p in (in_process.MEDIA_ROOT).rglob("*") if p.is_file())
+    assert stored == [
+        "summary-s1-v1.docx",
+        "summary-s1-v1.html",
+        "summary-s1-v1.md",
+        "summary-s1-v1.pdf",
+    ]
+
+
+def test_each_request_is_a_new_version_and_earlier_ones_are_kept(
+    in_process, session, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        service.summary_request(session=session)
+        service.summary_request(session=session)
+
+    reports = list(
+        SummaryReport.objects.filter(session=session).values_list("version", "status")
+    )
+    assert reports == [(2, "done"), (1, "done")]
+    first = SummaryReport.objects.get(session=session, version=1)
+    assert Path(first.pdf_file.path).exists()
+
+
+def test_closing_a_session_requests_its_summary(
+    in_process, session, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        session_set_phase(session=session, phase=Phase.RANKING)
+        session_set_phase(session=session, phase=Phase.CLOSED)
+        session_set_phase(session=session, phase=Phase.CLOSED)
+
+    assert list(
+        SummaryReport.objects.filter(session=session).values_list("version", "status")
+    ) == [(1, "done")]
+
+
+def test_compiling_a_finished_report_again_does_nothing(
+    in_process, session, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        report = service.summary_request(session=session)
+    report.refresh_from_db()
+
+    outcome = service.summary_compile(report_id=report.pk)
+
+    again = SummaryReport.objects.get(pk=report.pk)
+    assert outcome == "done"
+    assert (again.attempts, again.finished_at) == (1, report.finished_at)
+
+
+def test_compiling_after_a_crash_finishes_the_same_report(in_process, session):
+    report = service.summary_request(session=session)  # on_commit not run
+    SummaryReport.objects.filter(pk=report.pk).update(
+        status=SummaryStatus.RUNNING, attempts=1, progress=30
+    )
+
+    outcome = service.summary_compile(report_id=report.pk)
+
+    report.refresh_from_db()
+    assert outcome == "done"
+    assert (report.status, report.attempts, report.version) == ("done", 2, 1)
+    assert SummaryReport.objects.filter(session=session).count() == 1
+
+
+def test_a_report_that_keeps_crashing_its_worker_is_given_up(in_process, session):
+    report = service.summary_request(session=session)
+    SummaryReport.objects.filter(pk=report.pk).update(
+        status=SummaryStatus.RUNNING, attempts=service.MAX_ATTEMPTS
+    )
+
+    outcome = service.summary_compile(report_id=report.pk)
+
+    report.refresh_from_db()
+    assert outcome == "failed"
+    assert report.error == (
+        "Gave up after 5 attempts: the compilation was interrupted every time."
+    )
+
+
+def test_transient_errors_are_retried(
+    in_process, session, monkeypatch, django_capture_on_commit_callbacks
+):
+    calls = _fail_builder(monkeypatch, OperationalError("database restarting"), 2)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        report = service.summary_request(session=session)
+
+    report.refresh_from_db()
+    assert len(calls) == 3
+    assert (report.status, report.attempts, report.error) == ("done", 3, "")
+
+
+def test_transient_errors_fail_the_report_after_the_last_retry(
+    in_process, session, monkeypatch, django_capture_on_commit_callbacks
+):
+    _fail_builder(monkeypatch, OSError("disk full"))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        report = service.summary_request(session=session)
+
+    report.refresh_from_db()
+    assert (report.status, report.attempts, report.error) == (
+        "failed",
+        service.MAX_ATTEMPTS,
+        "OSError: disk full",
+    )
+
+
+def test_other_errors_fail_at_once_with_the_reason(
+    in_process, session, monkeypatch, django_capture_on_commit_callbacks
+):
+    _fail_builder(monkeypatch, ValueError("bad ballot"))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        report = service.summary_request(session=session)
+
+    report.refresh_from_db()
+    assert (report.status, report.attempts, report.error) == (
+        "failed",
+        1,
+        "ValueError: bad ballot",
+    )
+    assert report.finished_at is not None
+
+
+def test_backoff_doubles_from_five_seconds():
+    assert [tasks.backoff(n) for n in range(5)] == [5, 10, 20, 40, 80]
+
+
+def test_retrying_a_failed_report_compiles_the_same_version(
+    in_process, session, monkeypatch, django_capture_on_commit_callbacks
+):
+    _fail_builder(monkeypatch, ValueError("bad ballot"), times=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        report = service.summary_request(session=session)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        service.summary_retry(report=report)
+
+    report.refresh_from_db()
+    assert (report.version, report.status, report.attempts, report.error) == (
+        1,
+        "done",
+        1,
+        "",
+    )
+
+
+def test_only_a_failed_report_can_be_retried(in_process, session):
+    report = service.summary_request(session=session)
+
+    with pytest.raises(service.SummaryError):
+        service.summary_retry(report=report)
+
+
+def test_unreachable_broker_keeps_the_request_to_send_later(
+    broker_down, session, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        report = service.summary_request(session=session)
+    report.refresh_from_db()
+    still_down = service.summary_send_pending(grace=timedelta(0))
+    broker_down.CELERY_TASK_ALWAYS_EAGER = True  # the queue is back
+
+    sent = service.summary_send_pending(grace=timedelta(0))
+
+    assert (report.status, report.queued_at) == ("queued", None)
+    assert (still_down, sent) == (0, 1)
+    report.refresh_from_db()
+    assert report.status == "done"
+
+
+def test_send_pending_waits_a_moment_for_a_request_being_sent(in_process, session):
+    service.summary_request(session=session)  # its on_commit send not run yet
+
+    assert service.summary_send_pending() == 0
+
+
+def test_send_pending_resends_a_report_the_broker_lost(in_process, session):
+    report = service.summary_request(session=session)
+    long_ago = timezone.now() - timedelta(
+        seconds=3 * in_process.CELERY_VISIBILITY_TIMEOUT
+    )
+    SummaryReport.objects.filter(pk=report.pk).update(
+        queued_at=long_ago, requested_at=long_ago
+    )
+
+    sent = service.summary_send_pending()
+
+    report.refresh_from_db()
+    assert (sent, report.status) == (1, "done")
+
+
+def test_send_pending_summaries_command_reports_what_is_left(
+    broker_down, session, capsys
+):
+    service.summary_request(session=session)
+
+    with pytest.raises(CommandError, match="1 summary request"):
+        call_command("send_pending_summaries")
+    broker_down.CELERY_TASK_ALWAYS_EAGER = True
+    call_command("send_pending_summaries")
+
+    assert capsys.readouterr().out.splitlines() == [
+        "0 summary request(s) sent, 1 still waiting.",
+        "1 summary request(s) sent, 0 still waiting.",
+    ]
+
+
+def test_step_delay_test_hook_reads_the_environment(monkeypatch):
+    monkeypatch.setenv(tasks.STEP_DELAY_ENV, "0.25")
+
+    assert tasks._step_delay() == 0.25

@@ -234,52 +234,29 @@ def _comment_action(request, slug, comment_id):
     return participant, comment, comment.item.session, comment.item
 
 
-@require_POST
-@login_required
-def comment_endorse(request, slug, comment_id):
-    participant, comment, session, item = _comment_action(request, slug, comment_id)
-    try:
-        comment_services.comment_endorse(participant=participant, comment=comment)
-    except CommentError as exc:
-        return _refused(request, participant, session, item, exc.message)
-    return _back_to_item(request, participant, session, item, f"#comment-{comment.pk}")
+def _comment_post_action(service, **extra):
+    """A POST that applies one comment service, then shows the discussion."""
 
-
-@require_POST
-@login_required
-def comment_withdraw(request, slug, comment_id):
-    participant, comment, session, item = _comment_action(request, slug, comment_id)
-    try:
-        comment_services.comment_withdraw(participant=participant, comment=comment)
-    except CommentError as exc:
-        return _refused(request, participant, session, item, exc.message)
-    return _back_to_item(request, participant, session, item, f"#comment-{comment.pk}")
-
-
-@require_POST
-@login_required
-def comment_hide(request, slug, comment_id):
-    participant, comment, session, item = _comment_action(request, slug, comment_id)
-    try:
-        comment_services.comment_hide(
-            participant=participant,
-            comment=comment,
-            reason=request.POST.get("reason", ""),
+    @require_POST
+    @login_required
+    def view(request, slug, comment_id):
+        participant, comment, session, item = _comment_action(request, slug, comment_id)
+        arguments = {name: request.POST.get(name, "") for name in extra}
+        try:
+            service(participant=participant, comment=comment, **arguments)
+        except CommentError as exc:
+            return _refused(request, participant, session, item, exc.message)
+        return _back_to_item(
+            request, participant, session, item, f"#comment-{comment.pk}"
         )
-    except CommentError as exc:
-        return _refused(request, participant, session, item, exc.message)
-    return _back_to_item(request, participant, session, item, f"#comment-{comment.pk}")
+
+    return view
 
 
-@require_POST
-@login_required
-def comment_unhide(request, slug, comment_id):
-    participant, comment, session, item = _comment_action(request, slug, comment_id)
-    try:
-        comment_services.comment_unhide(participant=participant, comment=comment)
-    except CommentError as exc:
-        return _refused(request, participant, session, item, exc.message)
-    return _back_to_item(request, participant, session, item, f"#comment-{comment.pk}")
+comment_endorse = _comment_post_action(comment_services.comment_endorse)
+comment_withdraw = _comment_post_action(comment_services.comment_withdraw)
+comment_hide = _comment_post_action(comment_services.comment_hide, reason="")
+comment_unhide = _comment_post_action(comment_services.comment_unhide)
 
 
 class EditForm(forms.Form):

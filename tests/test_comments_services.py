@@ -66,9 +66,7 @@ def test_comment_post_is_refused_to_non_delegates(seeded, item, role):
 
 
 @pytest.mark.parametrize("phase", [Phase.DRAFT, Phase.RANKING, Phase.CLOSED])
-def test_comment_post_is_refused_when_the_session_is_not_open(
-    seeded, item, cn, phase
-):
+def test_comment_post_is_refused_when_the_session_is_not_open(seeded, item, cn, phase):
     session_set_phase(session=item.session, phase=phase)
 
     with pytest.raises(CommentError) as excinfo:

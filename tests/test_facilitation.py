@@ -23,7 +23,9 @@ def facilitator(seeded):
     return make_participant(seeded, role=Role.FACILITATOR)
 
 
-def test_facilitator_sees_the_controls_and_delegates_do_not(client, seeded, session, facilitator):
+def test_facilitator_sees_the_controls_and_delegates_do_not(
+    client, seeded, session, facilitator
+):
     client.force_login(facilitator.user)
     facilitator_page = client.get(session.get_absolute_url()).content.decode()
     client.force_login(make_participant(seeded, code="CN").user)
@@ -33,8 +35,12 @@ def test_facilitator_sees_the_controls_and_delegates_do_not(client, seeded, sess
     assert 'id="facilitator-heading"' not in delegate_page
 
 
-@pytest.mark.parametrize("phase", [Phase.OPEN, Phase.RANKING, Phase.CLOSED, Phase.DRAFT])
-def test_facilitator_moves_the_phase_and_it_is_recorded(client, session, facilitator, phase):
+@pytest.mark.parametrize(
+    "phase", [Phase.OPEN, Phase.RANKING, Phase.CLOSED, Phase.DRAFT]
+)
+def test_facilitator_moves_the_phase_and_it_is_recorded(
+    client, session, facilitator, phase
+):
     client.force_login(facilitator.user)
     if phase == Phase.DRAFT:
         client.post(url(session, "session_phase"), {"phase": Phase.OPEN})
@@ -44,12 +50,16 @@ def test_facilitator_moves_the_phase_and_it_is_recorded(client, session, facilit
     session.refresh_from_db()
     assert response.status_code == 302
     assert session.phase == phase
-    assert PhaseChange.objects.filter(to_phase=phase, changed_by=facilitator.user).exists()
+    assert PhaseChange.objects.filter(
+        to_phase=phase, changed_by=facilitator.user
+    ).exists()
 
 
 @pytest.mark.parametrize("role", [Role.DELEGATE, Role.OBSERVER, Role.RAPPORTEUR])
 def test_others_cannot_move_the_phase(client, seeded, session, role):
-    participant = make_participant(seeded, role=role, code="US" if role == Role.DELEGATE else None)
+    participant = make_participant(
+        seeded, role=role, code="US" if role == Role.DELEGATE else None
+    )
     client.force_login(participant.user)
 
     response = client.post(url(session, "session_phase"), {"phase": Phase.OPEN})
@@ -72,7 +82,9 @@ def test_unknown_phase_is_a_400(client, session, facilitator):
 def test_controls_are_404_for_strangers(client, session, stranger):
     client.force_login(stranger)
 
-    assert client.post(url(session, "session_phase"), {"phase": "open"}).status_code == 404
+    assert (
+        client.post(url(session, "session_phase"), {"phase": "open"}).status_code == 404
+    )
     assert client.post(url(session, "session_focus"), {"item": "1"}).status_code == 404
     assert client.get(url(session, "session_live")).status_code == 404
 
@@ -84,7 +96,9 @@ def test_controls_refuse_get(client, session, facilitator):
     assert client.get(url(session, "session_focus")).status_code == 405
 
 
-def test_focus_is_marked_and_highlighted_for_everyone(client, seeded, session, facilitator):
+def test_focus_is_marked_and_highlighted_for_everyone(
+    client, seeded, session, facilitator
+):
     client.force_login(facilitator.user)
 
     client.post(url(session, "session_focus"), {"item": "4"})
@@ -113,7 +127,9 @@ def test_delegate_cannot_mark_focus(client, seeded, session):
     assert FocusChange.objects.count() == 0
 
 
-def test_session_live_poll_is_a_cheap_304_until_something_changes(client, seeded, session, facilitator):
+def test_session_live_poll_is_a_cheap_304_until_something_changes(
+    client, seeded, session, facilitator
+):
     delegate = make_participant(seeded, code="CN")
     client.force_login(delegate.user)
     etag = client.get(url(session, "session_live"))["ETag"]
@@ -122,7 +138,9 @@ def test_session_live_poll_is_a_cheap_304_until_something_changes(client, seeded
         idle = client.get(url(session, "session_live"), HTTP_IF_NONE_MATCH=etag)
     from dialogue.services.comments import session_set_focus
 
-    session_set_focus(participant=facilitator, session=session, item=session.items.first())
+    session_set_focus(
+        participant=facilitator, session=session, item=session.items.first()
+    )
     changed = client.get(url(session, "session_live"), HTTP_IF_NONE_MATCH=etag)
 
     assert idle.status_code == 304

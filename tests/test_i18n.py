@@ -19,9 +19,13 @@ def po_msgids() -> set[str]:
         match = re.search(r'^msgid ((?:".*"\n?)+)', block, re.M)
         if match:
             parts = re.findall(r'"(.*)"', match.group(1))
-            msgid = "".join(parts).encode().decode("unicode_escape").encode(
-                "latin-1"
-            ).decode("utf-8")
+            msgid = (
+                "".join(parts)
+                .encode()
+                .decode("unicode_escape")
+                .encode("latin-1")
+                .decode("utf-8")
+            )
             if msgid:
                 ids.add(msgid)
     return ids

@@ -321,8 +321,100 @@ class AgendaPointAdmin(admin.ModelAdmin):
         return obj.label
 
 
+class ParticipantAdminForm(forms.ModelForm):
+    """Place an existing account, or create a new one (without a password: the
+    person chooses it through their invitation link)."""
+
+    new_username = forms.CharField(
+        label=_("or a new account: username"), max_length=150, required=False
+    )
+    new_first_name = forms.CharField(
+        label=_("first name"), max_length=150, required=False
+    )
+    new_last_name = forms.CharField(
+        label=_("last name"), max_length=150, required=False
+    )
+    new_email = forms.EmailField(label=_("email"), required=False)
+
+    class Meta:
+        model = Participant
+        fields = ["workshop", "user", "role", "delegation", "is_head", "affiliation"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].required = False
+
+    def clean(self):
+        cleaned = super().clean()
+        user, username = cleaned.get("user"), cleaned.get("new_username", "").strip()
+        if user and username:
+            raise forms.ValidationError(
+                _("Choose an existing account or give a new username, not both.")
+            )
+        if not user and not username:
+            raise forms.ValidationError(
+                _("Choose an existing account or give a new username.")
+            )
+        if username:
+            User = get_user_model()
+            field = User._meta.get_field(User.USERNAME_FIELD)
+            try:
+                field.run_validators(username)
+            except forms.ValidationError as exc:
+                self.add_error("new_username", exc)
+            if User.objects.filter(**{User.USERNAME_FIELD: username}).exists():
+                self.add_error("new_username", _("That username is taken."))
+        return cleaned
+
+    def save(self, commit=True):
+        username = self.cleaned_data.get("new_username", "").strip()
+        if username and not self.instance.user_id:
+            user = get_user_model()(
+                username=username,
+                first_name=self.cleaned_data.get("new_first_name", ""),
+                last_name=self.cleaned_data.get("new_last_name", ""),
+                email=self.cleaned_data.get("new_email", ""),
+            )
+            user.set_unusable_password()
+            user.save()
+            self.instance.user = user
+        return super().save(commit=commit)
+
+
 @admin.register(Participant)
 class ParticipantAdmin(admin.ModelAdmin):
+    form = ParticipantAdminForm
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "workshop",
+                    "user",
+                    "role",
+                    "delegation",
+                    "is_head",
+                    "affiliation",
+                ]
+            },
+        ),
+        (
+            _("New account"),
+            {
+                "fields": [
+                    "new_username",
+                    "new_first_name",
+                    "new_last_name",
+                    "new_email",
+                ],
+                "description": _(
+                    "Leave “user” empty to create the account here. It has no "
+                    "password: send the person an invitation link (action on "
+                    "the participants list)."
+                ),
+            },
+        ),
+    ]
     list_display = ["user", "workshop", "role", "delegation", "is_head"]
     list_filter = ["workshop", "role", "delegation", "is_head"]
     search_fields = [
@@ -333,7 +425,6 @@ class ParticipantAdmin(admin.ModelAdmin):
         "affiliation",
     ]
     list_select_related = ["user", "workshop", "delegation"]
-    autocomplete_fields = ["user"]
     actions = ["issue_invitations"]
 
     @admin.action(

@@ -269,7 +269,11 @@ def _chart(round_, index, a: GroupResult, b: GroupResult, candidates, by_id) -> 
         left_label=name_a,
         right_label=name_b,
         items=[
-            (by_id[item_id].title, a.ranks[item_id], b.ranks[item_id])
+            (
+                f"{by_id[item_id].number}. {by_id[item_id].title}",
+                a.ranks[item_id],
+                b.ranks[item_id],
+            )
             for item_id in candidates
         ],
         title=title,

@@ -220,9 +220,9 @@ def slope_chart_svg(
                 f'<circle cx="{LEFT_X}" cy="{_num(y1)}" r="3" fill="#000"/>',
                 f'<circle cx="{RIGHT_X}" cy="{_num(y2)}" r="3" fill="#000"/>',
                 f'<text x="{LEFT_X - LABEL_OFFSET}" y="{_num(y1)}" dy="0.35em" '
-                f'text-anchor="end">{_text(f"{_rank_text(left)}. {short}")}</text>',
+                f'text-anchor="end">{_text(f"#{_rank_text(left)}  {short}")}</text>',
                 f'<text x="{RIGHT_X + LABEL_OFFSET}" y="{_num(y2)}" dy="0.35em" '
-                f'text-anchor="start">{_text(f"{_rank_text(right)}. {short}")}</text>',
+                f'text-anchor="start">{_text(f"#{_rank_text(right)}  {short}")}</text>',
                 "</g>",
             ]
         )

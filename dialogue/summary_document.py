@@ -24,7 +24,7 @@ CONFIDENTIALITY_STATEMENTS: dict[str, tuple[str, str]] = {
         "use the information it contains, but neither the identity nor the "
         "affiliation of any speaker, nor that of any other participant, may "
         "be revealed.",
-        "本纪要遵循查塔姆研究所规则：读者可以自由使用其中的信息，但不得透露任何"
+        "本纪要遵循查塔姆宫规则：读者可以自由使用其中的信息，但不得透露任何"
         "发言者或其他与会者的身份及所属机构。",
     ),
     "on_record": (

@@ -7,7 +7,9 @@ only those tags and adds rel="nofollow noopener noreferrer ugc" to links.
 Two layers, so a bug in one does not become an XSS.
 """
 
+import re
 from functools import lru_cache
+from html import unescape
 
 import nh3
 from django.utils.safestring import SafeString, mark_safe
@@ -47,3 +49,19 @@ def render_markdown(text: str) -> SafeString:
         link_rel="nofollow noopener noreferrer ugc",
     )
     return mark_safe(clean)  # noqa: S308 - sanitised by nh3 just above
+
+
+def markdown_to_text(text: str) -> str:
+    """User text as plain text, for formats that cannot carry HTML (DOCX):
+    the Markdown is rendered, then every tag is dropped; paragraphs stay
+    separated by a blank line, list items start with a bullet."""
+    html = _parser().render(text or "")
+    for tag, mark in (
+        ("</p>", "\n\n"),
+        ("<br>", "\n"),
+        ("<li>", "• "),
+        ("</li>", "\n"),
+    ):
+        html = html.replace(tag, mark)
+    plain = nh3.clean(html, tags=set(), strip_comments=True)
+    return unescape(re.sub(r"\n{3,}", "\n\n", plain)).strip()

@@ -317,7 +317,7 @@ def validate(data: Any) -> WorkshopSpec:
         )
     source = _validate_source(c, data["source"]) if "source" in data else SourceSpec()
     delegations = _validate_delegations(c, data)
-    codes = {d.code for d in delegations}
+    codes = {d.code for d in delegations if d.code}
     sessions = _validate_sessions(c, data, codes)
     measures = None
     if "measures" in data:

@@ -201,3 +201,60 @@ def test_admin_phase_action_needs_change_permission(client, seeded):
     assert response.status_code == 200  # the admin ignores an unknown action
     assert session.phase == Phase.DRAFT
     assert PhaseChange.objects.count() == 0
+
+
+def test_organiser_adds_a_participant_with_a_new_account_and_invites_them(
+    client, seeded, organiser
+):
+    from django.contrib.auth import get_user_model
+
+    client.force_login(organiser)
+    us = seeded.delegations.get(code="US")
+
+    response = client.post(
+        reverse("admin:dialogue_participant_add"),
+        {
+            "workshop": seeded.pk,
+            "role": "delegate",
+            "delegation": us.pk,
+            "new_username": "new-scholar",
+            "new_first_name": "New",
+            "new_email": "new@example.org",
+        },
+    )
+
+    user = get_user_model().objects.get(username="new-scholar")
+    participant = seeded.participants.get(user=user)
+    assert response.status_code == 302
+    assert (participant.role, participant.delegation) == ("delegate", us)
+    assert user.has_usable_password() is False
+    assert user.is_staff is False
+    invite = client.post(
+        reverse("admin:dialogue_participant_changelist"),
+        {"action": "issue_invitations", "_selected_action": [participant.pk]},
+    )
+    assert "/invite/" in invite.content.decode()
+
+
+def test_participant_add_form_page_loads_for_organisers(client, seeded, organiser):
+    client.force_login(organiser)
+
+    response = client.get(reverse("admin:dialogue_participant_add"))
+
+    assert response.status_code == 200
+    assert "new_username" in response.content.decode()
+
+
+def test_participant_add_needs_one_account(client, seeded, organiser):
+    client.force_login(organiser)
+
+    response = client.post(
+        reverse("admin:dialogue_participant_add"),
+        {"workshop": seeded.pk, "role": "observer"},
+    )
+
+    assert response.status_code == 200
+    assert "Choose an existing account or give a new username." in (
+        response.content.decode()
+    )
+    assert seeded.participants.count() == 0

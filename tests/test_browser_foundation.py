@@ -4,6 +4,7 @@ an organiser imports a workshop file through the admin."""
 import json
 
 import pytest
+from playwright.sync_api import expect
 
 from dialogue.models import Workshop
 from tests.conftest import make_participant, screenshot, sign_in
@@ -26,12 +27,11 @@ def test_delegate_signs_in_and_opens_a_session(live_server, new_page, seeded, co
         "link", name="Suggestions for the Chinese Government from American Scholars"
     ).click()
 
-    assert page.locator("h1").inner_text().startswith("2. Suggestions for the Chinese")
-    assert page.locator(".item h3").count() == 6
-    assert (
-        page.get_by_text("Proposed by American scholars to Chinese scholars").count()
-        == 6
-    )
+    expect(page.locator("h1")).to_contain_text("2. Suggestions for the Chinese")
+    expect(page.locator(".item h3")).to_have_count(6)
+    expect(
+        page.get_by_text("Proposed by American scholars to Chinese scholars")
+    ).to_have_count(6)
     screenshot(page, f"foundation-session-{code.lower()}")
 
 

@@ -90,7 +90,7 @@ def test_rapporteur_requests_a_summary_watches_progress_and_downloads(
 
     assert page.locator("progress").count() == 0
     assert files["PDF"].startswith(b"%PDF-")
-    assert "查塔姆研究所规则" in pdf_text(files["PDF"])
+    assert "查塔姆宫规则" in pdf_text(files["PDF"])
     assert "由报告员编写" in docx_text(files["Word (DOCX)"])
     assert files["Markdown"].decode().startswith("# Summary of session 1")
     assert b"zqx" not in files["Markdown"].lower()
@@ -121,5 +121,5 @@ def test_delegate_downloads_and_previews_the_latest_summary(
     screenshot(page, f"summaries-preview-{code.lower()}")
 
     assert markdown.decode().startswith("# Summary of session 1")
-    assert page.get_by_text("本纪要遵循查塔姆研究所规则", exact=False).count() == 1
+    assert page.get_by_text("本纪要遵循查塔姆宫规则", exact=False).count() == 1
     assert page.locator(".summary-chart svg").count() == 1

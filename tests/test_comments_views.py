@@ -176,7 +176,7 @@ def test_post_on_a_point(client, item, cn):
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"body": ""}, "This field is required."),
+        ({"body": ""}, "Write something before posting."),
         ({"body": "x" * 10_001}, "Ensure this value has at most 10000 characters"),
         ({"body": "a\x00b"}, "Null characters are not allowed."),
         ({"body": "ok", "point": "999999"}, "Select a valid choice."),

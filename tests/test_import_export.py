@@ -50,7 +50,7 @@ def test_import_same_slug_updates_in_place_without_duplicates(db):
         (3, "c"),
     ]
     assert result.summary() == (
-        "1 workshop updated, 1 items updated, 1 points created, 1 points updated"
+        "workshop updated: 1, items updated: 1, points created: 1, points updated: 1"
     )
 
 
@@ -117,7 +117,7 @@ def test_import_reads_stdin(db, monkeypatch):
 
     call_command("import_workshop", "-", stdout=out)
 
-    assert out.getvalue().startswith("Created workshop 'small': 1 workshop created")
+    assert out.getvalue().startswith("Created workshop 'small': workshop created: 1")
 
 
 def test_import_refuses_to_drop_an_item_that_has_comments(seeded, tmp_path):

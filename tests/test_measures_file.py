@@ -262,7 +262,7 @@ def test_import_updates_a_measure_in_place(d):
 
     result = workshop_import(spec=validate(data))
 
-    assert result.summary() == "1 measures updated"
+    assert result.summary() == "measures updated: 1"
     assert sorted(ReciprocalMeasure.objects.values_list("pk", flat=True)) == ids
     talk = ReciprocalMeasure.objects.get(title="Talks, revised")
     assert list(talk.responses.values_list("stance", flat=True)) == ["oppose"]

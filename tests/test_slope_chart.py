@@ -102,8 +102,8 @@ def test_slope_chart_svg_labels_show_rank_and_truncate_long_text():
     second = _item_groups(root)[1]
     texts = [text.text for text in second.iter(f"{SVG}text")]
     assert texts == [
-        "2. Respect each other\u2019s core\u2026",
-        "1. Respect each other\u2019s core\u2026",
+        "#2  Respect each other\u2019s core\u2026",
+        "#1  Respect each other\u2019s core\u2026",
     ]
     assert second.find(f"{SVG}title").text == (
         "Respect each other\u2019s core interests and red lines in the region "

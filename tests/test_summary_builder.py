@@ -262,7 +262,7 @@ def test_builder_header_counts_delegations_and_names_conveners_by_role(activity)
     ]
     assert header.conveners == ("1 organiser", "1 facilitator")
     assert header.confidentiality == "chatham_house"
-    assert header.statement_zh.startswith("本纪要遵循查塔姆研究所规则")
+    assert header.statement_zh.startswith("本纪要遵循查塔姆宫规则")
     assert header.disclaimer_en == (
         "Prepared by the rapporteur; does not necessarily reflect consensus."
     )

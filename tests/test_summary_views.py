@@ -379,7 +379,7 @@ def test_preview_shows_the_report_in_the_page(client, done, session):
     page = response.content.decode()
     assert response.status_code == 200
     assert '<article class="summary-report" lang="en">' in page
-    assert "本纪要遵循查塔姆研究所规则" in page
+    assert "本纪要遵循查塔姆宫规则" in page
     assert " style=" not in page
     assert "<script>" not in page.split("</head>")[1]
 

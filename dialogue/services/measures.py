@@ -35,7 +35,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from dialogue.models import (
     AgendaItem,
@@ -173,69 +173,71 @@ def endorsement_mode(*, workshop, delegation_has_head: bool) -> str:
 
 # Whole sentences per action, so each translates as one.
 _NOT_DELEGATE = {
-    "propose": _lazy("Only delegates can propose a measure."),
-    "answer": _lazy("Only delegates can answer a measure."),
-    "counter": _lazy("Only delegates can counter a measure."),
+    "propose": gettext_lazy("Only delegates can propose a measure."),
+    "answer": gettext_lazy("Only delegates can answer a measure."),
+    "counter": gettext_lazy("Only delegates can counter a measure."),
 }
 _NOT_PROPOSER = {
-    "edit": _lazy("Only its proposer can edit a measure."),
-    "propose": _lazy("Only its proposer can propose a draft."),
-    "delete": _lazy("Only its proposer can delete a draft."),
-    "withdraw": _lazy("Only its proposer can withdraw a measure."),
+    "edit": gettext_lazy("Only its proposer can edit a measure."),
+    "propose": gettext_lazy("Only its proposer can propose a draft."),
+    "delete": gettext_lazy("Only its proposer can delete a draft."),
+    "withdraw": gettext_lazy("Only its proposer can withdraw a measure."),
 }
 _CLOSED = {
-    ("answer", MeasureStatus.DRAFT): _lazy(
+    ("answer", MeasureStatus.DRAFT): gettext_lazy(
         "A draft cannot be answered: propose it first."
     ),
-    ("endorse", MeasureStatus.DRAFT): _lazy(
+    ("endorse", MeasureStatus.DRAFT): gettext_lazy(
         "A draft cannot be endorsed: propose it first."
     ),
-    ("counter", MeasureStatus.DRAFT): _lazy(
+    ("counter", MeasureStatus.DRAFT): gettext_lazy(
         "A draft cannot be countered: edit it instead."
     ),
-    ("withdraw", MeasureStatus.DRAFT): _lazy(
+    ("withdraw", MeasureStatus.DRAFT): gettext_lazy(
         "A draft is not on the table yet; delete it instead."
     ),
-    ("answer", MeasureStatus.WITHDRAWN): _lazy(
+    ("answer", MeasureStatus.WITHDRAWN): gettext_lazy(
         "This measure was withdrawn; it can no longer be answered."
     ),
-    ("endorse", MeasureStatus.WITHDRAWN): _lazy(
+    ("endorse", MeasureStatus.WITHDRAWN): gettext_lazy(
         "This measure was withdrawn; it can no longer be endorsed."
     ),
-    ("counter", MeasureStatus.WITHDRAWN): _lazy(
+    ("counter", MeasureStatus.WITHDRAWN): gettext_lazy(
         "This measure was withdrawn; it can no longer be countered."
     ),
-    ("edit", MeasureStatus.WITHDRAWN): _lazy(
+    ("edit", MeasureStatus.WITHDRAWN): gettext_lazy(
         "This measure was withdrawn; it can no longer be edited."
     ),
-    ("withdraw", MeasureStatus.WITHDRAWN): _lazy("This measure is already withdrawn."),
-    ("answer", MeasureStatus.SUPERSEDED): _lazy(
+    ("withdraw", MeasureStatus.WITHDRAWN): gettext_lazy(
+        "This measure is already withdrawn."
+    ),
+    ("answer", MeasureStatus.SUPERSEDED): gettext_lazy(
         "This measure was superseded by a counter-proposal; answer its latest "
         "revision instead."
     ),
-    ("endorse", MeasureStatus.SUPERSEDED): _lazy(
+    ("endorse", MeasureStatus.SUPERSEDED): gettext_lazy(
         "This measure was superseded by a counter-proposal; endorse its latest "
         "revision instead."
     ),
-    ("counter", MeasureStatus.SUPERSEDED): _lazy(
+    ("counter", MeasureStatus.SUPERSEDED): gettext_lazy(
         "This measure was already superseded by a counter-proposal; counter its "
         "latest revision instead."
     ),
-    ("edit", MeasureStatus.SUPERSEDED): _lazy(
+    ("edit", MeasureStatus.SUPERSEDED): gettext_lazy(
         "This measure was superseded by a counter-proposal; it can no longer be edited."
     ),
-    ("withdraw", MeasureStatus.SUPERSEDED): _lazy(
+    ("withdraw", MeasureStatus.SUPERSEDED): gettext_lazy(
         "This measure was superseded by a counter-proposal; it can no longer be "
         "withdrawn."
     ),
-    ("counter", MeasureStatus.ENDORSED_BOTH): _lazy(
+    ("counter", MeasureStatus.ENDORSED_BOTH): gettext_lazy(
         "Both delegations have endorsed this measure; it can no longer be countered."
     ),
-    ("withdraw", MeasureStatus.ENDORSED_BOTH): _lazy(
+    ("withdraw", MeasureStatus.ENDORSED_BOTH): gettext_lazy(
         "Both delegations have endorsed this measure; it can no longer be withdrawn."
     ),
 }
-_ANSWERED = _lazy(
+_ANSWERED = gettext_lazy(
     "This measure has been answered, so it can no longer be edited: counter it "
     "or withdraw it instead."
 )

@@ -40,7 +40,7 @@ class ImportResult:
         return any(self.changes.values())
 
     def summary(self) -> str:
-        counts = ", ".join(f"{n} {what}" for what, n in self.changes.items() if n)
+        counts = ", ".join(f"{what}: {n}" for what, n in self.changes.items() if n)
         return counts or "no changes"
 
 

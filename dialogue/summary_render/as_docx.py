@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from dialogue.summary_document import Remark, SummaryDocument
 from dialogue.summary_render import text
+from dialogue.text import markdown_to_text
 
 CJK_FONT = "Noto Sans CJK SC"
 CHART_WIDTH_PX = 1520
@@ -77,7 +78,7 @@ class _Writer:
     def remark(self, remark: Remark, depth: int = 0):
         from docx.shared import Cm
 
-        for paragraph_text in remark.text.strip().split("\n\n"):
+        for paragraph_text in markdown_to_text(remark.text).split("\n\n"):
             paragraph = self.para(paragraph_text.strip(), style="Quote")
             paragraph.paragraph_format.left_indent = Cm(1 + depth)
         meta = self.para("— " + text.remark_meta(remark), italic=True)

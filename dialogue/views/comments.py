@@ -22,7 +22,11 @@ class CommentForm(forms.Form):
         label=_("Your comment"),
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=settings.COMMENT_MAX_LENGTH,
-        help_text=_("Markdown-lite: *emphasis*, **strong**, `code`, lists, links."),
+        help_text=_(
+            "Markdown-lite: *emphasis*, **strong**, `code`, lists, links. "
+            "At most 10,000 characters."
+        ),
+        error_messages={"required": _("Write something before posting.")},
     )
     point = forms.ModelChoiceField(
         label=_("Comment on"),

@@ -107,7 +107,7 @@ def _measure_get(request, slug: str, pk: int):
 
 def _require_delegate(participant: Participant) -> None:
     if not _is_delegate(participant):
-        raise PermissionDenied
+        raise PermissionDenied(_("Only delegates can propose and answer measures."))
 
 
 def _detail_url(measure: ReciprocalMeasure, anchor: str = "") -> str:
@@ -578,7 +578,7 @@ def measure_create(request, slug):
 def measure_edit(request, slug, pk):
     participant, measure = _measure_get(request, slug, pk)
     if measure.proposer_id != participant.pk:
-        raise PermissionDenied
+        raise PermissionDenied(_("Only its proposer can edit a measure."))
     workshop = participant.workshop
     context = _form_context(participant, "edit", measure, _("Edit the measure"))
     if request.method == "GET":

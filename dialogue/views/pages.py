@@ -45,6 +45,8 @@ def _session_context(participant, session, etag=None):
         "session": session,
         "items": selectors.session_items_with_counts(session=session),
         "can_facilitate": participant.role in MODERATOR_ROLES,
+        # The item under discussion is highlighted only while the session runs.
+        "live_focus": session.phase in (Phase.OPEN, Phase.RANKING),
         "phases": Phase.choices,
         "etag": etag,
         "poll_seconds": settings.LIVE_POLL_SECONDS,

@@ -73,7 +73,9 @@ def summary_list(request, slug, number):
 def summary_request(request, slug, number):
     participant, session = _get_session_for_user(request, slug, number)
     if not service.summary_may_request(participant=participant):
-        raise PermissionDenied
+        raise PermissionDenied(
+            _("Only the rapporteur and the organisers compile summaries.")
+        )
     report = service.summary_request(session=session, by=request.user)
     report.refresh_from_db(fields=["queued_at", "status"])
     if report.status == SummaryStatus.QUEUED and report.queued_at is None:
@@ -117,7 +119,9 @@ def summary_status(request, slug, number, version):
 def summary_retry(request, slug, number, version):
     participant, session = _get_session_for_user(request, slug, number)
     if not service.summary_may_request(participant=participant):
-        raise PermissionDenied
+        raise PermissionDenied(
+            _("Only the rapporteur and the organisers compile summaries.")
+        )
     report = _get_report(session, version)
     try:
         service.summary_retry(report=report, by=request.user)

@@ -19,9 +19,20 @@ document.addEventListener("htmx:beforeSwap", function (event) {
   }
   event.detail.shouldSwap = false;
   var isGet = event.detail.requestConfig && event.detail.requestConfig.verb === "get";
-  var box = document.getElementById("action-status");
+  // A form shows its own errors next to it; other actions use the status line.
+  var form = event.detail.elt.closest && event.detail.elt.closest("form");
+  var box = (form && form.querySelector(".form-status")) ||
+    document.getElementById("action-status");
   if (!isGet && status < 500 && box) {
     box.innerHTML = event.detail.serverResponse;
     box.focus();
+  }
+});
+
+// Buttons that end something ask first (data-confirm holds the question).
+document.addEventListener("click", function (event) {
+  var button = event.target.closest && event.target.closest("[data-confirm]");
+  if (button && !window.confirm(button.getAttribute("data-confirm"))) {
+    event.preventDefault();
   }
 });

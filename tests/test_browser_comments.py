@@ -140,3 +140,32 @@ def test_facilitator_marks_the_item_and_delegates_see_it(live_server, new_page, 
     expect(dpage.locator(".phase-line")).to_contain_text("Open for discussion")
     screenshot(dpage, "facilitation-session-us")
     screenshot(fpage, "facilitation-session-facilitator")
+
+
+def test_closing_asks_first_and_clears_the_highlight(live_server, new_page, seeded):
+    from tests.conftest import sign_in
+
+    session = seeded.sessions.get(number=2)
+    session_set_phase(session=session, phase=Phase.OPEN)
+    facilitator = make_participant(
+        seeded, role="facilitator", user=UserFactory(username="fac2")
+    )
+    page = new_page()
+    sign_in(page, live_server, facilitator.user.username)
+    page.goto(live_server.url + session.get_absolute_url())
+    page.get_by_label("Item under discussion").select_option("2")
+    page.get_by_role("button", name="Mark").click()
+    expect(page.locator("#item-2")).to_have_class(re.compile(r"\bcurrent\b"))
+
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    page.get_by_role("button", name="Closed").click()
+    session.refresh_from_db()
+    assert session.phase == Phase.OPEN
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Closed").click()
+
+    expect(page.locator(".phase-line")).to_contain_text("Closed")
+    expect(page.get_by_text("Under discussion now")).to_have_count(0)
+    session.refresh_from_db()
+    assert session.phase == Phase.CLOSED

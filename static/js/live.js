@@ -31,7 +31,7 @@ document.addEventListener("htmx:beforeSwap", function (event) {
 
 // Buttons that end something ask first (data-confirm holds the question).
 document.addEventListener("click", function (event) {
-  var button = event.target.closest && event.target.closest("[data-confirm]");
+  var button = event.target.closest && event.target.closest("button[data-confirm]");
   if (button && !window.confirm(button.getAttribute("data-confirm"))) {
     event.preventDefault();
   }

@@ -423,3 +423,67 @@ def test_session_page_panel_links_the_rapporteur_to_the_summaries(
     page = response.content.decode()
     assert "No summary has been compiled for this session yet." in page
     assert url("summary_list", session) in page
+
+
+def test_preview_renders_hostile_comments_inert(
+    client, in_process, session, django_capture_on_commit_callbacks, monkeypatch
+):
+    """The preview marks the stored report HTML safe: every remark in it must
+    already be escaped or sanitised (markdown-it safe preset, then nh3)."""
+    from html.parser import HTMLParser
+
+    from tests.factories import SummaryCommentFactory
+    from tests.test_comments_views import XSS_PAYLOADS
+
+    # Quote every remark, not only the five most endorsed.
+    monkeypatch.setattr("dialogue.summary_builder.MAX_REMARKS", len(XSS_PAYLOADS))
+    cn = make_participant(session.workshop, code="CN")
+    for payload in XSS_PAYLOADS:
+        SummaryCommentFactory(item=session.items.get(number=1), author=cn, body=payload)
+    with django_capture_on_commit_callbacks(execute=True):
+        service.summary_request(session=session)
+    client.force_login(make_participant(session.workshop, code="US").user)
+
+    page = client.get(url("summary_preview", session, 1)).content.decode()
+    article = page[page.index('<article class="summary-report"') :]
+
+    class Audit(HTMLParser):
+        live = []
+
+        def handle_starttag(self, tag, attrs):
+            if tag in {
+                "script",
+                "img",
+                "iframe",
+                "object",
+                "embed",
+                "style",
+                "link",
+                "meta",
+                "base",
+                "form",
+                "input",
+                "video",
+                "audio",
+                "math",
+                "details",
+                "body",
+                "marquee",
+            }:
+                self.live.append(f"<{tag}>")
+            for name, value in attrs:
+                if name.startswith("on") or name == "style":
+                    self.live.append(f"{tag}[{name}]")
+                if name in ("href", "src") and value and ":" in value:
+                    if value.split(":", 1)[0].strip().lower() not in (
+                        "http",
+                        "https",
+                        "mailto",
+                    ):
+                        self.live.append(f"{tag}[{name}={value}]")
+
+    audit = Audit()
+    audit.feed(article)
+    assert audit.live == []
+    assert article.count("&lt;script&gt;alert(1)&lt;/script&gt;") >= 3
+    assert "&lt;img src=x onerror=alert(1)&gt;" in article

@@ -474,13 +474,18 @@ def test_preview_renders_hostile_comments_inert(
             for name, value in attrs:
                 if name.startswith("on") or name == "style":
                     self.live.append(f"{tag}[{name}]")
-                if name in ("href", "src") and value and ":" in value:
-                    if value.split(":", 1)[0].strip().lower() not in (
+                scheme = (value or "").split(":", 1)[0].strip().lower()
+                if (
+                    name in ("href", "src")
+                    and ":" in (value or "")
+                    and scheme
+                    not in (
                         "http",
                         "https",
                         "mailto",
-                    ):
-                        self.live.append(f"{tag}[{name}={value}]")
+                    )
+                ):
+                    self.live.append(f"{tag}[{name}={value}]")
 
     audit = Audit()
     audit.feed(article)

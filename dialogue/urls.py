@@ -1,35 +1,102 @@
+"""Every route of the app: accounts, then one include() per area, each under
+its workshop (`w/<slug>/`) or session (`w/<slug>/sessions/<number>/`) prefix.
+URL names are global (no namespaces), so templates say {% url 'item_detail' %}.
+"""
+
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
-from dialogue.urls_measures import urlpatterns as measure_urls
-from dialogue.urls_rankings import urlpatterns as ranking_urls
-from dialogue.urls_summaries import urlpatterns as summary_urls
-from dialogue.views import accounts, comments, pages
+from dialogue.views import accounts, comments, measures, pages, rankings, summaries
 
-SESSION = "w/<slug:slug>/sessions/<int:number>/"
-ITEM = SESSION + "items/<int:item_number>/"
-COMMENT = "w/<slug:slug>/comments/<int:comment_id>/"
+WORKSHOP = "w/<slug:slug>/"
+SESSION = WORKSHOP + "sessions/<int:number>/"
+
+account_urls = [
+    path("login/", accounts.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/", accounts.password_set, name="password_set"),
+    path("language/", accounts.language_set, name="language_set"),
+]
+
+session_urls = [
+    path("", pages.session_detail, name="session_detail"),
+    path("live/", pages.session_live, name="session_live"),
+    path("phase/", pages.session_phase, name="session_phase"),
+    path("focus/", pages.session_focus, name="session_focus"),
+]
+
+item_urls = [
+    path("", comments.item_detail, name="item_detail"),
+    path("discussion/", comments.discussion_fragment, name="item_discussion"),
+    path("comments/", comments.comment_create, name="comment_create"),
+]
+
+comment_urls = [
+    path("edit/", comments.comment_edit, name="comment_edit"),
+    path("endorse/", comments.comment_endorse, name="comment_endorse"),
+    path("withdraw/", comments.comment_withdraw, name="comment_withdraw"),
+    path("hide/", comments.comment_hide, name="comment_hide"),
+    path("unhide/", comments.comment_unhide, name="comment_unhide"),
+]
+
+ranking_urls = [
+    path("", rankings.ranking_page, name="ranking_page"),
+    path("submit/", rankings.ranking_submit, name="ranking_submit"),
+    path("close/", rankings.ranking_close, name="ranking_close"),
+    path("open/", rankings.ranking_open, name="ranking_open"),
+    path("turnout/", rankings.ranking_turnout, name="ranking_turnout"),
+    path(
+        "rounds/<int:round_number>/", rankings.ranking_results, name="ranking_results"
+    ),
+]
+
+summary_urls = [
+    path("", summaries.summary_list, name="summary_list"),
+    path("request/", summaries.summary_request, name="summary_request"),
+    path("v<int:version>/status/", summaries.summary_status, name="summary_status"),
+    path("v<int:version>/retry/", summaries.summary_retry, name="summary_retry"),
+    path(
+        "v<int:version>/preview/", summaries.summary_preview, name="summary_preview"
+    ),
+    path(
+        "v<int:version>/<str:fmt>/",
+        summaries.summary_download,
+        name="summary_download",
+    ),
+]
+
+measure_urls = [
+    path("new/", measures.measure_create, name="measure_create"),
+    path("<int:pk>/", measures.measure_detail, name="measure_detail"),
+    path("<int:pk>/edit/", measures.measure_edit, name="measure_edit"),
+    path("<int:pk>/counter/", measures.measure_counter, name="measure_counter"),
+    path("<int:pk>/answer/", measures.measure_answer, name="measure_answer"),
+    path("<int:pk>/endorse/", measures.measure_endorse, name="measure_endorse"),
+    path("<int:pk>/withdraw/", measures.measure_withdraw, name="measure_withdraw"),
+    path("<int:pk>/propose/", measures.measure_propose, name="measure_propose"),
+    path("<int:pk>/delete/", measures.measure_delete, name="measure_delete"),
+    path(
+        "sessions/<int:number>/counts/",
+        measures.measure_session_counts,
+        name="measure_session_counts",
+    ),
+    path(
+        "items/<int:number>/<int:item_number>/",
+        measures.measure_item_list,
+        name="measure_item_list",
+    ),
+]
 
 urlpatterns = [
     path("", pages.home, name="home"),
-    path("accounts/login/", accounts.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("accounts/password/", accounts.password_set, name="password_set"),
-    path("accounts/language/", accounts.language_set, name="language_set"),
+    path("accounts/", include(account_urls)),
     path("invite/<str:token>/", accounts.invitation_accept, name="invitation_accept"),
-    path("w/<slug:slug>/", pages.workshop_detail, name="workshop_detail"),
-    path(SESSION, pages.session_detail, name="session_detail"),
-    path(SESSION + "live/", pages.session_live, name="session_live"),
-    path(SESSION + "phase/", pages.session_phase, name="session_phase"),
-    path(SESSION + "focus/", pages.session_focus, name="session_focus"),
-    path(ITEM, comments.item_detail, name="item_detail"),
-    path(ITEM + "discussion/", comments.item_discussion, name="item_discussion"),
-    path(ITEM + "comments/", comments.comment_create, name="comment_create"),
-    path(COMMENT + "edit/", comments.comment_edit, name="comment_edit"),
-    path(COMMENT + "endorse/", comments.comment_endorse, name="comment_endorse"),
-    path(COMMENT + "withdraw/", comments.comment_withdraw, name="comment_withdraw"),
-    path(COMMENT + "hide/", comments.comment_hide, name="comment_hide"),
-    path(COMMENT + "unhide/", comments.comment_unhide, name="comment_unhide"),
+    path(WORKSHOP, pages.workshop_detail, name="workshop_detail"),
+    path(WORKSHOP + "comments/<int:comment_id>/", include(comment_urls)),
+    path(WORKSHOP + "measures/", include(measure_urls)),
+    path(SESSION, include(session_urls)),
+    path(SESSION + "items/<int:item_number>/", include(item_urls)),
+    path(SESSION + "ranking/", include(ranking_urls)),
+    path(SESSION + "summaries/", include(summary_urls)),
+    path(SESSION + "measures/", measures.measure_board, name="measure_board"),
 ]
-
-urlpatterns += ranking_urls + measure_urls + summary_urls

@@ -61,7 +61,7 @@ def test_admin_changelist_and_change_pages_work_for_organisers(
 ):
     make_participant(seeded, code="US", is_head=True)
     services_session = seeded.sessions.first()
-    from dialogue.services import session_set_phase
+    from dialogue.services.sessions import session_set_phase
 
     session_set_phase(session=services_session, phase=Phase.OPEN, by=organiser)
     client.force_login(organiser)

@@ -10,7 +10,8 @@ from playwright.sync_api import expect
 
 from dialogue.models import Phase
 from dialogue.services import comments as comment_services
-from dialogue.services import session_set_phase
+from dialogue.services.sessions import session_set_phase
+from tests.builders import admin_organiser
 from tests.conftest import make_participant, sign_in
 from tests.factories import UserFactory
 
@@ -42,7 +43,7 @@ def test_pages_have_no_serious_accessibility_violations(
     live_server, audit_page, seeded, language
 ):
     session = seeded.sessions.get(number=2)
-    session_set_phase(session=session, phase=Phase.OPEN)
+    session_set_phase(session=session, phase=Phase.OPEN, by=admin_organiser())
     us = make_participant(seeded, code="US", user=UserFactory(username="us-a11y"))
     cn = make_participant(seeded, code="CN")
     item = session.items.get(number=3)
@@ -74,7 +75,7 @@ def test_pages_have_no_serious_accessibility_violations(
 
 def test_comment_and_endorse_with_the_keyboard_only(live_server, new_page, seeded):
     session = seeded.sessions.get(number=1)
-    session_set_phase(session=session, phase=Phase.OPEN)
+    session_set_phase(session=session, phase=Phase.OPEN, by=admin_organiser())
     cn = make_participant(seeded, code="CN", user=UserFactory(username="cn-keys"))
     make_participant(seeded, code="US", user=UserFactory(username="us-keys"))
     item = session.items.get(number=1)

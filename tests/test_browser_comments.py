@@ -10,7 +10,9 @@ from django.utils import translation
 from playwright.sync_api import expect
 
 from dialogue.models import Comment, Phase
-from dialogue.services import accounts, session_set_phase
+from dialogue.services import accounts
+from dialogue.services.sessions import session_set_phase
+from tests.builders import admin_organiser
 from tests.conftest import make_participant, screenshot
 from tests.factories import UserFactory
 
@@ -34,7 +36,7 @@ def join_by_invitation(new_page, live_server, participant):
 @pytest.mark.parametrize(("first", "second"), [("CN", "US"), ("US", "CN")])
 def test_two_delegations_discuss_live(live_server, new_page, seeded, first, second):
     session = seeded.sessions.get(number=2)
-    session_set_phase(session=session, phase=Phase.OPEN)
+    session_set_phase(session=session, phase=Phase.OPEN, by=admin_organiser())
     a = make_participant(
         seeded,
         code=first,
@@ -93,7 +95,7 @@ def test_two_delegations_discuss_live(live_server, new_page, seeded, first, seco
 
 def test_chinese_interface(live_server, new_page, seeded):
     session = seeded.sessions.get(number=1)
-    session_set_phase(session=session, phase=Phase.OPEN)
+    session_set_phase(session=session, phase=Phase.OPEN, by=admin_organiser())
     delegate = make_participant(seeded, code="CN", user=UserFactory(password=None))
     page = join_by_invitation(new_page, live_server, delegate)
     with translation.override("zh-hans"):
@@ -146,7 +148,7 @@ def test_closing_asks_first_and_clears_the_highlight(live_server, new_page, seed
     from tests.conftest import sign_in
 
     session = seeded.sessions.get(number=2)
-    session_set_phase(session=session, phase=Phase.OPEN)
+    session_set_phase(session=session, phase=Phase.OPEN, by=admin_organiser())
     facilitator = make_participant(
         seeded, role="facilitator", user=UserFactory(username="fac2")
     )

@@ -5,7 +5,8 @@ the results with the chart; and the plain form works with JavaScript off."""
 import pytest
 
 from dialogue.models import Phase, Ranking, Role
-from dialogue.services import session_set_phase
+from dialogue.services.sessions import session_set_phase
+from tests.builders import admin_organiser
 from tests.conftest import make_participant, screenshot, sign_in
 from tests.factories import UserFactory
 
@@ -66,7 +67,7 @@ def test_delegates_rank_by_drag_and_keyboard_and_the_facilitator_reveals(
     live_server, new_page, seeded, people
 ):
     session = seeded.sessions.get(number=2)
-    session_set_phase(session=session, phase=Phase.RANKING)
+    session_set_phase(session=session, phase=Phase.RANKING, by=admin_organiser())
     ranking_url = f"{live_server.url}/w/{seeded.slug}/sessions/2/ranking/"
     orders = {}
     for code in ("CN", "US"):
@@ -130,7 +131,7 @@ def test_mirrored_ballots_then_round_two_shows_feedback(
 ):
     other = "US" if code == "CN" else "CN"
     session = seeded.sessions.get(number=1)
-    session_set_phase(session=session, phase=Phase.RANKING)
+    session_set_phase(session=session, phase=Phase.RANKING, by=admin_organiser())
     ranking_url = f"{live_server.url}/w/{seeded.slug}/sessions/1/ranking/"
     for who, moves in ((code, 1), (other, 3)):
         page = new_page()
@@ -167,7 +168,7 @@ def test_mirrored_ballots_then_round_two_shows_feedback(
 
 def test_plain_form_works_without_javascript(live_server, browser, seeded, people):
     session = seeded.sessions.get(number=2)
-    session_set_phase(session=session, phase=Phase.RANKING)
+    session_set_phase(session=session, phase=Phase.RANKING, by=admin_organiser())
     context = browser.new_context(
         java_script_enabled=False,
         locale="en-GB",

@@ -7,15 +7,17 @@ from django.utils import timezone
 
 from dialogue.models import Comment, CommentState, Endorsement, FocusChange, Phase, Role
 from dialogue.services import comments as svc
-from dialogue.services import session_set_phase
+from dialogue.services import sessions
 from dialogue.services.comments import CommentError
+from dialogue.services.sessions import session_set_phase
+from tests.builders import admin_organiser
 from tests.conftest import make_participant
 
 
 @pytest.fixture
 def open_session(seeded):
     session = seeded.sessions.get(number=1)
-    session_set_phase(session=session, phase=Phase.OPEN)
+    session_set_phase(session=session, phase=Phase.OPEN, by=admin_organiser())
     return session
 
 
@@ -67,7 +69,7 @@ def test_comment_post_is_refused_to_non_delegates(seeded, item, role):
 
 @pytest.mark.parametrize("phase", [Phase.DRAFT, Phase.RANKING, Phase.CLOSED])
 def test_comment_post_is_refused_when_the_session_is_not_open(seeded, item, cn, phase):
-    session_set_phase(session=item.session, phase=phase)
+    session_set_phase(session=item.session, phase=phase, by=admin_organiser())
 
     with pytest.raises(CommentError) as excinfo:
         svc.comment_post(participant=cn, item=item, body="Hello")
@@ -250,7 +252,7 @@ def test_focus_is_set_by_a_facilitator_and_recorded(seeded, open_session):
     facilitator = make_participant(seeded, role=Role.FACILITATOR)
     item = open_session.items.get(number=4)
 
-    changed = svc.session_set_focus(
+    changed = sessions.session_set_focus(
         participant=facilitator, session=open_session, item=item
     )
 
@@ -266,8 +268,8 @@ def test_focus_is_set_by_a_facilitator_and_recorded(seeded, open_session):
 def test_focus_is_refused_to_delegates(seeded, open_session, code):
     delegate = make_participant(seeded, code=code)
 
-    with pytest.raises(CommentError):
-        svc.session_set_focus(
+    with pytest.raises(sessions.SessionError):
+        sessions.session_set_focus(
             participant=delegate, session=open_session, item=open_session.items.first()
         )
 
@@ -278,7 +280,9 @@ def test_focus_on_an_item_of_another_session_is_refused(seeded, open_session):
     facilitator = make_participant(seeded, role=Role.FACILITATOR)
     other = seeded.sessions.get(number=2).items.first()
 
-    with pytest.raises(CommentError) as excinfo:
-        svc.session_set_focus(participant=facilitator, session=open_session, item=other)
+    with pytest.raises(sessions.SessionError) as excinfo:
+        sessions.session_set_focus(
+            participant=facilitator, session=open_session, item=other
+        )
 
     assert excinfo.value.message == "That item belongs to another session."

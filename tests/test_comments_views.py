@@ -13,7 +13,8 @@ from django.utils.html import escape
 
 from dialogue.models import Comment, CommentState, Endorsement, Phase, Role
 from dialogue.services import comments as svc
-from dialogue.services import session_set_phase
+from dialogue.services.sessions import session_set_phase
+from tests.builders import admin_organiser
 from tests.conftest import make_participant
 from tests.factories import UserFactory
 
@@ -23,7 +24,7 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 @pytest.fixture
 def session(seeded):
     session = seeded.sessions.get(number=2)
-    session_set_phase(session=session, phase=Phase.OPEN)
+    session_set_phase(session=session, phase=Phase.OPEN, by=admin_organiser())
     return session
 
 
@@ -77,7 +78,7 @@ def test_item_page_has_no_comment_form_for_readers(client, seeded, item, role):
 
 
 def test_item_page_is_read_only_when_the_session_is_closed(client, item, cn):
-    session_set_phase(session=item.session, phase=Phase.CLOSED)
+    session_set_phase(session=item.session, phase=Phase.CLOSED, by=admin_organiser())
     client.force_login(cn.user)
 
     page = client.get(item_url(item)).content.decode()
@@ -236,7 +237,7 @@ def test_observer_post_is_refused_and_writes_nothing(client, seeded, item):
 
 
 def test_post_to_a_closed_session_is_refused_with_a_message(client, item, cn):
-    session_set_phase(session=item.session, phase=Phase.CLOSED)
+    session_set_phase(session=item.session, phase=Phase.CLOSED, by=admin_organiser())
     client.force_login(cn.user)
 
     response = client.post(item_url(item, "comment_create"), {"body": "Late"})

@@ -6,7 +6,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from dialogue.models import FocusChange, Phase, PhaseChange, Role
-from dialogue.services import session_set_phase
+from dialogue.services.sessions import session_set_phase
+from tests.builders import admin_organiser
 from tests.conftest import make_participant
 
 
@@ -100,7 +101,7 @@ def test_controls_refuse_get(client, session, facilitator):
 def test_focus_is_marked_and_highlighted_for_everyone(
     client, seeded, session, facilitator
 ):
-    session_set_phase(session=session, phase=Phase.OPEN)
+    session_set_phase(session=session, phase=Phase.OPEN, by=admin_organiser())
     client.force_login(facilitator.user)
 
     client.post(url(session, "session_focus"), {"item": "4"})
@@ -132,14 +133,14 @@ def test_delegate_cannot_mark_focus(client, seeded, session):
 def test_session_live_poll_is_a_cheap_304_until_something_changes(
     client, seeded, session, facilitator
 ):
-    session_set_phase(session=session, phase=Phase.OPEN)
+    session_set_phase(session=session, phase=Phase.OPEN, by=admin_organiser())
     delegate = make_participant(seeded, code="CN")
     client.force_login(delegate.user)
     etag = client.get(url(session, "session_live"))["ETag"]
 
     with CaptureQueriesContext(connection) as queries:
         idle = client.get(url(session, "session_live"), HTTP_IF_NONE_MATCH=etag)
-    from dialogue.services.comments import session_set_focus
+    from dialogue.services.sessions import session_set_focus
 
     session_set_focus(
         participant=facilitator, session=session, item=session.items.first()
@@ -164,13 +165,13 @@ def test_focus_with_an_odd_item_number_is_a_400(client, session, facilitator, va
 def test_closed_session_no_longer_highlights_the_item(
     client, seeded, session, facilitator
 ):
-    from dialogue.services.comments import session_set_focus
+    from dialogue.services.sessions import session_set_focus
 
-    session_set_phase(session=session, phase=Phase.OPEN)
+    session_set_phase(session=session, phase=Phase.OPEN, by=admin_organiser())
     session_set_focus(
         participant=facilitator, session=session, item=session.items.first()
     )
-    session_set_phase(session=session, phase=Phase.CLOSED)
+    session_set_phase(session=session, phase=Phase.CLOSED, by=admin_organiser())
     client.force_login(make_participant(seeded, code="US").user)
 
     page = client.get(url(session, "session_live")).content.decode()

@@ -9,6 +9,7 @@ from django.core.management import CommandError, call_command
 from dialogue.models import AgendaItem, AgendaPoint, Delegation, Session, Workshop
 from dialogue.services import workshop_export, workshop_import
 from dialogue.workshop_file import dump_workshop_file, validate
+from tests.builders import admin_organiser
 from tests.test_workshop_file import small_file
 
 
@@ -122,12 +123,12 @@ def test_import_reads_stdin(db, monkeypatch):
 
 def test_import_refuses_to_drop_an_item_that_has_comments(seeded, tmp_path):
     from dialogue.models import Comment, Phase
-    from dialogue.services import session_set_phase
     from dialogue.services.comments import comment_post
+    from dialogue.services.sessions import session_set_phase
     from tests.conftest import make_participant
 
     session = seeded.sessions.get(number=2)
-    session_set_phase(session=session, phase=Phase.OPEN)
+    session_set_phase(session=session, phase=Phase.OPEN, by=admin_organiser())
     comment_post(
         participant=make_participant(seeded, code="CN"),
         item=session.items.get(number=6),
@@ -151,12 +152,12 @@ def test_import_refuses_to_drop_an_item_that_has_comments(seeded, tmp_path):
 
 def test_import_refuses_to_drop_points_that_have_comments(seeded, tmp_path):
     from dialogue.models import Phase
-    from dialogue.services import session_set_phase
     from dialogue.services.comments import comment_post
+    from dialogue.services.sessions import session_set_phase
     from tests.conftest import make_participant
 
     session = seeded.sessions.get(number=2)
-    session_set_phase(session=session, phase=Phase.OPEN)
+    session_set_phase(session=session, phase=Phase.OPEN, by=admin_organiser())
     item = session.items.get(number=3)
     comment_post(
         participant=make_participant(seeded, code="US"),

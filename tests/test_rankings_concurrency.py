@@ -7,12 +7,13 @@ import pytest
 from django.db import connection
 
 from dialogue.models import Phase, Ranking, RankingEntry
-from dialogue.services import session_set_phase
 from dialogue.services.rankings import (
     RankingError,
     ranking_round_close,
     ranking_submit,
 )
+from dialogue.services.sessions import session_set_phase
+from tests.builders import admin_organiser
 from tests.conftest import make_participant
 from tests.factories import make_ranking_session
 
@@ -47,7 +48,7 @@ def run_together(*calls):
 def test_concurrent_submissions_by_one_delegate_leave_one_complete_ballot(workshop):
     session = make_ranking_session(workshop, items=6)
     delegate = make_participant(workshop, code="CN")
-    session_set_phase(session=session, phase=Phase.RANKING)
+    session_set_phase(session=session, phase=Phase.RANKING, by=admin_organiser())
     items = list(session.items.order_by("number").values_list("id", flat=True))
     orders = [items, items[::-1], items[1:] + items[:1], items[-1:] + items[:-1]] * 2
 
@@ -73,11 +74,11 @@ def test_concurrent_submissions_by_one_delegate_leave_one_complete_ballot(worksh
 def test_a_submission_racing_the_close_is_either_counted_or_refused(workshop):
     session = make_ranking_session(workshop, items=4)
     delegates = [make_participant(workshop, code=c) for c in ("CN", "US") * 4]
-    session_set_phase(session=session, phase=Phase.RANKING)
+    session_set_phase(session=session, phase=Phase.RANKING, by=admin_organiser())
     items = list(session.items.order_by("number").values_list("id", flat=True))
 
     outcomes = run_together(
-        lambda: ranking_round_close(session=session),
+        lambda: ranking_round_close(session=session, by=admin_organiser()),
         *(
             lambda d=d: ranking_submit(session=session, participant=d, order=items)
             for d in delegates

@@ -2,10 +2,11 @@
 the delegations (the same flow from each side gives mirrored results)."""
 
 import pytest
+from dialogue.selectors.rankings import round_results
 from django.urls import reverse
 
 from dialogue.models import Phase, Role
-from dialogue.selectors_rankings import round_results
+from tests.builders import admin_organiser
 from tests.conftest import make_participant
 from tests.factories import make_ranking_session
 
@@ -103,7 +104,7 @@ def test_results_flow_from_each_side_gives_mirrored_results(client, workshop, ou
     # Joint (5 ballots): 1 beats 2 (4-1), 3 (5-0), 4 (4-1); 2 beats 3 and 4
     # (3-2); 3 beats 4 (3-2). Borda 13, 7, 5, 5; rank sums 7, 13, 15, 15
     # (mean 12.5, S = 43): W = 12 * 43 / (25 * 60) = 0.344.
-    from dialogue.services import session_set_phase
+    from dialogue.services.sessions import session_set_phase
 
     theirs = "US" if ours == "CN" else "CN"
     session = make_ranking_session(workshop, items=4)
@@ -136,10 +137,10 @@ def test_results_flow_from_each_side_gives_mirrored_results(client, workshop, ou
 
 
 def test_round_results_refuse_an_open_round(workshop):
-    from dialogue.services import session_set_phase
+    from dialogue.services.sessions import session_set_phase
 
     session = make_ranking_session(workshop, items=3)
-    session_set_phase(session=session, phase=Phase.RANKING)
+    session_set_phase(session=session, phase=Phase.RANKING, by=admin_organiser())
     round_ = session.ranking_rounds.get()
 
     with pytest.raises(ValueError, match="secret"):
@@ -151,19 +152,19 @@ def test_round_results_refuse_an_open_round(workshop):
 
 
 def test_round_results_leave_out_items_added_after_the_round(workshop):
-    from dialogue.services import session_set_phase
     from dialogue.services.rankings import ranking_round_close, ranking_submit
+    from dialogue.services.sessions import session_set_phase
     from tests.factories import AgendaItemFactory
 
     session = make_ranking_session(workshop, items=3)
-    session_set_phase(session=session, phase=Phase.RANKING)
+    session_set_phase(session=session, phase=Phase.RANKING, by=admin_organiser())
     for code in ("CN", "US"):
         ranking_submit(
             session=session,
             participant=make_participant(workshop, code=code),
             order=ids(session, [3, 2, 1]),
         )
-    round_ = ranking_round_close(session=session)
+    round_ = ranking_round_close(session=session, by=admin_organiser())
     cn, us = workshop.delegations.all()
     AgendaItemFactory(session=session, number=4, proposed_by=cn, addressed_to=us)
 

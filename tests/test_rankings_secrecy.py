@@ -12,8 +12,9 @@ from django.urls import reverse
 
 from dialogue.admin import admin
 from dialogue.models import Phase, Ranking, RankingEntry, RankingRound, Role
-from dialogue.services import session_set_phase
 from dialogue.services.rankings import ranking_submit
+from dialogue.services.sessions import session_set_phase
+from tests.builders import admin_organiser
 from tests.conftest import make_participant
 from tests.factories import UserFactory, make_ranking_session
 
@@ -116,7 +117,7 @@ def _everything(client, workshop, session) -> dict[str, tuple[int, str]]:
 def test_open_round_pages_do_not_depend_on_other_ballots(client, setup, viewer_name):
     workshop, session, others = setup
     viewer = _viewer(workshop, viewer_name)
-    session_set_phase(session=session, phase=Phase.RANKING)
+    session_set_phase(session=session, phase=Phase.RANKING, by=admin_organiser())
     if viewer_name.endswith("(ranked)"):
         ranking_submit(session=session, participant=viewer, order=ids(session, OWN))
     client.force_login(viewer.user)
@@ -149,7 +150,7 @@ def test_open_round_ranking_page_shows_only_the_viewers_own_order(
 ):
     workshop, session, others = setup
     viewer = _viewer(workshop, viewer_name)
-    session_set_phase(session=session, phase=Phase.RANKING)
+    session_set_phase(session=session, phase=Phase.RANKING, by=admin_organiser())
     _cast(session, others, BALLOTS_A)
     if viewer_name.endswith("(ranked)"):
         ranking_submit(session=session, participant=viewer, order=ids(session, OWN))
@@ -169,7 +170,7 @@ def test_open_round_ranking_page_shows_only_the_viewers_own_order(
 
 def test_admin_shows_rounds_with_counts_and_no_orders(client, setup, organiser):
     workshop, session, others = setup
-    session_set_phase(session=session, phase=Phase.RANKING)
+    session_set_phase(session=session, phase=Phase.RANKING, by=admin_organiser())
     _cast(session, others, BALLOTS_A)
     round_ = RankingRound.objects.get(session=session)
     client.force_login(organiser)

@@ -4,7 +4,6 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from dialogue.models import Phase, Ranking, RankingEntry, RankingRound, Role, Session
-from dialogue.services import session_set_phase
 from dialogue.services.rankings import (
     RankingError,
     RankingForbidden,
@@ -12,6 +11,8 @@ from dialogue.services.rankings import (
     ranking_round_open,
     ranking_submit,
 )
+from dialogue.services.sessions import session_set_phase
+from tests.builders import admin_organiser
 from tests.conftest import make_participant
 from tests.factories import make_ranking_session
 
@@ -58,27 +59,27 @@ def test_entering_ranking_opens_round_one_and_leaving_closes_it(session, organis
 
 def test_entering_ranking_again_opens_the_next_round_up_to_three(session):
     for _ in range(4):
-        session_set_phase(session=session, phase=Phase.RANKING)
-        session_set_phase(session=session, phase=Phase.OPEN)
+        session_set_phase(session=session, phase=Phase.RANKING, by=admin_organiser())
+        session_set_phase(session=session, phase=Phase.OPEN, by=admin_organiser())
 
-    session_set_phase(session=session, phase=Phase.RANKING)
+    session_set_phase(session=session, phase=Phase.RANKING, by=admin_organiser())
 
     assert rounds(session) == [(1, False), (2, False), (3, False)]
 
 
 def test_round_open_and_close_bump_the_session_version(session):
     before = Session.objects.get(pk=session.pk).version
-    session_set_phase(session=session, phase=Phase.RANKING)
+    session_set_phase(session=session, phase=Phase.RANKING, by=admin_organiser())
     after_phase = Session.objects.get(pk=session.pk).version
 
-    ranking_round_close(session=session)
+    ranking_round_close(session=session, by=admin_organiser())
 
     assert after_phase > before
     assert Session.objects.get(pk=session.pk).version == after_phase + 1
 
 
 def test_facilitator_closes_and_opens_rounds_while_in_ranking_phase(session, organiser):
-    session_set_phase(session=session, phase=Phase.RANKING)
+    session_set_phase(session=session, phase=Phase.RANKING, by=admin_organiser())
 
     closed = ranking_round_close(session=session, by=organiser)
     second = ranking_round_open(session=session, by=organiser)
@@ -89,17 +90,17 @@ def test_facilitator_closes_and_opens_rounds_while_in_ranking_phase(session, org
 
 
 def test_round_open_is_refused_with_a_round_open_or_three_held(session):
-    session_set_phase(session=session, phase=Phase.RANKING)
+    session_set_phase(session=session, phase=Phase.RANKING, by=admin_organiser())
     with pytest.raises(RankingError, match="already open"):
-        ranking_round_open(session=session)
-    ranking_round_close(session=session)
-    ranking_round_open(session=session)
-    ranking_round_close(session=session)
-    ranking_round_open(session=session)
-    ranking_round_close(session=session)
+        ranking_round_open(session=session, by=admin_organiser())
+    ranking_round_close(session=session, by=admin_organiser())
+    ranking_round_open(session=session, by=admin_organiser())
+    ranking_round_close(session=session, by=admin_organiser())
+    ranking_round_open(session=session, by=admin_organiser())
+    ranking_round_close(session=session, by=admin_organiser())
 
     with pytest.raises(RankingError, match="at most 3"):
-        ranking_round_open(session=session)
+        ranking_round_open(session=session, by=admin_organiser())
 
     assert rounds(session) == [(1, False), (2, False), (3, False)]
 
@@ -108,14 +109,14 @@ def test_round_open_outside_the_ranking_phase_is_refused(session):
     session.refresh_from_db()
 
     with pytest.raises(RankingError, match="ranking phase"):
-        ranking_round_open(session=session)
+        ranking_round_open(session=session, by=admin_organiser())
 
     assert rounds(session) == []
 
 
 def test_round_close_without_an_open_round_is_refused(session):
     with pytest.raises(RankingError, match="No ranking round is open"):
-        ranking_round_close(session=session)
+        ranking_round_close(session=session, by=admin_organiser())
 
 
 def test_database_allows_only_one_open_round(session):
@@ -130,7 +131,7 @@ def test_submit_stores_the_order_and_a_second_submit_replaces_it(
     workshop, session, code
 ):
     delegate = make_participant(workshop, code=code)
-    session_set_phase(session=session, phase=Phase.RANKING)
+    session_set_phase(session=session, phase=Phase.RANKING, by=admin_organiser())
     ranking_submit(
         session=session, participant=delegate, order=item_ids(session, [1, 2, 3, 4])
     )
@@ -154,7 +155,7 @@ BAD_ORDERS = {
 @pytest.mark.parametrize("case", list(BAD_ORDERS))
 def test_submit_refuses_a_bad_order_and_keeps_the_earlier_one(workshop, session, case):
     delegate = make_participant(workshop, code="US")
-    session_set_phase(session=session, phase=Phase.RANKING)
+    session_set_phase(session=session, phase=Phase.RANKING, by=admin_organiser())
     ranking_submit(
         session=session, participant=delegate, order=item_ids(session, [4, 3, 2, 1])
     )
@@ -174,7 +175,7 @@ def test_submit_refuses_a_bad_order_and_keeps_the_earlier_one(workshop, session,
 def test_submit_refuses_an_item_of_another_session(workshop, session):
     other = make_ranking_session(workshop, number=2, items=1)
     delegate = make_participant(workshop, code="CN")
-    session_set_phase(session=session, phase=Phase.RANKING)
+    session_set_phase(session=session, phase=Phase.RANKING, by=admin_organiser())
     order = item_ids(session, [1, 2, 3]) + [other.items.get().id]
 
     with pytest.raises(RankingError, match="not on this session's agenda"):
@@ -185,8 +186,8 @@ def test_submit_refuses_an_item_of_another_session(workshop, session):
 
 def test_submit_without_an_open_round_is_refused(workshop, session):
     delegate = make_participant(workshop, code="CN")
-    session_set_phase(session=session, phase=Phase.RANKING)
-    ranking_round_close(session=session)
+    session_set_phase(session=session, phase=Phase.RANKING, by=admin_organiser())
+    ranking_round_close(session=session, by=admin_organiser())
 
     with pytest.raises(RankingError, match="No ranking round is open"):
         ranking_submit(
@@ -198,9 +199,9 @@ def test_submit_without_an_open_round_is_refused(workshop, session):
 
 def test_submit_for_a_round_that_has_closed_is_refused(workshop, session):
     delegate = make_participant(workshop, code="US")
-    session_set_phase(session=session, phase=Phase.RANKING)
-    ranking_round_close(session=session)
-    ranking_round_open(session=session)
+    session_set_phase(session=session, phase=Phase.RANKING, by=admin_organiser())
+    ranking_round_close(session=session, by=admin_organiser())
+    ranking_round_open(session=session, by=admin_organiser())
 
     with pytest.raises(RankingError, match="Round 1 has closed and round 2 is open"):
         ranking_submit(
@@ -218,7 +219,7 @@ def test_submit_for_a_round_that_has_closed_is_refused(workshop, session):
 )
 def test_only_delegates_may_submit(workshop, session, role):
     participant = make_participant(workshop, role=role, code="CN")
-    session_set_phase(session=session, phase=Phase.RANKING)
+    session_set_phase(session=session, phase=Phase.RANKING, by=admin_organiser())
 
     with pytest.raises(RankingForbidden):
         ranking_submit(
@@ -231,7 +232,7 @@ def test_only_delegates_may_submit(workshop, session, role):
 
 
 def test_a_delegate_of_another_workshop_may_not_submit(session, other_workshop_member):
-    session_set_phase(session=session, phase=Phase.RANKING)
+    session_set_phase(session=session, phase=Phase.RANKING, by=admin_organiser())
 
     with pytest.raises(RankingForbidden):
         ranking_submit(
@@ -245,12 +246,12 @@ def test_a_delegate_of_another_workshop_may_not_submit(session, other_workshop_m
 
 def test_submissions_stay_in_their_round(workshop, session):
     delegate = make_participant(workshop, code="CN")
-    session_set_phase(session=session, phase=Phase.RANKING)
+    session_set_phase(session=session, phase=Phase.RANKING, by=admin_organiser())
     ranking_submit(
         session=session, participant=delegate, order=item_ids(session, [1, 2, 3, 4])
     )
-    ranking_round_close(session=session)
-    ranking_round_open(session=session)
+    ranking_round_close(session=session, by=admin_organiser())
+    ranking_round_open(session=session, by=admin_organiser())
 
     ranking_submit(
         session=session, participant=delegate, order=item_ids(session, [2, 1, 3, 4])

@@ -9,12 +9,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from dialogue.models import Phase, Ranking, RankingRound, Role
-from dialogue.services import session_set_phase
 from dialogue.services.rankings import (
     ranking_round_close,
     ranking_round_open,
     ranking_submit,
 )
+from dialogue.services.sessions import session_set_phase
+from tests.builders import admin_organiser
 from tests.conftest import make_participant
 from tests.factories import make_ranking_session
 
@@ -26,7 +27,7 @@ def session(workshop):
 
 @pytest.fixture
 def open_session(session):
-    session_set_phase(session=session, phase=Phase.RANKING)
+    session_set_phase(session=session, phase=Phase.RANKING, by=admin_organiser())
     return session
 
 
@@ -173,7 +174,7 @@ def test_ranking_page_refuses_post(client, workshop, open_session):
 def test_ranking_pages_are_404_for_strangers_and_other_workshops(
     client, workshop, open_session, stranger, other_workshop_member
 ):
-    ranking_round_close(session=open_session)
+    ranking_round_close(session=open_session, by=admin_organiser())
     gets = [
         url("ranking_page", open_session),
         url("ranking_turnout", open_session),
@@ -224,7 +225,7 @@ def test_ranking_actions_refuse_get(client, workshop, open_session):
 
 def test_ranking_views_refuse_the_wrong_method(client, workshop, open_session):
     client.force_login(make_participant(workshop, role=Role.FACILITATOR).user)
-    ranking_round_close(session=open_session)
+    ranking_round_close(session=open_session, by=admin_organiser())
 
     responses = [
         client.post(url("ranking_turnout", open_session)),
@@ -370,7 +371,7 @@ def test_refused_form_is_shown_again_as_filled_in(client, workshop, open_session
 
 def test_submit_without_an_open_round_is_400(client, workshop, open_session):
     client.force_login(make_participant(workshop, code="CN").user)
-    ranking_round_close(session=open_session)
+    ranking_round_close(session=open_session, by=admin_organiser())
 
     response = client.post(
         url("ranking_submit", open_session), form(open_session, [1, 2, 3, 4])
@@ -394,8 +395,8 @@ def test_submit_for_a_closed_round_after_the_next_opened_is_400(
     client, workshop, open_session
 ):
     client.force_login(make_participant(workshop, code="US").user)
-    ranking_round_close(session=open_session)
-    ranking_round_open(session=open_session)
+    ranking_round_close(session=open_session, by=admin_organiser())
+    ranking_round_open(session=open_session, by=admin_organiser())
 
     response = client.post(
         url("ranking_submit", open_session), form(open_session, [1, 2, 3, 4], 1)
@@ -462,7 +463,7 @@ def test_facilitator_opens_the_next_round(client, workshop, open_session):
 
 def test_close_without_an_open_round_is_400(client, workshop, open_session):
     client.force_login(make_participant(workshop, role=Role.FACILITATOR).user)
-    ranking_round_close(session=open_session)
+    ranking_round_close(session=open_session, by=admin_organiser())
 
     response = client.post(url("ranking_close", open_session))
 
@@ -473,9 +474,9 @@ def test_close_without_an_open_round_is_400(client, workshop, open_session):
 def test_open_a_fourth_round_is_400(client, workshop, open_session):
     client.force_login(make_participant(workshop, role=Role.ORGANISER).user)
     for _ in range(2):
-        ranking_round_close(session=open_session)
-        ranking_round_open(session=open_session)
-    ranking_round_close(session=open_session)
+        ranking_round_close(session=open_session, by=admin_organiser())
+        ranking_round_open(session=open_session, by=admin_organiser())
+    ranking_round_close(session=open_session, by=admin_organiser())
 
     response = client.post(url("ranking_open", open_session))
     page = page_text(client.get(url("ranking_page", open_session)))
@@ -500,7 +501,7 @@ def test_close_and_open_are_403_for_other_roles(client, workshop, open_session, 
     client.force_login(make_participant(workshop, role=role, code="US").user)
 
     close = client.post(url("ranking_close", open_session))
-    ranking_round_close(session=open_session)
+    ranking_round_close(session=open_session, by=admin_organiser())
     reopen = client.post(url("ranking_open", open_session))
 
     assert [close.status_code, reopen.status_code] == [403, 403]
@@ -535,7 +536,7 @@ def test_turnout_fragment_for_the_facilitator(client, workshop, open_session):
 def test_turnout_fragment_without_an_open_round_stops_polling(
     client, workshop, open_session
 ):
-    ranking_round_close(session=open_session)
+    ranking_round_close(session=open_session, by=admin_organiser())
     client.force_login(make_participant(workshop, role=Role.ORGANISER).user)
 
     response = client.get(url("ranking_turnout", open_session))
@@ -572,7 +573,7 @@ def test_results_of_a_closed_round_are_shown_to_every_role(
         ranking_submit(
             session=open_session, participant=delegate, order=ids(open_session, order)
         )
-    ranking_round_close(session=open_session)
+    ranking_round_close(session=open_session, by=admin_organiser())
     client.force_login(make_participant(workshop, role=role, code="US").user)
 
     response = client.get(url("ranking_results", open_session, 1))
@@ -599,7 +600,7 @@ def test_results_of_an_open_or_missing_round_are_404(client, workshop, open_sess
 
 
 def test_results_redirect_anonymous_visitors(client, open_session):
-    ranking_round_close(session=open_session)
+    ranking_round_close(session=open_session, by=admin_organiser())
 
     response = client.get(url("ranking_results", open_session, 1))
 
@@ -613,7 +614,7 @@ def test_results_with_one_side_silent_show_no_comparison(
     ranking_submit(
         session=open_session, participant=cn, order=ids(open_session, [1, 2, 3, 4])
     )
-    ranking_round_close(session=open_session)
+    ranking_round_close(session=open_session, by=admin_organiser())
     client.force_login(cn.user)
 
     response = client.get(url("ranking_results", open_session, 1))
@@ -635,7 +636,7 @@ def test_results_escape_item_titles(client, workshop, open_session):
             participant=make_participant(workshop, code=code),
             order=ids(open_session, [1, 2, 3, 4]),
         )
-    ranking_round_close(session=open_session)
+    ranking_round_close(session=open_session, by=admin_organiser())
     client.force_login(make_participant(workshop, code="CN").user)
 
     page = page_text(client.get(url("ranking_results", open_session, 1)))
@@ -664,8 +665,8 @@ def test_next_round_prefills_the_previous_order_beside_feedback(
             participant=participant,
             order=ids(open_session, order),
         )
-    ranking_round_close(session=open_session)
-    ranking_round_open(session=open_session)
+    ranking_round_close(session=open_session, by=admin_organiser())
+    ranking_round_open(session=open_session, by=admin_organiser())
     client.force_login(me.user)
 
     response = client.get(url("ranking_page", open_session))
@@ -764,7 +765,7 @@ def test_session_panel_loads_turnout_for_the_facilitator(
 
 
 def test_session_panel_links_results_after_closing(client, workshop, open_session):
-    ranking_round_close(session=open_session)
+    ranking_round_close(session=open_session, by=admin_organiser())
     client.force_login(make_participant(workshop, role=Role.OBSERVER).user)
 
     page = page_text(client.get(open_session.get_absolute_url()))
@@ -792,7 +793,7 @@ def test_ranking_pages_have_no_inline_scripts_or_styles(client, workshop, open_s
     client.force_login(facilitator)
     pages.append(page_text(client.get(url("ranking_page", open_session))))
     pages.append(page_text(client.get(open_session.get_absolute_url())))
-    ranking_round_close(session=open_session)
+    ranking_round_close(session=open_session, by=admin_organiser())
 
     pages.append(page_text(client.get(url("ranking_results", open_session, 1))))
 
@@ -840,7 +841,7 @@ def _query_counts(client, page, viewer_role, per_side, *, rounds=1, close=False)
         DelegationFactory(workshop=workshop, code="CN", name="Chinese scholars")
         DelegationFactory(workshop=workshop, code="US", name="American scholars")
         session = make_ranking_session(workshop, items=4)
-        session_set_phase(session=session, phase=Phase.RANKING)
+        session_set_phase(session=session, phase=Phase.RANKING, by=admin_organiser())
         viewer = make_participant(
             workshop,
             role=viewer_role,
@@ -848,11 +849,11 @@ def _query_counts(client, page, viewer_role, per_side, *, rounds=1, close=False)
         )
         _populate(workshop, session, size)
         for _ in range(rounds - 1):
-            ranking_round_close(session=session)
-            ranking_round_open(session=session)
+            ranking_round_close(session=session, by=admin_organiser())
+            ranking_round_open(session=session, by=admin_organiser())
             _populate(workshop, session, size)
         if close:
-            ranking_round_close(session=session)
+            ranking_round_close(session=session, by=admin_organiser())
         client.force_login(viewer.user)
         count_queries(client, page(session))  # warm the session
         counts.append(count_queries(client, page(session)))

@@ -15,8 +15,9 @@ from django.utils import timezone
 
 from dialogue import summary_builder, tasks
 from dialogue.models import Phase, SummaryReport, SummaryStatus
-from dialogue.services import session_set_phase
 from dialogue.services import summaries as service
+from dialogue.services.sessions import session_set_phase
+from tests.builders import admin_organiser
 from tests.factories import make_ranking_session
 
 
@@ -105,9 +106,9 @@ def test_closing_a_session_requests_its_summary(
     in_process, session, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        session_set_phase(session=session, phase=Phase.RANKING)
-        session_set_phase(session=session, phase=Phase.CLOSED)
-        session_set_phase(session=session, phase=Phase.CLOSED)
+        session_set_phase(session=session, phase=Phase.RANKING, by=admin_organiser())
+        session_set_phase(session=session, phase=Phase.CLOSED, by=admin_organiser())
+        session_set_phase(session=session, phase=Phase.CLOSED, by=admin_organiser())
 
     assert list(
         SummaryReport.objects.filter(session=session).values_list("version", "status")

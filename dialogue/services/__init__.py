@@ -1,24 +1,8 @@
 """Business rules: every write goes through a function in this package.
 
-One module per noun (workshops, comments, rankings, measures, summaries).
-Functions are named <entity>_<action>, take keyword-only arguments, validate
-before writing, and wrap multi-row writes in one transaction.
+One module per noun (sessions, comments, rankings, measures, summaries,
+accounts). Functions are named <entity>_<action>, take keyword-only
+arguments, check `dialogue.permissions` themselves, validate before writing,
+and wrap multi-row writes in one transaction. Import them from their module:
+`from dialogue.services.sessions import session_set_phase`.
 """
-
-from dialogue.services.workshops import (
-    ImportResult,
-    PhaseError,
-    session_set_phase,
-    session_touch,
-    workshop_export,
-    workshop_import,
-)
-
-__all__ = [
-    "ImportResult",
-    "PhaseError",
-    "session_set_phase",
-    "session_touch",
-    "workshop_export",
-    "workshop_import",
-]

@@ -1,48 +1,33 @@
-"""Business rules for the discussion: comments, replies, endorsements,
-moderation and the item under discussion."""
-
-import datetime as dt
+"""Business rules for the discussion: comments, replies, endorsements and
+moderation. Who may do each is decided in `dialogue.permissions`."""
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dialogue import permissions
+from dialogue.errors import Refusal, require
+from dialogue.live import session_touch
 from dialogue.models import (
     AgendaItem,
     AgendaPoint,
     Comment,
     CommentState,
     Endorsement,
-    FocusChange,
     Participant,
-    Phase,
-    Role,
     Session,
 )
-from dialogue.services.workshops import session_touch
 
 
-class CommentError(ValidationError):
-    """A refused action; its message is shown to the person as it is."""
-
-
-MODERATOR_ROLES = (Role.FACILITATOR, Role.ORGANISER)
-
-
-def _require_delegate(participant: Participant) -> None:
-    if participant.role != Role.DELEGATE:
-        raise CommentError(_("Only delegates can take part in the discussion."))
+class CommentError(Refusal):
+    """A refused action on the discussion; its message is for the person."""
 
 
 def _require_open(session: Session) -> None:
-    if session.phase != Phase.OPEN:
-        raise CommentError(
-            _("This session is not open for discussion (it is “%(phase)s”).")
-            % {"phase": Phase(session.phase).label}
-        )
+    if not permissions.discussion_is_open(session):
+        raise CommentError(permissions.discussion_closed_reason(session))
 
 
 def _require_same_workshop(participant: Participant, session: Session) -> None:
@@ -73,9 +58,8 @@ def comment_post(
     parent: Comment | None = None,
 ) -> Comment:
     """Post a comment on an item, on one of its points, or in reply to one."""
-    _require_delegate(participant)
+    require(permissions.comment_refusal(participant, item.session), CommentError)
     body = _clean_body(body)
-    _require_same_workshop(participant, item.session)
     if point is not None and point.item_id != item.pk:
         raise CommentError(_("That point belongs to another item."))
     if parent is not None:
@@ -86,22 +70,12 @@ def comment_post(
         point = parent.point  # a reply belongs where its parent does
     with transaction.atomic():
         session = Session.objects.select_for_update().get(pk=item.session_id)
-        _require_open(session)
+        require(permissions.comment_refusal(participant, session), CommentError)
         comment = Comment.objects.create(
             item=item, point=point, parent=parent, author=participant, body=body
         )
         session_touch(session_id=session.pk)
     return comment
-
-
-def comment_can_edit(comment: Comment, participant: Participant, now=None) -> bool:
-    now = now or timezone.now()
-    window = dt.timedelta(seconds=settings.COMMENT_EDIT_SECONDS)
-    return (
-        comment.author_id == participant.pk
-        and comment.state == CommentState.VISIBLE
-        and now - comment.created_at <= window
-    )
 
 
 def _locked(comment: Comment, participant: Participant) -> tuple[Comment, Session]:
@@ -113,14 +87,13 @@ def _locked(comment: Comment, participant: Participant) -> tuple[Comment, Sessio
 
 def comment_edit(*, participant: Participant, comment: Comment, body: str) -> Comment:
     body = _clean_body(body)
-    if comment.author_id != participant.pk:
-        raise CommentError(_("You can only edit your own comments."))
+    require(permissions.edit_comment_refusal(participant, comment), CommentError)
     with transaction.atomic():
         comment, session = _locked(comment, participant)
         _require_open(session)
         if comment.state != CommentState.VISIBLE:
             raise CommentError(_("A withdrawn or hidden comment cannot be edited."))
-        if not comment_can_edit(comment, participant):
+        if not permissions.can_edit_comment(comment, participant):
             raise CommentError(
                 _("Comments can be edited for %(minutes)d minutes after posting.")
                 % {"minutes": settings.COMMENT_EDIT_SECONDS // 60}
@@ -135,8 +108,7 @@ def comment_edit(*, participant: Participant, comment: Comment, body: str) -> Co
 
 def comment_withdraw(*, participant: Participant, comment: Comment) -> Comment:
     """Withdraw one's own comment; it stays, marked withdrawn, for its replies."""
-    if comment.author_id != participant.pk:
-        raise CommentError(_("You can only withdraw your own comments."))
+    require(permissions.withdraw_comment_refusal(participant, comment), CommentError)
     with transaction.atomic():
         comment, session = _locked(comment, participant)
         _require_open(session)
@@ -150,9 +122,10 @@ def comment_withdraw(*, participant: Participant, comment: Comment) -> Comment:
 
 
 def comment_endorse(*, participant: Participant, comment: Comment) -> Endorsement:
-    _require_delegate(participant)
-    if comment.author_id == participant.pk:
-        raise CommentError(_("You cannot endorse your own comment."))
+    require(
+        permissions.endorse_comment_refusal(participant, comment, comment.item.session),
+        CommentError,
+    )
     with transaction.atomic():
         comment, session = _locked(comment, participant)
         _require_open(session)
@@ -176,8 +149,7 @@ def comment_endorse(*, participant: Participant, comment: Comment) -> Endorsemen
 
 def comment_hide(*, participant: Participant, comment: Comment, reason: str) -> Comment:
     """A facilitator hides a comment; the author sees the reason."""
-    if participant.role not in MODERATOR_ROLES:
-        raise CommentError(_("Only facilitators can hide comments."))
+    require(permissions.moderate_refusal(participant, action="hide"), CommentError)
     reason = (reason or "").strip()
     if not reason:
         raise CommentError(_("Give a reason: the author will see it."))
@@ -197,8 +169,7 @@ def comment_hide(*, participant: Participant, comment: Comment, reason: str) -> 
 
 
 def comment_unhide(*, participant: Participant, comment: Comment) -> Comment:
-    if participant.role not in MODERATOR_ROLES:
-        raise CommentError(_("Only facilitators can restore comments."))
+    require(permissions.moderate_refusal(participant, action="unhide"), CommentError)
     with transaction.atomic():
         comment, session = _locked(comment, participant)
         if comment.state != CommentState.HIDDEN:
@@ -212,26 +183,3 @@ def comment_unhide(*, participant: Participant, comment: Comment) -> Comment:
         comment.save(update_fields=["state", "hidden_reason", "hidden_by", "hidden_at"])
         session_touch(session_id=session.pk)
     return comment
-
-
-def session_set_focus(
-    *, participant: Participant, session: Session, item: AgendaItem | None
-) -> bool:
-    """Mark the item under discussion (None clears it). False if unchanged."""
-    if participant.role not in MODERATOR_ROLES:
-        raise CommentError(_("Only facilitators can mark the item under discussion."))
-    _require_same_workshop(participant, session)
-    if item is not None and item.session_id != session.pk:
-        raise CommentError(_("That item belongs to another session."))
-    with transaction.atomic():
-        locked = Session.objects.select_for_update().get(pk=session.pk)
-        if locked.current_item_id == (item.pk if item else None):
-            return False
-        locked.current_item = item
-        locked.save(update_fields=["current_item"])
-        FocusChange.objects.create(
-            session=locked, item=item, changed_by=participant.user
-        )
-        session_touch(session_id=locked.pk)
-    session.current_item = item
-    return True

@@ -53,7 +53,7 @@ from dialogue.models import (
     Sequencing,
     Stance,
 )
-from dialogue.services.workshops import session_touch
+from dialogue.live import session_touch
 
 # Statuses in which a measure is alive: it can be answered and countered.
 OPEN_STATUSES = (

@@ -4,7 +4,8 @@ A session in the `ranking` phase holds up to three rounds. Each delegate
 submits one complete ordering of the session's items per round and may
 replace it until the round closes; closing a round reveals its results to
 every participant at once. Nothing here reads or returns anyone's ballot:
-aggregates are built in `dialogue.selectors_rankings`, for closed rounds only.
+aggregates are built in `dialogue.selectors.rankings`, for closed rounds only.
+Who may rank and run rounds is decided in `dialogue.permissions`.
 """
 
 from collections.abc import Sequence
@@ -14,6 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from dialogue import permissions
+from dialogue.errors import Forbidden, Refusal, require
 from dialogue.models import (
     AgendaItem,
     Participant,
@@ -21,11 +24,10 @@ from dialogue.models import (
     Ranking,
     RankingEntry,
     RankingRound,
-    Role,
     Session,
 )
 from dialogue.models.rankings import MAX_ROUNDS
-from dialogue.services.workshops import session_touch
+from dialogue.live import session_touch
 
 __all__ = [
     "MAX_ROUNDS",
@@ -38,15 +40,11 @@ __all__ = [
 ]
 
 
-class RankingError(ValueError):
+class RankingError(Refusal):
     """A request the rules refuse; `message` is shown to the user (400)."""
 
-    def __init__(self, message):
-        super().__init__(str(message))
-        self.message = message
 
-
-class RankingForbidden(RankingError):
+class RankingForbidden(RankingError, Forbidden):
     """The participant's role does not allow this (403)."""
 
 
@@ -67,15 +65,17 @@ def on_session_phase_change(*, session, old: str, new: str, by) -> None:
         _close_open_round(session=session, by=by)
 
 
-def ranking_round_open(*, session: Session, by=None) -> RankingRound:
+def ranking_round_open(*, session: Session, by) -> RankingRound:
     """Open the session's next round (the facilitator's "next round").
 
+    `by` is a facilitator or organiser (or a staff user, from the admin).
     The session must be in the ranking phase, with no round open and fewer
     than three held.
     """
+    require(permissions.run_rounds_refusal(by, session), RankingForbidden)
     with transaction.atomic():
         locked = Session.objects.select_for_update().get(pk=session.pk)
-        if locked.phase != Phase.RANKING:
+        if not permissions.ranking_is_on(locked):
             raise RankingError(
                 _(
                     "Rounds can only be opened while the session is in the ranking phase."
@@ -93,14 +93,16 @@ def ranking_round_open(*, session: Session, by=None) -> RankingRound:
                 )
                 % {"count": MAX_ROUNDS}
             )
-        return _open_round(session=locked, number=len(rounds) + 1, by=by)
+        user = permissions.acting_user(by)
+        return _open_round(session=locked, number=len(rounds) + 1, by=user)
 
 
-def ranking_round_close(*, session: Session, by=None) -> RankingRound:
+def ranking_round_close(*, session: Session, by) -> RankingRound:
     """Close the open round; its results become visible to every participant."""
+    require(permissions.run_rounds_refusal(by, session), RankingForbidden)
     with transaction.atomic():
         locked = Session.objects.select_for_update().get(pk=session.pk)
-        closed = _close_open_round(session=locked, by=by)
+        closed = _close_open_round(session=locked, by=permissions.acting_user(by))
         if closed is None:
             raise RankingError(_("No ranking round is open."))
         return closed
@@ -122,12 +124,7 @@ def ranking_submit(
     the form was filled in for a round that has since closed), or when the
     order misses, repeats or adds an item.
     """
-    if (
-        participant.role != Role.DELEGATE
-        or participant.delegation_id is None
-        or participant.workshop_id != session.workshop_id
-    ):
-        raise RankingForbidden(_("Only delegates rank the agenda items."))
+    require(permissions.rank_refusal(participant, session), RankingForbidden)
     order = list(order)
     item_ids = list(
         AgendaItem.objects.filter(session=session)

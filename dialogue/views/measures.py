@@ -19,8 +19,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from dialogue import selectors
-from dialogue.forms_measures import AnswerForm, MeasureForm
+from dialogue.selectors import workshops as selectors
+from dialogue.forms.measures import AnswerForm, MeasureForm
 from dialogue.models import (
     AgendaItem,
     EndorsementRule,

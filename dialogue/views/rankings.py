@@ -12,12 +12,13 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from dialogue import selectors
-from dialogue import selectors_rankings as rankings
+from dialogue import permissions
 from dialogue.models import AgendaItem
 from dialogue.models.rankings import MAX_ROUNDS
+from dialogue.selectors import rankings
+from dialogue.selectors.workshops import participation_get, session_get
 from dialogue.services import rankings as services
-from dialogue.services.rankings import RankingError, RankingForbidden
+from dialogue.services.rankings import RankingError
 
 POSITION_PREFIX = "position-"
 
@@ -31,13 +32,13 @@ class BallotRow:
 
 
 def _session_for(request, slug, number):
-    participant = selectors.participation_get(user=request.user, slug=slug)
-    session = selectors.session_get(workshop=participant.workshop, number=number)
+    participant = participation_get(user=request.user, slug=slug)
+    session = session_get(workshop=participant.workshop, number=number)
     return participant, session
 
 
 def _items(session) -> list[AgendaItem]:
-    return list(AgendaItem.objects.filter(session=session).order_by("number"))
+    return rankings.ranked_items(session=session)
 
 
 def _ballot_rows(items, order, previous_order, feedback, shown=None):
@@ -77,14 +78,13 @@ def _page_context(participant, session, *, posted_positions=None, error=None) ->
         "current": current,
         "max_rounds": MAX_ROUNDS,
         "next_round_number": len(rounds) + 1,
-        "can_rank": rankings.can_rank(participant),
-        "can_facilitate": rankings.can_facilitate(participant),
+        "can": permissions.Can(participant, session),
         "can_open_next": rankings.can_open_next_round(session=session, rounds=rounds),
         "error": error,
     }
-    if current and context["can_facilitate"]:
+    if current and context["can"].run_rounds:
         context["turnout"] = rankings.round_turnout(round_=current, workshop=workshop)
-    if current and context["can_rank"]:
+    if current and context["can"].rank:
         context.update(_ballot_context(participant, items, rounds, current))
         if posted_positions:
             context["rows"] = _ballot_rows(
@@ -187,11 +187,10 @@ def ranking_submit(request, slug, number):
             round_number=_round_number(request.POST),
         )
     except RankingError as exc:
-        status = 403 if isinstance(exc, RankingForbidden) else 400
         context = _page_context(
             participant, session, posted_positions=positions, error=exc.message
         )
-        return render(request, "ranking_page.html", context, status=status)
+        return render(request, "ranking_page.html", context, status=exc.status)
     messages.success(
         request,
         _("Your ranking is saved. You can change it until the round closes."),
@@ -201,15 +200,11 @@ def ranking_submit(request, slug, number):
 
 def _facilitator_action(request, slug, number, action):
     participant, session = _session_for(request, slug, number)
-    if not rankings.can_facilitate(participant):
-        error = _("Only facilitators and organisers run the ranking rounds.")
-        context = _page_context(participant, session, error=error)
-        return None, render(request, "ranking_page.html", context, status=403)
     try:
-        round_ = action(session=session, by=request.user)
+        round_ = action(session=session, by=participant)
     except RankingError as exc:
         context = _page_context(participant, session, error=exc.message)
-        return None, render(request, "ranking_page.html", context, status=400)
+        return None, render(request, "ranking_page.html", context, status=exc.status)
     return round_, None
 
 
@@ -252,8 +247,8 @@ def ranking_open(request, slug, number):
 def ranking_turnout(request, slug, number):
     """The facilitator's turnout box alone, for htmx polling."""
     participant, session = _session_for(request, slug, number)
-    if not rankings.can_facilitate(participant):
-        error = _("Only facilitators and organisers see the turnout.")
+    error = permissions.see_turnout_refusal(participant)
+    if error is not None:
         context = _page_context(participant, session, error=error)
         return render(request, "ranking_page.html", context, status=403)
     rounds = rankings.session_rounds(session=session)
@@ -262,7 +257,7 @@ def ranking_turnout(request, slug, number):
         "workshop": participant.workshop,
         "session": session,
         "current": current,
-        "can_facilitate": True,
+        "can": permissions.Can(participant, session),
         "turnout": (
             rankings.round_turnout(round_=current, workshop=participant.workshop)
             if current

@@ -13,12 +13,11 @@ from itertools import combinations
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
-from dialogue import ranking_maths
+from dialogue import permissions, ranking_maths
 from dialogue.models import (
     AgendaItem,
     Delegation,
     Participant,
-    Phase,
     RankingEntry,
     RankingRound,
     Role,
@@ -29,12 +28,9 @@ from dialogue.models.rankings import MAX_ROUNDS
 from dialogue.slope_chart import slope_chart_svg
 
 
-def can_rank(participant: Participant) -> bool:
-    return participant.role == Role.DELEGATE and participant.delegation_id is not None
-
-
-def can_facilitate(participant: Participant) -> bool:
-    return participant.role in (Role.FACILITATOR, Role.ORGANISER)
+def ranked_items(*, session: Session) -> list[AgendaItem]:
+    """The session's items in agenda order: what a ballot ranks."""
+    return list(AgendaItem.objects.filter(session=session).order_by("number"))
 
 
 def session_rounds(*, session: Session) -> list[RankingRound]:
@@ -48,7 +44,7 @@ def open_round(rounds: list[RankingRound]) -> RankingRound | None:
 
 def can_open_next_round(*, session: Session, rounds: list[RankingRound]) -> bool:
     return (
-        session.phase == Phase.RANKING
+        permissions.ranking_is_on(session)
         and open_round(rounds) is None
         and len(rounds) < MAX_ROUNDS
     )

@@ -1,0 +1,308 @@
+"""Who may do what: every role and phase rule of the workshop, in one place.
+
+Each action has one predicate. `<action>_refusal(...)` returns the reason the
+action is refused (translated, for the person) or None when it is allowed;
+`can_<action>(...)` is the same rule as a bool. Services enforce the rules by
+passing a refusal to `dialogue.errors.require`; views and templates only ask
+(templates through `Can`, put in the context as `can`: `{% if can.comment %}`).
+No view or template compares a role or a phase itself.
+
+The rules assume a participant of the workshop in question: a stranger is
+turned away with a 404 before any rule is asked (`selectors.participation_get`),
+and the `same workshop` checks here only stop a crafted request that mixes
+two workshops.
+"""
+
+import datetime as dt
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+
+from dialogue.models import (
+    Comment,
+    CommentState,
+    MeasureStatus,
+    Participant,
+    Phase,
+    Role,
+    Session,
+)
+
+MODERATOR_ROLES = frozenset({Role.FACILITATOR, Role.ORGANISER})
+SUMMARY_ROLES = frozenset({Role.RAPPORTEUR, Role.ORGANISER})
+
+
+# -- who someone is ----------------------------------------------------------
+
+
+def is_delegate(participant: Participant) -> bool:
+    """A member of one delegation, who speaks for their side."""
+    return participant.role == Role.DELEGATE and participant.delegation_id is not None
+
+
+def is_moderator(participant: Participant) -> bool:
+    """A facilitator or organiser: runs sessions and moderates."""
+    return participant.role in MODERATOR_ROLES
+
+
+def is_head(participant: Participant) -> bool:
+    """The head of a delegation, who acts on its behalf."""
+    return is_delegate(participant) and participant.is_head
+
+
+def _other_workshop(participant: Participant, workshop_id: int) -> bool:
+    return participant.workshop_id != workshop_id
+
+
+# -- what a session's phase allows --------------------------------------------
+
+
+def discussion_is_open(session: Session) -> bool:
+    """Comments are written, edited and endorsed only in the open phase."""
+    return session.phase == Phase.OPEN
+
+
+def ranking_is_on(session: Session) -> bool:
+    """Ranking rounds open and close only in the ranking phase."""
+    return session.phase == Phase.RANKING
+
+
+def focus_is_live(session: Session) -> bool:
+    """The item under discussion is highlighted only while the session runs."""
+    return session.phase in (Phase.OPEN, Phase.RANKING)
+
+
+def discussion_closed_reason(session: Session):
+    return _("This session is not open for discussion (it is “%(phase)s”).") % {
+        "phase": Phase(session.phase).label
+    }
+
+
+# -- running a session ---------------------------------------------------------
+
+
+def staff_runs_sessions(user) -> bool:
+    """An organiser in the admin: staff with the permission to change sessions."""
+    return bool(
+        user is not None
+        and user.is_active
+        and user.is_staff
+        and user.has_perm("dialogue.change_session")
+    )
+
+
+def acting_user(by):
+    """The user behind an actor: a Participant's user, or the user itself."""
+    return by.user if isinstance(by, Participant) else by
+
+
+def change_phase_refusal(by, session: Session):
+    """`by` is a participant in the browser, or a staff user in the admin."""
+    if isinstance(by, Participant):
+        allowed = is_moderator(by) and not _other_workshop(by, session.workshop_id)
+    else:
+        allowed = staff_runs_sessions(by)
+    if not allowed:
+        return _("Only facilitators can change the session's phase.")
+    return None
+
+
+def set_focus_refusal(participant: Participant, session: Session):
+    if not is_moderator(participant):
+        return _("Only facilitators can mark the item under discussion.")
+    if _other_workshop(participant, session.workshop_id):
+        return _("This belongs to another workshop.")
+    return None
+
+
+# -- the discussion ----------------------------------------------------------------
+
+
+def comment_refusal(participant: Participant, session: Session):
+    """Posting a comment or a reply."""
+    if not is_delegate(participant):
+        return _("Only delegates can take part in the discussion.")
+    if _other_workshop(participant, session.workshop_id):
+        return _("This belongs to another workshop.")
+    if not discussion_is_open(session):
+        return discussion_closed_reason(session)
+    return None
+
+
+def endorse_comment_refusal(
+    participant: Participant, comment: Comment, session: Session
+):
+    if not is_delegate(participant):
+        return _("Only delegates can take part in the discussion.")
+    if comment.author_id == participant.pk:
+        return _("You cannot endorse your own comment.")
+    if _other_workshop(participant, session.workshop_id):
+        return _("This belongs to another workshop.")
+    if not discussion_is_open(session):
+        return discussion_closed_reason(session)
+    return None
+
+
+def edit_comment_refusal(participant: Participant, comment: Comment):
+    """Who may edit a comment; when is `can_edit_comment`."""
+    if comment.author_id != participant.pk:
+        return _("You can only edit your own comments.")
+    return None
+
+
+def can_edit_comment(comment: Comment, participant: Participant, now=None) -> bool:
+    """Its author, while it is visible and for COMMENT_EDIT_SECONDS after posting."""
+    now = now or timezone.now()
+    window = dt.timedelta(seconds=settings.COMMENT_EDIT_SECONDS)
+    return (
+        comment.author_id == participant.pk
+        and comment.state == CommentState.VISIBLE
+        and now - comment.created_at <= window
+    )
+
+
+def withdraw_comment_refusal(participant: Participant, comment: Comment):
+    if comment.author_id != participant.pk:
+        return _("You can only withdraw your own comments.")
+    return None
+
+
+def moderate_refusal(participant: Participant, *, action: str = "hide"):
+    """Hiding and restoring comments."""
+    if is_moderator(participant):
+        return None
+    if action == "unhide":
+        return _("Only facilitators can restore comments.")
+    return _("Only facilitators can hide comments.")
+
+
+def can_moderate(participant: Participant) -> bool:
+    return moderate_refusal(participant) is None
+
+
+def can_see_hidden_body(participant: Participant, comment: Comment) -> bool:
+    """A hidden comment's text is shown to the moderators and its author."""
+    return is_moderator(participant) or comment.author_id == participant.pk
+
+
+def can_endorse_comment(participant: Participant, comment: Comment) -> bool:
+    """For the page: the button shows on visible comments of others."""
+    return (
+        is_delegate(participant)
+        and comment.author_id != participant.pk
+        and comment.state == CommentState.VISIBLE
+    )
+
+
+# -- priority ranking --------------------------------------------------------------
+
+
+def rank_refusal(participant: Participant, session: Session):
+    if not is_delegate(participant) or _other_workshop(
+        participant, session.workshop_id
+    ):
+        return _("Only delegates rank the agenda items.")
+    return None
+
+
+def run_rounds_refusal(by, session: Session):
+    """Opening and closing ranking rounds: as for the session's phase."""
+    if change_phase_refusal(by, session) is not None:
+        return _("Only facilitators and organisers run the ranking rounds.")
+    return None
+
+
+def see_turnout_refusal(participant: Participant):
+    if not is_moderator(participant):
+        return _("Only facilitators and organisers see the turnout.")
+    return None
+
+
+# -- summaries ---------------------------------------------------------------------
+
+
+def request_summary_refusal(by, session: Session):
+    """Requesting and retrying a summary (everyone in the workshop downloads):
+    the rapporteur or an organiser, or a staff user in the admin."""
+    if isinstance(by, Participant):
+        allowed = by.role in SUMMARY_ROLES and not _other_workshop(
+            by, session.workshop_id
+        )
+    else:
+        allowed = staff_runs_sessions(by)
+    if not allowed:
+        return _("Only the rapporteur and the organisers compile summaries.")
+    return None
+
+
+# -- reciprocal measures ------------------------------------------------------------
+
+
+def visible_measures(participant: Participant) -> Q:
+    """The measures a participant may see: all of the workshop's, except other
+    people's drafts (which answer 404, as if they did not exist)."""
+    return Q(workshop_id=participant.workshop_id) & (
+        ~Q(status=MeasureStatus.DRAFT) | Q(proposer=participant)
+    )
+
+
+def can_propose_measure(participant: Participant) -> bool:
+    return is_delegate(participant)
+
+
+# -- for templates -----------------------------------------------------------------
+
+
+class Can:
+    """What one participant may do on one page, for templates.
+
+    `{% if can.comment %}` asks `comment_refusal(participant, session)`; each
+    answer is computed once per request.
+    """
+
+    def __init__(self, participant: Participant, session: Session | None = None):
+        self.participant = participant
+        self.session = session
+
+    @cached_property
+    def comment(self) -> bool:
+        return comment_refusal(self.participant, self.session) is None
+
+    @cached_property
+    def moderate(self) -> bool:
+        return can_moderate(self.participant)
+
+    @cached_property
+    def run_session(self) -> bool:
+        return change_phase_refusal(self.participant, self.session) is None
+
+    @cached_property
+    def rank(self) -> bool:
+        return rank_refusal(self.participant, self.session) is None
+
+    @cached_property
+    def run_rounds(self) -> bool:
+        return run_rounds_refusal(self.participant, self.session) is None
+
+    @cached_property
+    def request_summary(self) -> bool:
+        return request_summary_refusal(self.participant, self.session) is None
+
+    @cached_property
+    def propose_measure(self) -> bool:
+        return can_propose_measure(self.participant)
+
+    @cached_property
+    def discussion_is_open(self) -> bool:
+        return self.session is not None and discussion_is_open(self.session)
+
+    @cached_property
+    def ranking_is_on(self) -> bool:
+        return self.session is not None and ranking_is_on(self.session)
+
+    @cached_property
+    def focus_is_live(self) -> bool:
+        return self.session is not None and focus_is_live(self.session)

@@ -1,0 +1,92 @@
+"""Reads of the discussion: one comment, and an item's comments as threads."""
+
+from dataclasses import dataclass, field
+
+from django.http import Http404
+from django.utils import timezone
+
+from dialogue import permissions
+from dialogue.models import (
+    AgendaItem,
+    Comment,
+    CommentState,
+    Endorsement,
+    Participant,
+)
+
+
+def comment_find(*, participant: Participant, comment_id: int) -> Comment | None:
+    """A comment of the participant's workshop, or None."""
+    return (
+        Comment.objects.select_related("item__session", "author")
+        .filter(pk=comment_id, item__session__workshop_id=participant.workshop_id)
+        .first()
+    )
+
+
+def comment_get(*, participant: Participant, comment_id: int) -> Comment:
+    """A comment of the participant's workshop, or 404."""
+    comment = comment_find(participant=participant, comment_id=comment_id)
+    if comment is None:
+        raise Http404
+    return comment
+
+
+def reply_target(*, item: AgendaItem, comment_id: int) -> Comment | None:
+    """The visible comment of `item` a reply would answer, or None."""
+    return Comment.objects.filter(
+        pk=comment_id, item=item, state=CommentState.VISIBLE
+    ).first()
+
+
+MAX_THREAD_DEPTH = 4
+
+
+@dataclass
+class Thread:
+    comment: Comment
+    replies: list["Thread"] = field(default_factory=list)
+    depth: int = 0
+    # Set when the reply is shown one level up from its parent (too deep).
+    replying_to: Comment | None = None
+    # The thread this one is listed under (its parent's, when too deep).
+    container: "Thread | None" = None
+
+
+def item_discussion(*, item: AgendaItem, participant: Participant):
+    """The item's comments as threads, and the ids this participant endorsed.
+
+    Two queries whatever the number of comments.
+    """
+    comments = list(
+        Comment.objects.filter(item=item).select_related(
+            "author__user", "author__delegation", "point__item"
+        )
+    )
+    endorsed = set(
+        Endorsement.objects.filter(
+            participant=participant, comment__item=item
+        ).values_list("comment_id", flat=True)
+    )
+    now = timezone.now()
+    nodes, roots = {}, []
+    for comment in comments:  # oldest first: a parent comes before its replies
+        comment.editable = permissions.can_edit_comment(comment, participant, now=now)
+        comment.body_shown = comment.state != CommentState.HIDDEN or (
+            permissions.can_see_hidden_body(participant, comment)
+        )
+        node = nodes[comment.pk] = Thread(comment)
+        parent = nodes.get(comment.parent_id)
+        if parent is None:
+            roots.append(node)
+            continue
+        # Threads nest MAX_THREAD_DEPTH deep; deeper replies line up under
+        # the deepest shown ancestor, still saying whom they answer.
+        node.depth = parent.depth + 1
+        if node.depth > MAX_THREAD_DEPTH:
+            node.depth = MAX_THREAD_DEPTH
+            node.replying_to = parent.comment
+            parent = parent.container
+        node.container = parent
+        parent.replies.append(node)
+    return roots, endorsed

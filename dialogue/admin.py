@@ -35,6 +35,8 @@ from dialogue.workshop_file import (
     dump_workshop_file,
     parse_workshop_file,
 )
+from dialogue.workshop_file.exporter import workshop_export
+from dialogue.workshop_file.importer import workshop_import
 
 
 class DelegationInline(admin.TabularInline):
@@ -144,7 +146,7 @@ class WorkshopAdmin(admin.ModelAdmin):
             raw = upload.read(limit + 1)
             try:
                 spec = parse_workshop_file(raw, max_bytes=limit)
-                result = services.workshop_import(spec=spec)
+                result = workshop_import(spec=spec)
             except WorkshopFileError as exc:
                 errors = exc.errors
             else:
@@ -167,7 +169,7 @@ class WorkshopAdmin(admin.ModelAdmin):
         workshop = get_object_or_404(Workshop, pk=pk)
         if not self.has_view_permission(request, workshop):
             raise PermissionDenied
-        text = dump_workshop_file(services.workshop_export(workshop=workshop))
+        text = dump_workshop_file(workshop_export(workshop=workshop))
         response = HttpResponse(text, content_type="application/json; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{workshop.slug}.json"'
         return response

@@ -6,19 +6,13 @@ before writing, and wrap multi-row writes in one transaction.
 """
 
 from dialogue.services.workshops import (
-    ImportResult,
     PhaseError,
     session_set_phase,
     session_touch,
-    workshop_export,
-    workshop_import,
 )
 
 __all__ = [
-    "ImportResult",
     "PhaseError",
     "session_set_phase",
     "session_touch",
-    "workshop_export",
-    "workshop_import",
 ]

@@ -12,7 +12,6 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from dialogue import services
 from dialogue.models import (
     AgendaItem,
     AgendaPoint,
@@ -29,12 +28,15 @@ from dialogue.models import (
     Workshop,
 )
 from dialogue.services import accounts as account_services
+from dialogue.services.sessions import session_set_phase
 from dialogue.views.accounts import ThrottledAdminAuthenticationForm
 from dialogue.workshop_file import (
     WorkshopFileError,
     dump_workshop_file,
     parse_workshop_file,
 )
+from dialogue.workshop_file.exporter import workshop_export
+from dialogue.workshop_file.importer import workshop_import
 
 
 class DelegationInline(admin.TabularInline):
@@ -144,7 +146,7 @@ class WorkshopAdmin(admin.ModelAdmin):
             raw = upload.read(limit + 1)
             try:
                 spec = parse_workshop_file(raw, max_bytes=limit)
-                result = services.workshop_import(spec=spec)
+                result = workshop_import(spec=spec)
             except WorkshopFileError as exc:
                 errors = exc.errors
             else:
@@ -167,7 +169,7 @@ class WorkshopAdmin(admin.ModelAdmin):
         workshop = get_object_or_404(Workshop, pk=pk)
         if not self.has_view_permission(request, workshop):
             raise PermissionDenied
-        text = dump_workshop_file(services.workshop_export(workshop=workshop))
+        text = dump_workshop_file(workshop_export(workshop=workshop))
         response = HttpResponse(text, content_type="application/json; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{workshop.slug}.json"'
         return response
@@ -215,7 +217,7 @@ def _phase_action(phase, label):
     @admin.action(description=label, permissions=["change"])
     def action(modeladmin, request, queryset):
         changed = sum(
-            services.session_set_phase(session=session, phase=phase, by=request.user)
+            session_set_phase(session=session, phase=phase, by=request.user)
             for session in queryset
         )
         modeladmin.message_user(

@@ -56,8 +56,7 @@ def session_etag(request, *, slug: str, number: int, kind: str) -> str | None:
     session_id, version, role = found
     variant = ".f" if getattr(request, "htmx", False) else ""
     return (
-        f'"{kind}.s{session_id}.v{version}.u{user.pk}.{role}.{get_language()}'
-        f'{variant}"'
+        f'"{kind}.s{session_id}.v{version}.u{user.pk}.{role}.{get_language()}{variant}"'
     )
 
 

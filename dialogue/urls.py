@@ -55,9 +55,7 @@ summary_urls = [
     path("request/", summaries.summary_request, name="summary_request"),
     path("v<int:version>/status/", summaries.summary_status, name="summary_status"),
     path("v<int:version>/retry/", summaries.summary_retry, name="summary_retry"),
-    path(
-        "v<int:version>/preview/", summaries.summary_preview, name="summary_preview"
-    ),
+    path("v<int:version>/preview/", summaries.summary_preview, name="summary_preview"),
     path(
         "v<int:version>/<str:fmt>/",
         summaries.summary_download,

@@ -7,8 +7,9 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from dialogue.models import AgendaItem, AgendaPoint, Delegation, Session, Workshop
-from dialogue.services import workshop_export, workshop_import
 from dialogue.workshop_file import dump_workshop_file, validate
+from dialogue.workshop_file.exporter import workshop_export
+from dialogue.workshop_file.importer import workshop_import
 from tests.builders import admin_organiser
 from tests.test_workshop_file import small_file
 

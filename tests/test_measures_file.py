@@ -19,7 +19,6 @@ from dialogue.models import (
     Stance,
     Workshop,
 )
-from dialogue.services import workshop_export, workshop_import
 from dialogue.services.measures import (
     content_for_side,
     measure_answer,
@@ -28,16 +27,16 @@ from dialogue.services.measures import (
     measure_endorse,
     measure_withdraw,
 )
-from dialogue.workshop_file import (
+from dialogue.workshop_file import WorkshopFileError, dump_workshop_file, validate
+from dialogue.workshop_file.exporter import workshop_export
+from dialogue.workshop_file.importer import workshop_import
+from dialogue.workshop_file.parse_measures import (
     ENDORSEMENT_VIAS,
     MEASURE_STATUSES,
     MEASURE_TYPES,
     REVERSIBILITIES,
     SEQUENCINGS,
     STANCES,
-    WorkshopFileError,
-    dump_workshop_file,
-    validate,
 )
 from tests.conftest import make_participant
 from tests.factories import UserFactory

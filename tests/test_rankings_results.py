@@ -2,10 +2,10 @@
 the delegations (the same flow from each side gives mirrored results)."""
 
 import pytest
-from dialogue.selectors.rankings import round_results
 from django.urls import reverse
 
 from dialogue.models import Phase, Role
+from dialogue.selectors.rankings import round_results
 from tests.builders import admin_organiser
 from tests.conftest import make_participant
 from tests.factories import make_ranking_session

@@ -9,8 +9,8 @@ from django.core.management import call_command
 from django.forms.models import model_to_dict
 
 from dialogue.models import AgendaItem, AgendaPoint, Delegation, Session, Workshop
-from dialogue.services import workshop_export
 from dialogue.workshop_file import dump_workshop_file
+from dialogue.workshop_file.exporter import workshop_export
 
 SEED = (
     Path(__file__).resolve().parent.parent

@@ -37,6 +37,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from dialogue.live import session_touch
 from dialogue.models import (
     AgendaItem,
     Delegation,
@@ -53,7 +54,6 @@ from dialogue.models import (
     Sequencing,
     Stance,
 )
-from dialogue.live import session_touch
 
 # Statuses in which a measure is alive: it can be answered and countered.
 OPEN_STATUSES = (

@@ -17,6 +17,7 @@ from django.utils.translation import ngettext
 
 from dialogue import permissions
 from dialogue.errors import Forbidden, Refusal, require
+from dialogue.live import session_touch
 from dialogue.models import (
     AgendaItem,
     Participant,
@@ -27,7 +28,6 @@ from dialogue.models import (
     Session,
 )
 from dialogue.models.rankings import MAX_ROUNDS
-from dialogue.live import session_touch
 
 __all__ = [
     "MAX_ROUNDS",

@@ -11,7 +11,14 @@ from django.utils.translation import gettext as _
 from dialogue import permissions
 from dialogue.errors import Forbidden, Refusal, require
 from dialogue.live import session_touch
-from dialogue.models import AgendaItem, FocusChange, Participant, Phase, PhaseChange, Session
+from dialogue.models import (
+    AgendaItem,
+    FocusChange,
+    Participant,
+    Phase,
+    PhaseChange,
+    Session,
+)
 from dialogue.services import rankings, summaries
 
 

@@ -103,7 +103,10 @@ def _back_to_item(request, participant, session, item, anchor=""):
     """After a write: the fresh discussion for htmx, a redirect otherwise."""
     if request.htmx:
         etag = fresh_etag(
-            request, slug=participant.workshop.slug, number=session.number, kind=DISCUSSION
+            request,
+            slug=participant.workshop.slug,
+            number=session.number,
+            kind=DISCUSSION,
         )
         context = _discussion_context(participant, session, item, etag=etag)
         response = render(request, "item_detail.html#discussion", context)
@@ -123,7 +126,13 @@ def _refused(request, participant, session, item, exc: CommentError):
         return refusal_response(request, exc)
     form = CommentForm(item=item)
     return _render_item(
-        request, participant, session, item, form, status=exc.status, errors=exc.messages
+        request,
+        participant,
+        session,
+        item,
+        form,
+        status=exc.status,
+        errors=exc.messages,
     )
 
 

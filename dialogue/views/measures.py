@@ -19,7 +19,6 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from dialogue.selectors import workshops as selectors
 from dialogue.forms.measures import AnswerForm, MeasureForm
 from dialogue.models import (
     AgendaItem,
@@ -32,6 +31,7 @@ from dialogue.models import (
     Sequencing,
     Stance,
 )
+from dialogue.selectors import workshops as selectors
 from dialogue.services import measures as services
 from dialogue.services.measures import MeasureContent, MeasureError
 

@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from dialogue.selectors import workshops as selectors
 from dialogue.models import SummaryReport, SummaryStatus
+from dialogue.selectors import workshops as selectors
 from dialogue.services import summaries as service
 
 

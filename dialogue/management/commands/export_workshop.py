@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from dialogue import services
 from dialogue.models import Workshop
 from dialogue.workshop_file import dump_workshop_file
+from dialogue.workshop_file.exporter import workshop_export
 
 
 class Command(BaseCommand):
@@ -16,7 +16,7 @@ class Command(BaseCommand):
         workshop = Workshop.objects.filter(slug=slug).first()
         if workshop is None:
             raise CommandError(f"There is no workshop with the slug {slug!r}.")
-        text = dump_workshop_file(services.workshop_export(workshop=workshop))
+        text = dump_workshop_file(workshop_export(workshop=workshop))
         if output:
             with open(output, "w", encoding="utf-8") as handle:
                 handle.write(text)

@@ -3,11 +3,11 @@ import sys
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from dialogue import services
 from dialogue.workshop_file import WorkshopFileError, parse_workshop_file
+from dialogue.workshop_file.importer import ImportResult, workshop_import
 
 
-def import_file(path: str) -> services.ImportResult:
+def import_file(path: str) -> ImportResult:
     """Read, validate and import one workshop file; CommandError on any problem."""
     limit = settings.WORKSHOP_FILE_MAX_BYTES
     try:
@@ -20,7 +20,7 @@ def import_file(path: str) -> services.ImportResult:
         raise CommandError(f"{path}: cannot read the file: {exc.strerror}") from None
     try:
         spec = parse_workshop_file(raw, max_bytes=limit)
-        return services.workshop_import(spec=spec)
+        return workshop_import(spec=spec)
     except WorkshopFileError as exc:
         lines = "\n".join(f"  {where}: {message}" for where, message in exc.errors)
         raise CommandError(

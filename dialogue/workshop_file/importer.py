@@ -1,29 +1,39 @@
-"""Business rules for workshops: import/export, session phases, live versions."""
+"""Write a validated workshop file into the database, all in one transaction.
+
+`workshop_import` takes the `WorkshopSpec` that `parse_workshop_file` returns
+and creates or updates the workshop, its delegations, sessions, items, points
+and (when the file has the key) its published measures with their answers and
+endorsements, matching rows by their keys in the file so that importing the
+same file twice changes nothing. It refuses, with a `WorkshopFileError`, to
+orphan participants or to erase the discussion (comments, rankings, measures)
+of rows the file no longer lists.
+"""
 
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Model, Prefetch
+from django.db.models import Model, QuerySet
 from django.utils import timezone
 
+from dialogue.live import session_touch
 from dialogue.models import (
     AgendaItem,
     AgendaPoint,
+    Comment,
     Delegation,
     MeasureEndorsement,
     MeasureEvent,
     MeasureResponse,
-    MeasureStatus,
     Participant,
-    Phase,
-    PhaseChange,
+    RankingEntry,
     ReciprocalMeasure,
     Session,
     Workshop,
 )
-from dialogue.workshop_file import (
-    FORMAT_VERSION,
+from dialogue.workshop_file.measure_keys import measure_keys, published_measures
+from dialogue.workshop_file.spec import (
     MeasureSpec,
+    SessionSpec,
     WorkshopFileError,
     WorkshopSpec,
 )
@@ -31,6 +41,8 @@ from dialogue.workshop_file import (
 
 @dataclass
 class ImportResult:
+    """What one import did: the workshop, whether it is new, counts by change."""
+
     workshop: Workshop
     created: bool
     changes: dict[str, int] = field(default_factory=dict)
@@ -65,7 +77,7 @@ def _save_if_changed(
     return obj
 
 
-def _delete_missing(queryset, result: ImportResult, label: str) -> None:
+def _delete_missing(queryset: QuerySet, result: ImportResult, label: str) -> None:
     count = queryset.count()
     if count:
         queryset.delete()
@@ -182,15 +194,15 @@ def _workshop_import(*, spec: WorkshopSpec) -> ImportResult:
     return result
 
 
-def _refuse_losing_discussion(path: str, labels: list[str], items) -> None:
+def _refuse_losing_discussion(
+    path: str, labels: list[str], items: QuerySet[AgendaItem]
+) -> None:
     """Refuse to delete agenda rows that the discussion refers to.
 
     `items` are the agenda items that would go (with everything on them).
     Comments, rankings and measures are the workshop's record: a file that
     drops their item is refused rather than silently erasing them.
     """
-    from dialogue.models import Comment, RankingEntry, ReciprocalMeasure
-
     if not labels:
         return
     used = (
@@ -210,7 +222,13 @@ def _refuse_losing_discussion(path: str, labels: list[str], items) -> None:
         )
 
 
-def _import_session(workshop, spec, delegations, result, index) -> None:
+def _import_session(
+    workshop: Workshop,
+    spec: SessionSpec,
+    delegations: dict[str, Delegation],
+    result: ImportResult,
+    index: int,
+) -> None:
     session = _save_if_changed(
         Session,
         {"workshop": workshop, "number": spec.number},
@@ -264,155 +282,6 @@ def _import_session(workshop, spec, delegations, result, index) -> None:
                 result,
                 "points",
             )
-
-
-def workshop_export(*, workshop: Workshop) -> dict:
-    """The workshop as a workshop file (the format `workshop_import` reads)."""
-    sessions = workshop.sessions.prefetch_related(
-        "items__points", "items__proposed_by", "items__addressed_to"
-    )
-    return {
-        "version": FORMAT_VERSION,
-        "slug": workshop.slug,
-        "title": workshop.title,
-        "description": workshop.description,
-        "source": {
-            "title": workshop.source_title,
-            "authors": list(workshop.source_authors),
-            "date": workshop.source_date.isoformat() if workshop.source_date else "",
-            "publisher": workshop.source_publisher,
-            "url": workshop.source_url,
-        },
-        "confidentiality": workshop.confidentiality,
-        "delegations": [
-            {"code": d.code, "name": d.name} for d in workshop.delegations.all()
-        ],
-        "sessions": [_export_session(session) for session in sessions],
-    } | _export_measures(workshop)
-
-
-def _export_session(session: Session) -> dict:
-    data = {
-        "number": session.number,
-        "title": session.title,
-        "description": session.description,
-    }
-    if session.starts_at:
-        data["starts_at"] = session.starts_at.isoformat()
-    if session.ends_at:
-        data["ends_at"] = session.ends_at.isoformat()
-    data["items"] = [
-        {
-            "number": item.number,
-            "title": item.title,
-            "body": item.body,
-            "proposed_by": item.proposed_by.code,
-            "addressed_to": item.addressed_to.code,
-            "points": [point.text for point in item.points.all()],
-        }
-        for item in session.items.all()
-    ]
-    return data
-
-
-# --- reciprocal measures in the workshop file ----------------------------------
-#
-# Drafts are private to their proposer and never leave the database: the export
-# skips them and the import leaves them alone. The other measures are keyed
-# "<chain>-r<revision>", chains numbered in the order they were first proposed,
-# so an export imports back onto the same rows and re-exports unchanged.
-
-
-def _measure_keys(measures: list[ReciprocalMeasure]) -> dict[int, str]:
-    """Measure id -> its key in the workshop file, for non-draft measures."""
-    by_id = {m.pk: m for m in measures}
-    roots = sorted(
-        (m for m in measures if (m.root_id or m.pk) == m.pk),
-        key=lambda m: (m.proposed_at, m.pk),
-    )
-    chains = {root.pk: number for number, root in enumerate(roots, start=1)}
-    return {
-        m.pk: f"{chains[m.root_id or m.pk]}-r{m.revision}"
-        for m in by_id.values()
-        if (m.root_id or m.pk) in chains
-    }
-
-
-def _published_measures(workshop: Workshop):
-    return (
-        ReciprocalMeasure.objects.filter(workshop=workshop)
-        .exclude(status=MeasureStatus.DRAFT)
-        .select_related("proposer__user", "proposing_delegation")
-        .prefetch_related(
-            Prefetch("items", queryset=AgendaItem.objects.select_related("session")),
-            Prefetch(
-                "responses",
-                queryset=MeasureResponse.objects.select_related("participant__user"),
-            ),
-            Prefetch(
-                "endorsements",
-                queryset=MeasureEndorsement.objects.select_related(
-                    "delegation", "endorsed_by__user"
-                ).order_by("delegation__code"),
-            ),
-        )
-    )
-
-
-def _export_measures(workshop: Workshop) -> dict:
-    """{"measures": [...]} in key order, or {} when there are none, so a
-    workshop without measures exports exactly as before."""
-    measures = list(_published_measures(workshop))
-    keys = _measure_keys(measures)
-    measures = sorted(
-        (m for m in measures if m.pk in keys),
-        key=lambda m: tuple(int(n) for n in keys[m.pk].split("-r")),
-    )
-    if not measures:
-        return {}
-    return {"measures": [_export_measure(m, keys) for m in measures]}
-
-
-def _export_measure(m: ReciprocalMeasure, keys: dict[int, str]) -> dict:
-    items = sorted((i.session.number, i.number) for i in m.items.all())
-    return {
-        "key": keys[m.pk],
-        "revision_of": keys.get(m.revision_of_id),
-        "proposer": m.proposer.user.get_username(),
-        "proposing_delegation": m.proposing_delegation.code,
-        "items": [f"{session}.{number}" for session, number in items],
-        "title": m.title,
-        "our_action": m.our_action,
-        "their_action": m.their_action,
-        "sequencing": m.sequencing,
-        "conditionality": m.conditionality,
-        "verification": m.verification,
-        "timeframe": m.timeframe,
-        "reversibility": m.reversibility,
-        "measure_type": m.measure_type,
-        "status": m.status,
-        "proposed_at": m.proposed_at.isoformat(),
-        "responses": [
-            {
-                "username": r.participant.user.get_username(),
-                "stance": r.stance,
-                "reason": r.reason,
-                "at": r.updated_at.isoformat(),
-            }
-            for r in sorted(
-                m.responses.all(), key=lambda r: r.participant.user.get_username()
-            )
-        ],
-        "endorsements": [
-            {
-                "delegation": e.delegation.code,
-                "via": e.via,
-                "by": e.endorsed_by.user.get_username() if e.endorsed_by else None,
-                "at": e.endorsed_at.isoformat(),
-            }
-            for e in m.endorsements.all()
-        ],
-    }
 
 
 def _measure_participants(
@@ -471,8 +340,8 @@ def _import_measures(
 ) -> None:
     """Make the workshop's published measures those of the file, writing only
     what differs; drafts are left alone."""
-    existing = list(_published_measures(workshop))
-    keys = _measure_keys(existing)
+    existing = list(published_measures(workshop))
+    keys = measure_keys(existing)
     by_key = {keys[m.pk]: m for m in existing if m.pk in keys}
     wanted = {spec.key for spec in specs}
     _delete_missing(
@@ -548,7 +417,11 @@ def _import_measures(
             session_touch(session_id=session_id)
 
 
-def _import_responses(measure, spec: MeasureSpec, participants) -> bool:
+def _import_responses(
+    measure: ReciprocalMeasure,
+    spec: MeasureSpec,
+    participants: dict[str, Participant],
+) -> bool:
     current = {r.participant.user.get_username(): r for r in measure.responses.all()}
     wanted = {r.username for r in spec.responses}
     stale = [r.pk for name, r in current.items() if name not in wanted]
@@ -582,7 +455,12 @@ def _import_responses(measure, spec: MeasureSpec, participants) -> bool:
     return changed
 
 
-def _import_endorsements(measure, spec: MeasureSpec, participants, delegations) -> bool:
+def _import_endorsements(
+    measure: ReciprocalMeasure,
+    spec: MeasureSpec,
+    participants: dict[str, Participant],
+    delegations: dict[str, Delegation],
+) -> bool:
     current = {e.delegation.code: e for e in measure.endorsements.all()}
     wanted = {e.delegation for e in spec.endorsements}
     stale = [e.pk for code, e in current.items() if code not in wanted]

@@ -1,0 +1,294 @@
+"""Decode and validate a workshop file completely before anything is written.
+
+`parse_workshop_file` turns the raw bytes into a `WorkshopSpec` or raises
+`WorkshopFileError` listing every problem with the path of the offending field
+(``sessions[1].items[0].proposed_by``). This module reads the workshop, its
+source, delegations, sessions and items; `parse_measures` reads the optional
+"measures" key. Pure: no database, no models.
+
+The allowed values of choice fields (here CONFIDENTIALITY_MODES, the measure
+ones in `parse_measures`) are the models' TextChoices values, copied because
+this module imports no models; tests/test_workshop_file.py asserts that each
+copy equals the model's `.values`, so they cannot drift apart.
+"""
+
+import datetime as dt
+import json
+import re
+from typing import Any
+
+from dialogue.workshop_file.collector import Collector, kind_of
+from dialogue.workshop_file.parse_measures import validate_measures
+from dialogue.workshop_file.spec import (
+    FORMAT_VERSION,
+    MAX_TEXT,
+    MAX_TITLE,
+    DelegationSpec,
+    ItemSpec,
+    SessionSpec,
+    SourceSpec,
+    WorkshopFileError,
+    WorkshopSpec,
+)
+
+# \Z, not $: "$" also matches before a trailing newline ("abc\n").
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")
+CODE_RE = re.compile(r"^[A-Z][A-Z0-9]{0,11}\Z")
+# dialogue.models.Confidentiality.values
+CONFIDENTIALITY_MODES = ("on_record", "chatham_house", "off_record")
+
+
+def _reject_duplicate_keys(pairs):
+    obj = {}
+    for key, value in pairs:
+        if key in obj:
+            raise ValueError(f"the key {key!r} appears twice in one object")
+        obj[key] = value
+    return obj
+
+
+def _reject_constant(name):
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def decode(raw: bytes, *, max_bytes: int) -> Any:
+    """Bytes -> JSON value, with the size, encoding and syntax checks."""
+    if len(raw) > max_bytes:
+        raise WorkshopFileError(
+            [("(file)", f"is {len(raw):,} bytes; the limit is {max_bytes:,} bytes")]
+        )
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise WorkshopFileError(
+            [
+                (
+                    "(file)",
+                    f"is not UTF-8: byte 0x{raw[exc.start]:02x} at offset "
+                    f"{exc.start} cannot be decoded",
+                )
+            ]
+        ) from None
+    try:
+        return json.loads(
+            text,
+            object_pairs_hook=_reject_duplicate_keys,
+            parse_constant=_reject_constant,
+        )
+    except json.JSONDecodeError as exc:
+        raise WorkshopFileError(
+            [
+                (
+                    "(file)",
+                    f"is not valid JSON: {exc.msg} at line {exc.lineno} "
+                    f"column {exc.colno}",
+                )
+            ]
+        ) from None
+    except ValueError as exc:
+        raise WorkshopFileError([("(file)", f"is not valid JSON: {exc}")]) from None
+    except RecursionError:
+        raise WorkshopFileError(
+            [("(file)", "is nested too deeply to be a workshop file")]
+        ) from None
+
+
+def parse_workshop_file(raw: bytes, *, max_bytes: int) -> WorkshopSpec:
+    """Validate a whole workshop file; raise WorkshopFileError with every problem."""
+    return validate(decode(raw, max_bytes=max_bytes))
+
+
+def validate(data: Any) -> WorkshopSpec:
+    """Decoded JSON -> WorkshopSpec, or WorkshopFileError with every problem."""
+    c = Collector()
+    top_required = {"slug", "title", "source", "confidentiality", "delegations"}
+    top_required |= {"sessions"}
+    if not c.object(data, "", top_required, {"version", "description", "measures"}):
+        raise WorkshopFileError(c.errors)
+
+    version = data.get("version", FORMAT_VERSION)
+    if version != FORMAT_VERSION:
+        c.error("version", f"{version!r} is not supported; this app reads version 1")
+    slug = c.string(
+        data,
+        "slug",
+        "",
+        max_length=80,
+        pattern=SLUG_RE,
+        hint="use lower-case letters, digits and single hyphens",
+    )
+    title = c.string(data, "title", "", max_length=200)
+    description = c.string(data, "description", "", blank=True)
+    confidentiality = c.string(data, "confidentiality", "")
+    if confidentiality and confidentiality not in CONFIDENTIALITY_MODES:
+        c.error(
+            "confidentiality",
+            f"{confidentiality!r} is not one of {', '.join(CONFIDENTIALITY_MODES)}",
+        )
+    source = _validate_source(c, data["source"]) if "source" in data else SourceSpec()
+    delegations = _validate_delegations(c, data)
+    codes = {d.code for d in delegations if d.code}
+    sessions = _validate_sessions(c, data, codes)
+    measures = None
+    if "measures" in data:
+        measures = validate_measures(c, data, codes, sessions)
+
+    if c.errors:
+        raise WorkshopFileError(c.errors)
+    return WorkshopSpec(
+        slug=slug,
+        title=title,
+        description=description,
+        source=source,
+        confidentiality=confidentiality,
+        delegations=delegations,
+        sessions=sessions,
+        measures=measures,
+    )
+
+
+def _validate_source(c: Collector, value: Any) -> SourceSpec:
+    if not c.object(
+        value, "source", {"title", "authors", "date", "publisher"}, {"url"}
+    ):
+        return SourceSpec()
+    title = c.string(value, "title", "source", blank=True, max_length=MAX_TITLE)
+    publisher = c.string(value, "publisher", "source", blank=True, max_length=200)
+    url = c.string(value, "url", "source", blank=True, max_length=200)
+    if url and not re.match(r"^https?://\S+\Z", url):
+        c.error("source.url", f"{url!r} is not an http(s) URL")
+    authors = []
+    for index, author in enumerate(c.list(value, "authors", "source")):
+        if not isinstance(author, str) or not author.strip():
+            c.error(f"source.authors[{index}]", "must be a non-empty string")
+        else:
+            authors.append(author)
+    date = None
+    raw_date = value.get("date")
+    if raw_date not in (None, ""):
+        if not isinstance(raw_date, str):
+            c.error(
+                "source.date", f"must be a YYYY-MM-DD string, not {kind_of(raw_date)}"
+            )
+        else:
+            try:
+                date = dt.date.fromisoformat(raw_date)
+            except ValueError:
+                c.error("source.date", f"{raw_date!r} is not a date (YYYY-MM-DD)")
+    return SourceSpec(
+        title=title, authors=tuple(authors), date=date, publisher=publisher, url=url
+    )
+
+
+def _validate_delegations(c: Collector, data: dict) -> tuple[DelegationSpec, ...]:
+    raw = c.list(data, "delegations", "")
+    if "delegations" in data and isinstance(data["delegations"], list) and len(raw) < 2:
+        c.error("delegations", "a dialogue needs at least two delegations")
+    result, seen = [], set()
+    for index, entry in enumerate(raw):
+        path = f"delegations[{index}]"
+        if not c.object(entry, path, {"code", "name"}, set()):
+            continue
+        code = c.string(
+            entry,
+            "code",
+            path,
+            max_length=12,
+            pattern=CODE_RE,
+            hint="use 1-12 capital letters or digits, starting with a letter (CN, US)",
+        )
+        name = c.string(entry, "name", path, max_length=120)
+        if code in seen:
+            c.error(f"{path}.code", f"{code!r} is used by another delegation")
+        seen.add(code)
+        result.append(DelegationSpec(code=code, name=name))
+    return tuple(result)
+
+
+def _validate_sessions(
+    c: Collector, data: dict, codes: set[str]
+) -> tuple[SessionSpec, ...]:
+    raw = c.list(data, "sessions", "")
+    result, seen = [], set()
+    for index, entry in enumerate(raw):
+        path = f"sessions[{index}]"
+        if not c.object(
+            entry,
+            path,
+            {"title", "items"},
+            {"number", "description", "starts_at", "ends_at"},
+        ):
+            continue
+        number = c.integer(entry, "number", path) if "number" in entry else index + 1
+        if number is not None and number in seen:
+            c.error(f"{path}.number", f"session number {number} is used twice")
+        seen.add(number)
+        title = c.string(entry, "title", path, max_length=MAX_TITLE)
+        description = c.string(entry, "description", path, blank=True)
+        starts_at = c.datetime(entry, "starts_at", path)
+        ends_at = c.datetime(entry, "ends_at", path)
+        if starts_at and ends_at and ends_at < starts_at:
+            c.error(f"{path}.ends_at", "is before starts_at")
+        items = _validate_items(c, entry, path, codes)
+        result.append(
+            SessionSpec(
+                number=number or 0,
+                title=title,
+                description=description,
+                starts_at=starts_at,
+                ends_at=ends_at,
+                items=items,
+            )
+        )
+    return tuple(result)
+
+
+def _validate_items(
+    c: Collector, session: dict, session_path: str, codes: set[str]
+) -> tuple[ItemSpec, ...]:
+    result, seen = [], set()
+    for index, entry in enumerate(c.list(session, "items", session_path)):
+        path = f"{session_path}.items[{index}]"
+        required = {"number", "title", "body", "proposed_by", "addressed_to"}
+        if not c.object(entry, path, required, {"points"}):
+            continue
+        number = c.integer(entry, "number", path) if "number" in entry else None
+        if number is not None and number in seen:
+            c.error(f"{path}.number", f"item number {number} is used twice")
+        seen.add(number)
+        title = c.string(entry, "title", path, max_length=MAX_TITLE)
+        body = c.string(entry, "body", path, blank=True)
+        sides = {}
+        for key in ("proposed_by", "addressed_to"):
+            code = c.string(entry, key, path)
+            if code and code not in codes:
+                c.error(
+                    f"{path}.{key}",
+                    f"{code!r} is not a delegation code of this workshop "
+                    f"({', '.join(sorted(codes)) or 'none defined'})",
+                )
+            sides[key] = code
+        if sides["proposed_by"] and sides["proposed_by"] == sides["addressed_to"]:
+            c.error(
+                f"{path}.addressed_to",
+                "must differ from proposed_by: an item is addressed to the other side",
+            )
+        points = []
+        for p_index, point in enumerate(c.list(entry, "points", path)):
+            if not isinstance(point, str) or not point.strip():
+                c.error(f"{path}.points[{p_index}]", "must be a non-empty string")
+            elif len(point) > MAX_TEXT:
+                c.error(f"{path}.points[{p_index}]", "is too long")
+            else:
+                points.append(point)
+        result.append(
+            ItemSpec(
+                number=number or 0,
+                title=title,
+                body=body,
+                proposed_by=sides["proposed_by"],
+                addressed_to=sides["addressed_to"],
+                points=tuple(points),
+            )
+        )
+    return tuple(result)

@@ -1,0 +1,112 @@
+"""What a workshop file holds, as plain frozen dataclasses, and its one error.
+
+`parse.validate` builds a `WorkshopSpec` from decoded JSON; the importer writes
+one to the database; nothing here knows about either. The format itself is
+documented in README.md ("Workshop files").
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+FORMAT_VERSION = 1
+MAX_TITLE = 300
+MAX_TEXT = 100_000
+
+
+@dataclass(frozen=True)
+class SourceSpec:
+    title: str = ""
+    authors: tuple[str, ...] = ()
+    date: dt.date | None = None
+    publisher: str = ""
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class DelegationSpec:
+    code: str
+    name: str
+
+
+@dataclass(frozen=True)
+class ItemSpec:
+    number: int
+    title: str
+    body: str
+    proposed_by: str
+    addressed_to: str
+    points: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SessionSpec:
+    number: int
+    title: str
+    description: str = ""
+    starts_at: dt.datetime | None = None
+    ends_at: dt.datetime | None = None
+    items: tuple[ItemSpec, ...] = ()
+
+
+@dataclass(frozen=True)
+class ResponseSpec:
+    username: str
+    stance: str
+    reason: str
+    at: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
+class EndorsementSpec:
+    delegation: str
+    via: str
+    by: str = ""
+    at: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
+class MeasureSpec:
+    """One revision of a reciprocal measure. `key` is "<chain>-r<revision>":
+    chains are numbered 1, 2, ... in the order they were first proposed."""
+
+    key: str
+    chain: int
+    revision: int
+    revision_of: str | None
+    proposer: str
+    proposing_delegation: str
+    items: tuple[tuple[int, int], ...]
+    title: str
+    our_action: str
+    their_action: str = ""
+    sequencing: str = "simultaneous"
+    conditionality: str = ""
+    verification: str = ""
+    timeframe: str = ""
+    reversibility: str = "reversible"
+    measure_type: str = "other"
+    status: str = "proposed"
+    proposed_at: dt.datetime | None = None
+    responses: tuple[ResponseSpec, ...] = ()
+    endorsements: tuple[EndorsementSpec, ...] = ()
+
+
+@dataclass(frozen=True)
+class WorkshopSpec:
+    slug: str
+    title: str
+    description: str
+    source: SourceSpec
+    confidentiality: str
+    delegations: tuple[DelegationSpec, ...]
+    sessions: tuple[SessionSpec, ...] = field(default=())
+    # None: the file has no "measures" key, and the import leaves measures be.
+    measures: tuple[MeasureSpec, ...] | None = None
+
+
+class WorkshopFileError(Exception):
+    """A workshop file that cannot be imported; `errors` is [(path, message)]."""
+
+    def __init__(self, errors: list[tuple[str, str]]):
+        self.errors = errors
+        super().__init__("\n".join(f"{path}: {message}" for path, message in errors))

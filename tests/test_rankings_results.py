@@ -108,7 +108,7 @@ def test_results_flow_from_each_side_gives_mirrored_results(client, workshop, ou
 
     theirs = "US" if ours == "CN" else "CN"
     session = make_ranking_session(workshop, items=4)
-    facilitator = make_participant(workshop, role=Role.FACILITATOR).user
+    facilitator = make_participant(workshop, role=Role.FACILITATOR)
     session_set_phase(session=session, phase=Phase.RANKING, by=facilitator)
     for code, ballots in ((ours, OUR_BALLOTS), (theirs, THEIR_BALLOTS)):
         for order in ballots:
@@ -121,7 +121,7 @@ def test_results_flow_from_each_side_gives_mirrored_results(client, workshop, ou
                 reverse("ranking_submit", args=[workshop.slug, session.number]), data
             )
             assert response.status_code == 302
-    client.force_login(facilitator)
+    client.force_login(facilitator.user)
     client.post(reverse("ranking_close", args=[workshop.slug, session.number]))
     client.force_login(make_participant(workshop, code=ours).user)
 

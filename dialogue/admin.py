@@ -12,6 +12,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from dialogue.forms.accounts import ThrottledAdminAuthenticationForm
 from dialogue.models import (
     AgendaItem,
     AgendaPoint,
@@ -29,7 +30,6 @@ from dialogue.models import (
 )
 from dialogue.services import accounts as account_services
 from dialogue.services.sessions import session_set_phase
-from dialogue.views.accounts import ThrottledAdminAuthenticationForm
 from dialogue.workshop_file import (
     WorkshopFileError,
     dump_workshop_file,

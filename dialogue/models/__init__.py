@@ -1,13 +1,7 @@
 """The domain model, one module per noun group; import from here."""
 
-from dialogue.models.comments import (
-    Comment,
-    CommentState,
-    Endorsement,
-    FocusChange,
-    Invitation,
-    Profile,
-)
+from dialogue.models.accounts import Invitation, Profile
+from dialogue.models.comments import Comment, CommentState, Endorsement, FocusChange
 from dialogue.models.measures import (
     MeasureEndorsement,
     MeasureEvent,

@@ -1,4 +1,5 @@
-"""Invitations, the sign-in throttle and language preferences."""
+"""Invitations, the sign-in throttle, language preferences and the organisers'
+staff group."""
 
 import datetime as dt
 import hashlib
@@ -6,6 +7,7 @@ import secrets
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
 from django.db import transaction
 from django.urls import reverse
@@ -13,6 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dialogue.models import Invitation, Participant, Profile
+
+ORGANISERS_GROUP = "Organisers"
 
 
 class InvitationError(Exception):
@@ -192,3 +196,11 @@ def profile_language(*, user) -> str | None:
         Profile.objects.filter(user=user).values_list("language", flat=True).first()
         or None
     )
+
+
+def organisers_group() -> Group:
+    """The staff group that may manage everything in the dialogue app, with
+    every dialogue permission (created or brought up to date)."""
+    group, _created = Group.objects.get_or_create(name=ORGANISERS_GROUP)
+    group.permissions.set(Permission.objects.filter(content_type__app_label="dialogue"))
+    return group

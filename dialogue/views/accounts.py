@@ -2,42 +2,18 @@
 interface language remembered per user."""
 
 from django.conf import settings
-from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import login, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import (
-    AuthenticationForm,
-    PasswordChangeForm,
-    SetPasswordForm,
-)
-from django.core.exceptions import ValidationError
+from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
 from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.i18n import set_language
 
+from dialogue.forms.accounts import ThrottledAuthenticationForm
 from dialogue.services import accounts
-
-
-def client_address(request) -> str:
-    """The client's address for the throttle.
-
-    REMOTE_ADDR, unless TRUSTED_PROXY_COUNT proxies stand in front of the app:
-    then the address the outermost trusted proxy saw, which a client cannot
-    forge (it can only prepend entries to X-Forwarded-For).
-    """
-    proxies = settings.TRUSTED_PROXY_COUNT
-    if proxies:
-        hops = [
-            h.strip() for h in request.headers.get("X-Forwarded-For", "").split(",")
-        ]
-        hops = [h for h in hops if h]
-        if len(hops) >= proxies:
-            return hops[-proxies]
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def _remember_language(response, user):
@@ -51,33 +27,6 @@ def _remember_language(response, user):
             secure=settings.SESSION_COOKIE_SECURE,
         )
     return response
-
-
-class ThrottleMixin:
-    """Refuse sign-in attempts over the limit before checking the password."""
-
-    def clean(self):
-        username = self.data.get("username") or ""
-        address = client_address(self.request)
-        if not accounts.signin_attempt(username=username, address=address):
-            raise ValidationError(
-                gettext_lazy(
-                    "Too many failed sign-ins. Wait %(minutes)d minutes, then try again."
-                ),
-                code="throttled",
-                params={"minutes": max(1, settings.LOGIN_FAILURE_WINDOW // 60)},
-            )
-        cleaned = super().clean()
-        accounts.signin_succeeded(username=username, address=address)
-        return cleaned
-
-
-class ThrottledAuthenticationForm(ThrottleMixin, AuthenticationForm):
-    pass
-
-
-class ThrottledAdminAuthenticationForm(ThrottleMixin, AdminAuthenticationForm):
-    pass
 
 
 class LoginView(auth_views.LoginView):

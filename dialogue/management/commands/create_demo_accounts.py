@@ -1,20 +1,15 @@
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from dialogue.models import Participant, Role, Workshop
 
+# organisers_group belongs to the accounts services; tests/builders.py and
+# tests/conftest.py still import it from here.
+from dialogue.services.accounts import organisers_group
+
 DEMO_PASSWORD = "dialogue-demo"  # noqa: S105 - printed on purpose, DEBUG only
-ORGANISERS_GROUP = "Organisers"
-
-
-def organisers_group() -> Group:
-    """The staff group that may manage everything in the dialogue app."""
-    group, _ = Group.objects.get_or_create(name=ORGANISERS_GROUP)
-    group.permissions.set(Permission.objects.filter(content_type__app_label="dialogue"))
-    return group
 
 
 class Command(BaseCommand):

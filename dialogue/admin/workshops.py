@@ -1,7 +1,13 @@
+"""Admin for workshops, delegations, sessions and their agendas.
+
+Workshops are imported and exported as workshop files here; sessions change
+phase only through the actions, which call the sessions service (it records
+who and when), so the phase and its history are read-only.
+"""
+
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Count
@@ -15,21 +21,14 @@ from django.utils.translation import ngettext
 from dialogue.models import (
     AgendaItem,
     AgendaPoint,
-    Comment,
     Delegation,
-    Endorsement,
     FocusChange,
-    Invitation,
-    Participant,
     Phase,
     PhaseChange,
-    Profile,
     Session,
     Workshop,
 )
-from dialogue.services import accounts as account_services
 from dialogue.services.sessions import session_set_phase
-from dialogue.views.accounts import ThrottledAdminAuthenticationForm
 from dialogue.workshop_file import (
     WorkshopFileError,
     dump_workshop_file,
@@ -323,155 +322,6 @@ class AgendaPointAdmin(admin.ModelAdmin):
         return obj.label
 
 
-class ParticipantAdminForm(forms.ModelForm):
-    """Place an existing account, or create a new one (without a password: the
-    person chooses it through their invitation link)."""
-
-    new_username = forms.CharField(
-        label=_("or a new account: username"), max_length=150, required=False
-    )
-    new_first_name = forms.CharField(
-        label=_("first name"), max_length=150, required=False
-    )
-    new_last_name = forms.CharField(
-        label=_("last name"), max_length=150, required=False
-    )
-    new_email = forms.EmailField(label=_("email"), required=False)
-
-    class Meta:
-        model = Participant
-        fields = ["workshop", "user", "role", "delegation", "is_head", "affiliation"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["user"].required = False
-
-    def clean(self):
-        cleaned = super().clean()
-        user, username = cleaned.get("user"), cleaned.get("new_username", "").strip()
-        if user and username:
-            raise forms.ValidationError(
-                _("Choose an existing account or give a new username, not both.")
-            )
-        if not user and not username:
-            raise forms.ValidationError(
-                _("Choose an existing account or give a new username.")
-            )
-        if username:
-            User = get_user_model()
-            field = User._meta.get_field(User.USERNAME_FIELD)
-            try:
-                field.run_validators(username)
-            except forms.ValidationError as exc:
-                self.add_error("new_username", exc)
-            if User.objects.filter(**{User.USERNAME_FIELD: username}).exists():
-                self.add_error("new_username", _("That username is taken."))
-        return cleaned
-
-    def save(self, commit=True):
-        username = self.cleaned_data.get("new_username", "").strip()
-        if username and not self.instance.user_id:
-            user = get_user_model()(
-                username=username,
-                first_name=self.cleaned_data.get("new_first_name", ""),
-                last_name=self.cleaned_data.get("new_last_name", ""),
-                email=self.cleaned_data.get("new_email", ""),
-            )
-            user.set_unusable_password()
-            user.save()
-            self.instance.user = user
-        return super().save(commit=commit)
-
-
-@admin.register(Participant)
-class ParticipantAdmin(admin.ModelAdmin):
-    form = ParticipantAdminForm
-    fieldsets = [
-        (
-            None,
-            {
-                "fields": [
-                    "workshop",
-                    "user",
-                    "role",
-                    "delegation",
-                    "is_head",
-                    "affiliation",
-                ]
-            },
-        ),
-        (
-            _("New account"),
-            {
-                "fields": [
-                    "new_username",
-                    "new_first_name",
-                    "new_last_name",
-                    "new_email",
-                ],
-                "description": _(
-                    "Leave “user” empty to create the account here. It has no "
-                    "password: send the person an invitation link (action on "
-                    "the participants list)."
-                ),
-            },
-        ),
-    ]
-    list_display = ["user", "workshop", "role", "delegation", "is_head"]
-    list_filter = ["workshop", "role", "delegation", "is_head"]
-    search_fields = [
-        "user__username",
-        "user__first_name",
-        "user__last_name",
-        "user__email",
-        "affiliation",
-    ]
-    list_select_related = ["user", "workshop", "delegation"]
-    actions = ["issue_invitations"]
-
-    @admin.action(
-        description=_("Create invitation links (earlier unused links stop working)"),
-        permissions=["change"],
-    )
-    def issue_invitations(self, request, queryset):
-        issued, refused = [], []
-        for participant in queryset.select_related("user", "workshop", "delegation"):
-            try:
-                invitation = account_services.invitation_issue(
-                    participant=participant, by=request.user
-                )
-            except account_services.InvitationError as exc:
-                refused.append((participant, str(exc)))
-            else:
-                # The link is built on the address the organiser is using.
-                url = request.build_absolute_uri(
-                    reverse("invitation_accept", args=[invitation.token])
-                )
-                issued.append((participant, invitation.invitation, url))
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Invitation links"),
-            "opts": self.model._meta,
-            "issued": issued,
-            "refused": refused,
-            "days": settings.INVITATION_DAYS,
-        }
-        return TemplateResponse(
-            request, "admin/dialogue/participant/invitations.html", context
-        )
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "delegation":
-            kwargs["queryset"] = Delegation.objects.select_related("workshop")
-        if db_field.name == "user" and not request.user.is_superuser:
-            # Organisers place ordinary accounts only: a staff account in a
-            # workshop would be theirs to invite, i.e. to take over.
-            kwargs["queryset"] = get_user_model().objects.filter(
-                is_staff=False, is_superuser=False
-            )
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-
 @admin.register(PhaseChange)
 class PhaseChangeAdmin(admin.ModelAdmin):
     list_display = ["session", "from_phase", "to_phase", "changed_by", "changed_at"]
@@ -486,106 +336,6 @@ class PhaseChangeAdmin(admin.ModelAdmin):
         return False
 
 
-@admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
-    list_display = ["participant", "state", "created_at", "expires_at", "used_at"]
-    list_filter = ["participant__workshop", "created_at"]
-    search_fields = ["participant__user__username"]
-    list_select_related = ["participant__user", "participant__workshop"]
-    readonly_fields = [
-        "participant",
-        "token_hash",
-        "created_by",
-        "created_at",
-        "expires_at",
-        "used_at",
-        "revoked_at",
-    ]
-    actions = ["revoke"]
-
-    def has_add_permission(self, request):
-        return False  # links are made by the participants' action or `invite`
-
-    @admin.display(description=_("state"))
-    def state(self, obj):
-        return obj.state
-
-    @admin.action(description=_("Revoke the selected links"), permissions=["change"])
-    def revoke(self, request, queryset):
-        revoked = sum(
-            account_services.invitation_revoke(invitation=invitation)
-            for invitation in queryset
-        )
-        self.message_user(
-            request,
-            ngettext("%(count)d link revoked.", "%(count)d links revoked.", revoked)
-            % {"count": revoked},
-            messages.SUCCESS,
-        )
-
-
-class EndorsementInline(admin.TabularInline):
-    model = Endorsement
-    extra = 0
-    fields = ["participant", "created_at"]
-    readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "author", "state", "endorsement_count", "created_at"]
-    list_filter = ["state", "item__session__workshop", "item__session"]
-    search_fields = ["body", "author__user__username"]
-    list_select_related = [
-        "item",
-        "author__user",
-        "author__workshop",
-        "author__delegation",
-    ]
-    readonly_fields = [
-        "item",
-        "point",
-        "parent",
-        "author",
-        "created_at",
-        "edited_at",
-        "withdrawn_at",
-        "hidden_by",
-        "hidden_at",
-        "endorsement_count",
-    ]
-    readonly_fields += ["body", "state", "hidden_reason"]
-    inlines = [EndorsementInline]
-
-    # Comments change only through the site's actions, which record who did
-    # what and update the live pages; the admin shows them.
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(Endorsement)
-class EndorsementAdmin(admin.ModelAdmin):
-    list_display = ["comment", "participant", "created_at"]
-    list_select_related = ["comment", "participant__user", "participant__workshop"]
-    list_filter = ["comment__item__session__workshop"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False  # the comment's endorsement count would drift
-
-
 @admin.register(FocusChange)
 class FocusChangeAdmin(admin.ModelAdmin):
     list_display = ["session", "item", "changed_by", "changed_at"]
@@ -597,21 +347,3 @@ class FocusChangeAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
-
-
-@admin.register(Profile)
-class ProfileAdmin(admin.ModelAdmin):
-    list_display = ["user", "language"]
-    search_fields = ["user__username"]
-    list_select_related = ["user"]
-
-
-# The admin sign-in is throttled like the site's own.
-admin.site.login_form = ThrottledAdminAuthenticationForm
-
-admin.site.site_header = _("Dialogue workshops: administration")
-admin.site.site_title = _("Dialogue workshops")
-admin.site.index_title = _("Organise workshops")
-
-# Each area registers its own models.
-from dialogue import admin_measures, admin_rankings, admin_summaries  # noqa: E402,F401

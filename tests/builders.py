@@ -2,7 +2,7 @@
 
 from django.contrib.auth.models import User
 
-from dialogue.management.commands.create_demo_accounts import organisers_group
+from dialogue.services.accounts import organisers_group
 from tests.factories import UserFactory
 
 

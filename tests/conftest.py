@@ -111,7 +111,7 @@ def stranger(db):
 
 @pytest.fixture
 def organiser(db):
-    from dialogue.management.commands.create_demo_accounts import organisers_group
+    from dialogue.services.accounts import organisers_group
 
     user = UserFactory(username="org", is_staff=True)
     user.groups.add(organisers_group())

@@ -10,8 +10,8 @@ import datetime as dt
 import pytest
 
 from dialogue import permissions
-from dialogue.management.commands.create_demo_accounts import organisers_group
 from dialogue.models import Comment, Phase, Role
+from dialogue.services.accounts import organisers_group
 from tests.factories import (
     AgendaItemFactory,
     DelegationFactory,

@@ -1,6 +1,6 @@
 from django import template
 
-from dialogue.text import render_markdown
+from dialogue.user_text import render_markdown
 
 register = template.Library()
 

@@ -4,9 +4,6 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from dialogue.models import Participant, Role, Workshop
-
-# organisers_group belongs to the accounts services; tests/builders.py and
-# tests/conftest.py still import it from here.
 from dialogue.services.accounts import organisers_group
 
 DEMO_PASSWORD = "dialogue-demo"  # noqa: S105 - printed on purpose, DEBUG only

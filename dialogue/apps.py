@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class DialogueConfig(AppConfig):
     name = "dialogue"
     verbose_name = _("Dialogue")
+
+    def ready(self):
+        # Imported here, not at the top: models are not ready before ready().
+        from dialogue.services.accounts import warn_if_throttle_is_per_process
+
+        warn_if_throttle_is_per_process()

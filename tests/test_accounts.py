@@ -5,6 +5,7 @@ import datetime as dt
 import io
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.core.management import CommandError, call_command
 from django.urls import reverse
@@ -361,3 +362,59 @@ def test_invite_command_refuses_a_participant_with_a_password(member):
     assert str(excinfo.value) == (
         "us-pw has already chosen a password: they sign in with it."
     )
+
+
+def test_successful_sign_ins_do_not_lock_out_an_address(client, seeded):
+    """A workshop room behind one NAT address: 100 people sign in within the
+    window, and none of them is refused."""
+    users = [
+        make_participant(seeded, code="CN", user=UserFactory(username=f"room-{n}")).user
+        for n in range(100)
+    ]
+
+    statuses = []
+    for user in users:
+        response = client.post(
+            reverse("login"),
+            {"username": user.username, "password": "pw-for-tests-only"},
+            REMOTE_ADDR="203.0.113.9",
+        )
+        statuses.append(response.status_code)
+        client.logout()
+
+    assert statuses == [302] * 100
+
+
+def test_failures_from_one_address_are_still_limited(client, seeded):
+    limit = settings.LOGIN_FAILURE_LIMIT * 4
+    for n in range(limit):
+        client.post(
+            reverse("login"),
+            {"username": f"guess-{n}", "password": "wrong"},
+            REMOTE_ADDR="203.0.113.10",
+        )
+
+    response = client.post(
+        reverse("login"),
+        {"username": "us-pw", "password": "pw-for-tests-only"},
+        REMOTE_ADDR="203.0.113.10",
+    )
+
+    assert response.status_code == 429
+
+
+def test_a_lookalike_username_counts_against_the_real_one(client, member):
+    for _ in range(5):
+        client.post(reverse("login"), {"username": "us-pw", "password": "wrong"})
+
+    # A full-width "ｕ": the form's NFKC normalisation turns it into "us-pw".
+    response = client.post(
+        reverse("login"), {"username": "ｕs-pw", "password": "pw-for-tests-only"}
+    )
+
+    assert response.status_code == 429
+    assert SESSION_KEY not in client.session
+
+
+def test_the_throttle_key_folds_lookalikes_and_case():
+    assert accounts.throttle_username(" ｔhrottle-USER ") == "throttle-user"

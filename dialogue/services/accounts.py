@@ -3,7 +3,9 @@ staff group."""
 
 import datetime as dt
 import hashlib
+import logging
 import secrets
+import unicodedata
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -17,6 +19,9 @@ from django.utils.translation import gettext as _
 from dialogue.models import Invitation, Participant, Profile
 
 ORGANISERS_GROUP = "Organisers"
+
+
+logger = logging.getLogger(__name__)
 
 
 class InvitationError(Exception):
@@ -153,12 +158,21 @@ def invitation_accept(*, token: str) -> Invitation:
 # The sign-in throttle. Counts live in the cache (Redis in production), keyed
 # by username and by client address; each key expires with the window. Every
 # attempt is counted before the password is checked, so parallel guesses
-# cannot slip past the limit; a success clears the username's count.
+# cannot slip past the limit; a success then takes its own attempt back, so
+# only failures add up: a workshop room behind one NAT address can sign in
+# all day, while guessing from it is still limited.
+
+
+def throttle_username(username: str) -> str:
+    """The username as the throttle counts it: NFKC, as the sign-in form and
+    Django's UsernameField normalise it, then case-folded, so a lookalike
+    ("ｔhrottle-user" with a full-width t) counts against the real account."""
+    return unicodedata.normalize("NFKC", username or "").strip().casefold()
 
 
 def _keys(username: str, address: str) -> list[tuple[str, int]]:
     limit = settings.LOGIN_FAILURE_LIMIT
-    digest = hashlib.sha256(username.strip().lower().encode()).hexdigest()
+    digest = hashlib.sha256(throttle_username(username).encode()).hexdigest()
     return [
         (f"signin:user:{digest}", limit),
         (f"signin:addr:{address}", limit * 4),
@@ -181,7 +195,27 @@ def signin_attempt(*, username: str, address: str) -> bool:
 
 
 def signin_succeeded(*, username: str, address: str) -> None:
-    cache.delete(_keys(username, address)[0][0])
+    """A correct password: clear the username's failures and take this
+    attempt off the address's count."""
+    user_key, address_key = (key for key, _limit in _keys(username, address))
+    cache.delete(user_key)
+    try:
+        if cache.decr(address_key) < 0:
+            cache.set(address_key, 0, timeout=settings.LOGIN_FAILURE_WINDOW)
+    except ValueError:  # expired meanwhile: nothing to take back
+        pass
+
+
+def warn_if_throttle_is_per_process() -> None:
+    """Without CACHE_URL the cache (sessions' fast path and the throttle) is
+    per process: with several gunicorn workers the sign-in limit then holds
+    per worker only. Said once at start-up when DEBUG is off."""
+    if settings.DEBUG or "locmem" not in settings.CACHES["default"]["BACKEND"]:
+        return
+    logger.warning(
+        "CACHE_URL is not set: the sign-in throttle and the session cache are "
+        "per process. With more than one web process, set CACHE_URL=redis://..."
+    )
 
 
 def profile_set_language(*, user, language: str) -> None:

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from dialogue.models.workshops import AgendaItem, Participant, Session
@@ -92,7 +93,9 @@ class Ranking(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.participant} in {self.round}"
+        # Never who or what: this string shows wherever Django lists the row
+        # (the admin's delete confirmations among them), and a ballot is secret.
+        return gettext("A ballot of %(round)s") % {"round": self.round}
 
 
 class RankingEntry(models.Model):
@@ -127,4 +130,4 @@ class RankingEntry(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.position}: {self.item_id}"
+        return gettext("A position on a ballot")

@@ -10,6 +10,7 @@ import datetime as dt
 import re
 from typing import Any
 
+from dialogue.user_text import text_problem
 from dialogue.workshop_file.spec import MAX_TEXT
 
 
@@ -42,6 +43,7 @@ class Collector:
         max_length: int = MAX_TEXT,
         pattern: re.Pattern | None = None,
         hint: str = "",
+        multiline: bool = True,
     ) -> str:
         here = join_path(path, key)
         if key not in obj:
@@ -50,10 +52,15 @@ class Collector:
         if not isinstance(value, str):
             self.error(here, f"must be a string, not {kind_of(value)}")
             return ""
-        if not blank and not value.strip():
+        # The one check of user text (characters, length) that every form
+        # applies too: a file cannot bring in what a person could not type.
+        _cleaned, problem = text_problem(
+            value, max_length=max_length, multiline=multiline
+        )
+        if problem:
+            self.error(here, problem)
+        elif not blank and not value.strip():
             self.error(here, "must not be empty")
-        elif len(value) > max_length:
-            self.error(here, f"is {len(value)} characters; the limit is {max_length}")
         elif pattern is not None and not pattern.match(value):
             self.error(here, f"{value!r} is not valid: {hint}")
         return value

@@ -117,7 +117,7 @@ def validate(data: Any) -> WorkshopSpec:
         pattern=SLUG_RE,
         hint="use lower-case letters, digits and single hyphens",
     )
-    title = c.string(data, "title", "", max_length=200)
+    title = c.string(data, "title", "", max_length=200, multiline=False)
     description = c.string(data, "description", "", blank=True)
     confidentiality = c.string(data, "confidentiality", "")
     if confidentiality and confidentiality not in CONFIDENTIALITY_MODES:
@@ -152,8 +152,12 @@ def _validate_source(c: Collector, value: Any) -> SourceSpec:
         value, "source", {"title", "authors", "date", "publisher"}, {"url"}
     ):
         return SourceSpec()
-    title = c.string(value, "title", "source", blank=True, max_length=MAX_TITLE)
-    publisher = c.string(value, "publisher", "source", blank=True, max_length=200)
+    title = c.string(
+        value, "title", "source", blank=True, max_length=MAX_TITLE, multiline=False
+    )
+    publisher = c.string(
+        value, "publisher", "source", blank=True, max_length=200, multiline=False
+    )
     url = c.string(value, "url", "source", blank=True, max_length=200)
     if url and not re.match(r"^https?://\S+\Z", url):
         c.error("source.url", f"{url!r} is not an http(s) URL")
@@ -197,7 +201,7 @@ def _validate_delegations(c: Collector, data: dict) -> tuple[DelegationSpec, ...
             pattern=CODE_RE,
             hint="use 1-12 capital letters or digits, starting with a letter (CN, US)",
         )
-        name = c.string(entry, "name", path, max_length=120)
+        name = c.string(entry, "name", path, max_length=120, multiline=False)
         if code in seen:
             c.error(f"{path}.code", f"{code!r} is used by another delegation")
         seen.add(code)
@@ -223,7 +227,7 @@ def _validate_sessions(
         if number is not None and number in seen:
             c.error(f"{path}.number", f"session number {number} is used twice")
         seen.add(number)
-        title = c.string(entry, "title", path, max_length=MAX_TITLE)
+        title = c.string(entry, "title", path, max_length=MAX_TITLE, multiline=False)
         description = c.string(entry, "description", path, blank=True)
         starts_at = c.datetime(entry, "starts_at", path)
         ends_at = c.datetime(entry, "ends_at", path)
@@ -256,7 +260,7 @@ def _validate_items(
         if number is not None and number in seen:
             c.error(f"{path}.number", f"item number {number} is used twice")
         seen.add(number)
-        title = c.string(entry, "title", path, max_length=MAX_TITLE)
+        title = c.string(entry, "title", path, max_length=MAX_TITLE, multiline=False)
         body = c.string(entry, "body", path, blank=True)
         sides = {}
         for key in ("proposed_by", "addressed_to"):

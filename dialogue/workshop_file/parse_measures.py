@@ -143,12 +143,14 @@ def validate_measures(
                 c.error(here, f"{ref!r} is listed twice")
             else:
                 items.append(pair)
-        title = c.string(entry, "title", path, max_length=200)
+        title = c.string(entry, "title", path, max_length=200, multiline=False)
         our_action = c.string(entry, "our_action", path)
         texts = {
             name: c.string(entry, name, path, blank=True) for name in MEASURE_TEXTS
         }
-        timeframe = c.string(entry, "timeframe", path, blank=True, max_length=200)
+        timeframe = c.string(
+            entry, "timeframe", path, blank=True, max_length=200, multiline=False
+        )
         choices = {
             name: c.choice(entry, name, path, allowed, _DEFAULTS[name])
             for name, allowed in MEASURE_CHOICES

@@ -2,6 +2,7 @@
 moderation. Who may do each is decided in `dialogue.permissions`."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -19,6 +20,7 @@ from dialogue.models import (
     Participant,
     Session,
 )
+from dialogue.user_text import clean_user_text
 
 
 class CommentError(Refusal):
@@ -35,18 +37,19 @@ def _require_same_workshop(participant: Participant, session: Session) -> None:
         raise CommentError(_("This belongs to another workshop."))
 
 
+HIDE_REASON_MAX_LENGTH = 1000
+
+
+def _clean(value: str, *, label, max_length: int) -> str:
+    """The one user-text check (dialogue.user_text), as a CommentError."""
+    try:
+        return clean_user_text(value, label=label, max_length=max_length)
+    except ValidationError as exc:
+        raise CommentError(exc.messages[0]) from None
+
+
 def _clean_body(body: str) -> str:
-    body = (body or "").replace("\r\n", "\n").strip()
-    if not body:
-        raise CommentError(_("The comment is empty."))
-    if len(body) > settings.COMMENT_MAX_LENGTH:
-        raise CommentError(
-            _("The comment is %(length)d characters long; the limit is %(limit)d.")
-            % {"length": len(body), "limit": settings.COMMENT_MAX_LENGTH}
-        )
-    if any(ord(ch) < 32 and ch not in "\n\t" for ch in body):
-        raise CommentError(_("The comment contains control characters."))
-    return body
+    return _clean(body, label=_("The comment"), max_length=settings.COMMENT_MAX_LENGTH)
 
 
 def comment_post(
@@ -150,11 +153,9 @@ def comment_endorse(*, participant: Participant, comment: Comment) -> Endorsemen
 def comment_hide(*, participant: Participant, comment: Comment, reason: str) -> Comment:
     """A facilitator hides a comment; the author sees the reason."""
     require(permissions.moderate_refusal(participant, action="hide"), CommentError)
-    reason = (reason or "").strip()
-    if not reason:
+    if not (reason or "").strip():
         raise CommentError(_("Give a reason: the author will see it."))
-    if len(reason) > 1000:
-        raise CommentError(_("The reason is too long (at most 1,000 characters)."))
+    reason = _clean(reason, label=_("The reason"), max_length=HIDE_REASON_MAX_LENGTH)
     with transaction.atomic():
         comment, session = _locked(comment, participant)
         if comment.state == CommentState.HIDDEN:

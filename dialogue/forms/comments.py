@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from dialogue.forms.fields import SubmissionKeyField
 from dialogue.models import AgendaPoint
 
 
@@ -25,6 +26,7 @@ class CommentForm(forms.Form):
         empty_label=_("The whole item"),
     )
     parent = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    submission = SubmissionKeyField()
 
     def __init__(self, *args, item, **kwargs):
         super().__init__(*args, **kwargs)

@@ -62,6 +62,12 @@ class Comment(models.Model):
     # Kept in step with Endorsement rows by the services (F() updates), so
     # lists can sort and show counts without a join.
     endorsement_count = models.PositiveIntegerField(_("endorsements"), default=0)
+    # The key of the form that posted it: the same submission sent again (a
+    # retry, a second click, a reload after a dropped answer) finds this
+    # comment instead of creating another.
+    submission_key = models.UUIDField(
+        _("submission key"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -72,6 +78,10 @@ class Comment(models.Model):
             models.CheckConstraint(
                 condition=~Q(state=CommentState.HIDDEN) | ~Q(hidden_reason=""),
                 name="comment_hidden_has_reason",
+            ),
+            models.UniqueConstraint(
+                fields=["author", "submission_key"],
+                name="comment_submitted_once",
             ),
         ]
 

@@ -1,6 +1,8 @@
 """Business rules for the discussion: comments, replies, endorsements and
 moderation. Who may do each is decided in `dialogue.permissions`."""
 
+import uuid
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -59,8 +61,13 @@ def comment_post(
     body: str,
     point: AgendaPoint | None = None,
     parent: Comment | None = None,
+    submission_key: uuid.UUID | None = None,
 ) -> Comment:
-    """Post a comment on an item, on one of its points, or in reply to one."""
+    """Post a comment on an item, on one of its points, or in reply to one.
+
+    With a `submission_key` (the form's), posting the same submission again
+    returns the comment it created the first time and writes nothing.
+    """
     require(permissions.comment_refusal(participant, item.session), CommentError)
     body = _clean_body(body)
     if point is not None and point.item_id != item.pk:
@@ -74,11 +81,31 @@ def comment_post(
     with transaction.atomic():
         session = Session.objects.select_for_update().get(pk=item.session_id)
         require(permissions.comment_refusal(participant, session), CommentError)
-        comment = Comment.objects.create(
-            item=item, point=point, parent=parent, author=participant, body=body
-        )
+        if earlier := _submitted(participant, submission_key):
+            return earlier
+        try:
+            with transaction.atomic():
+                comment = Comment.objects.create(
+                    item=item,
+                    point=point,
+                    parent=parent,
+                    author=participant,
+                    body=body,
+                    submission_key=submission_key,
+                )
+        except IntegrityError:  # the same submission, committed meanwhile
+            if earlier := _submitted(participant, submission_key):
+                return earlier
+            raise
         session_touch(session_id=session.pk)
     return comment
+
+
+def _submitted(participant: Participant, key: uuid.UUID | None) -> Comment | None:
+    """The comment an earlier sending of the same form created, if any."""
+    if key is None:
+        return None
+    return Comment.objects.filter(author=participant, submission_key=key).first()
 
 
 def _locked(comment: Comment, participant: Participant) -> tuple[Comment, Session]:

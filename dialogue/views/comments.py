@@ -156,6 +156,7 @@ def comment_create(request, slug, number, item_number):
                 body=form.cleaned_data["body"],
                 point=form.cleaned_data["point"],
                 parent=parent,
+                submission_key=form.cleaned_data["submission"],
             )
         except CommentError as exc:
             form.add_error(None, exc)

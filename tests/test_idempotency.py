@@ -1,0 +1,126 @@
+"""A create action sent twice creates one thing: the form carries a key, and
+the same submission sent again (a retry, a second tab, a reload after a
+dropped answer) answers as the first did and writes nothing new."""
+
+import threading
+import uuid
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+
+from dialogue.models import Comment, Phase, Role
+from dialogue.services.comments import comment_post
+from dialogue.services.sessions import session_set_phase
+from tests.builders import admin_organiser
+from tests.factories import ParticipantFactory
+
+
+@pytest.fixture
+def open_item(seeded):
+    session = seeded.sessions.get(number=1)
+    session_set_phase(session=session, phase=Phase.OPEN, by=admin_organiser())
+    return seeded, session.items.get(number=2)
+
+
+def _delegate(workshop, code):
+    return ParticipantFactory(
+        workshop=workshop,
+        role=Role.DELEGATE,
+        delegation=workshop.delegations.get(code=code),
+    )
+
+
+def _comment_url(item):
+    return reverse(
+        "comment_create",
+        args=[item.session.workshop.slug, item.session.number, item.number],
+    )
+
+
+@pytest.mark.parametrize("code", ["CN", "US"])
+@pytest.mark.parametrize("htmx", [False, True])
+def test_a_comment_posted_twice_is_stored_once(client, open_item, code, htmx):
+    workshop, item = open_item
+    delegate = _delegate(workshop, code)
+    client.force_login(delegate.user)
+    form = {"body": "Once only.", "submission": str(uuid.uuid4())}
+    headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+
+    first = client.post(_comment_url(item), form, **headers)
+    second = client.post(_comment_url(item), form, **headers)
+
+    assert Comment.objects.filter(author=delegate).count() == 1
+    assert (first.status_code, second.status_code) == (
+        (200, 200) if htmx else (302, 302)
+    )
+    if not htmx:
+        assert first["Location"] == second["Location"]
+
+
+def test_a_reply_posted_twice_is_stored_once(client, open_item):
+    workshop, item = open_item
+    author, replier = _delegate(workshop, "CN"), _delegate(workshop, "US")
+    parent = comment_post(participant=author, item=item, body="A first remark.")
+    client.force_login(replier.user)
+    form = {"body": "A reply.", "parent": parent.pk, "submission": str(uuid.uuid4())}
+
+    client.post(_comment_url(item), form)
+    client.post(_comment_url(item), form)
+
+    assert list(parent.replies.values_list("body", flat=True)) == ["A reply."]
+
+
+def test_two_forms_post_two_comments(client, open_item):
+    workshop, item = open_item
+    delegate = _delegate(workshop, "US")
+    client.force_login(delegate.user)
+
+    for _ in range(2):
+        client.post(
+            _comment_url(item), {"body": "Same words.", "submission": str(uuid.uuid4())}
+        )
+
+    assert Comment.objects.filter(author=delegate).count() == 2
+
+
+def test_the_form_carries_a_new_key_each_time(client, open_item):
+    workshop, item = open_item
+    client.force_login(_delegate(workshop, "CN").user)
+    url = item.get_absolute_url()
+
+    keys = [client.get(url).context["form"]["submission"].value() for _ in range(2)]
+
+    assert keys[0] != keys[1]
+    assert [uuid.UUID(str(key)).version for key in keys] == [4, 4]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_same_comment_sent_twice_at_once_is_stored_once(seeded):
+    session = seeded.sessions.get(number=1)
+    session_set_phase(session=session, phase=Phase.OPEN, by=admin_organiser())
+    item = session.items.get(number=2)
+    delegate = _delegate(seeded, "CN")
+    form = {"body": "Sent twice at once.", "submission": str(uuid.uuid4())}
+    barrier = threading.Barrier(2)
+    statuses = []
+
+    def send():
+        client = Client()
+        client.force_login(delegate.user)
+        try:
+            barrier.wait(timeout=10)
+            statuses.append(client.post(_comment_url(item), form).status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert statuses == [302, 302]
+    assert Comment.objects.filter(author=delegate).count() == 1

@@ -9,7 +9,7 @@ from dialogue.models import Comment, CommentState, Endorsement, FocusChange, Pha
 from dialogue.services import comments as svc
 from dialogue.services import session_set_phase
 from dialogue.services.comments import CommentError
-from tests.conftest import make_participant
+from tests.builders import make_participant
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from dialogue.models import FocusChange, Phase, PhaseChange, Role
 from dialogue.services import session_set_phase
-from tests.conftest import make_participant
+from tests.builders import make_participant
 
 
 @pytest.fixture

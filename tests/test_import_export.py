@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 from dialogue.models import AgendaItem, AgendaPoint, Delegation, Session, Workshop
 from dialogue.services import workshop_export, workshop_import
 from dialogue.workshop_file import dump_workshop_file, validate
-from tests.test_workshop_file import small_file
+from tests.builders import make_participant, small_file
 
 
 def export_text(slug: str) -> str:
@@ -124,7 +124,6 @@ def test_import_refuses_to_drop_an_item_that_has_comments(seeded, tmp_path):
     from dialogue.models import Comment, Phase
     from dialogue.services import session_set_phase
     from dialogue.services.comments import comment_post
-    from tests.conftest import make_participant
 
     session = seeded.sessions.get(number=2)
     session_set_phase(session=session, phase=Phase.OPEN)
@@ -153,7 +152,6 @@ def test_import_refuses_to_drop_points_that_have_comments(seeded, tmp_path):
     from dialogue.models import Phase
     from dialogue.services import session_set_phase
     from dialogue.services.comments import comment_post
-    from tests.conftest import make_participant
 
     session = seeded.sessions.get(number=2)
     session_set_phase(session=session, phase=Phase.OPEN)

@@ -1,20 +1,16 @@
 """Reciprocal measures: every transition, every refusal (with its message and
 nothing written), the endorsement rules, and the same story from each side."""
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 import pytest
 
 from dialogue.models import (
-    AgendaItem,
-    Delegation,
     EndorsementRule,
-    MeasureEndorsement,
     MeasureEvent,
     MeasureResponse,
     Participant,
     ReciprocalMeasure,
-    Role,
     Session,
     Stance,
     Workshop,
@@ -34,107 +30,13 @@ from dialogue.services.measures import (
     measure_update,
     measure_withdraw,
 )
-from tests.conftest import make_participant
-from tests.factories import AgendaItemFactory, SessionFactory, UserFactory
-
-CONTENT = MeasureContent(
-    title="Military hotline",
-    our_action="Our side would name a duty officer for the hotline.",
-    their_action="Your side would answer within an hour.",
-    sequencing="proposer_first",
-    conditionality="Only if both sides keep the line open.",
-    verification="Monthly test calls.",
-    timeframe="Three months",
-    reversibility="reversible",
-    measure_type="communication",
+from tests.builders import CONTENT, Dialogue, build_dialogue, propose, state
+from tests.factories import (
+    AgendaItemFactory,
+    DelegationFactory,
+    SessionFactory,
+    WorkshopFactory,
 )
-
-
-@dataclass
-class Dialogue:
-    """A workshop with two sessions of two items, three delegates per side
-    (the first heads the delegation when `heads`), and an observer."""
-
-    workshop: Workshop
-    sessions: dict[int, Session]
-    items: dict[tuple[int, int], AgendaItem]
-    delegations: dict[str, Delegation]
-    delegates: dict[str, list[Participant]]
-    observer: Participant
-
-    def head(self, code: str) -> Participant:
-        return self.delegates[code][0]
-
-    @staticmethod
-    def other(code: str) -> str:
-        return {"CN": "US", "US": "CN"}[code]
-
-    def item_of(self, code: str) -> AgendaItem:
-        """The first item that `code` proposed (session 1 is CN's, 2 is US's)."""
-        return self.items[(1 if code == "CN" else 2, 1)]
-
-
-def build_dialogue(workshop, *, rule=EndorsementRule.HEAD_OR_MAJORITY, heads=True):
-    workshop.endorsement_rule = rule
-    workshop.save()
-    delegations = {d.code: d for d in workshop.delegations.all()}
-    sessions, items = {}, {}
-    for number, (proposer, addressee) in ((1, ("CN", "US")), (2, ("US", "CN"))):
-        sessions[number] = SessionFactory(workshop=workshop, number=number)
-        for n in (1, 2):
-            items[(number, n)] = AgendaItemFactory(
-                session=sessions[number],
-                number=n,
-                title=f"Item {number}.{n}",
-                proposed_by=delegations[proposer],
-                addressed_to=delegations[addressee],
-            )
-    delegates = {
-        code: [
-            make_participant(
-                workshop,
-                code=code,
-                is_head=heads and i == 1,
-                user=UserFactory(username=f"{workshop.slug}-{code.lower()}-{i}"),
-            )
-            for i in (1, 2, 3)
-        ]
-        for code in ("CN", "US")
-    }
-    observer = make_participant(
-        workshop,
-        role=Role.OBSERVER,
-        user=UserFactory(username=f"{workshop.slug}-observer"),
-    )
-    return Dialogue(workshop, sessions, items, delegations, delegates, observer)
-
-
-@pytest.fixture
-def d(workshop) -> Dialogue:
-    return build_dialogue(workshop)
-
-
-def state():
-    """Everything a measure action could write."""
-    return (
-        list(
-            ReciprocalMeasure.objects.order_by("pk").values_list(
-                "pk", "status", "title", "our_action", "revision", "proposed_at"
-            )
-        ),
-        list(
-            MeasureResponse.objects.order_by("pk").values_list(
-                "pk", "participant_id", "stance", "reason"
-            )
-        ),
-        list(
-            MeasureEndorsement.objects.order_by("pk").values_list(
-                "pk", "delegation_id", "via", "endorsed_by_id"
-            )
-        ),
-        list(MeasureEvent.objects.order_by("pk").values_list("pk", "kind")),
-        list(Session.objects.order_by("pk").values_list("pk", "version")),
-    )
 
 
 def refused(action) -> list[str]:
@@ -153,14 +55,6 @@ def events(measure) -> list[tuple]:
         MeasureEvent.objects.filter(measure=measure)
         .order_by("pk")
         .values_list("kind", "from_status", "to_status", "actor__user__username")
-    )
-
-
-def propose(d: Dialogue, code: str = "CN", *, who: int = 1, **changes):
-    return measure_create(
-        proposer=d.delegates[code][who],
-        content=replace(CONTENT, **changes),
-        items=[d.item_of(code)],
     )
 
 
@@ -955,8 +849,6 @@ def test_the_story_from_each_side_ends_endorsed_by_both(d, side):
 
 
 def test_the_story_told_from_each_side_is_a_mirror_image(workshop):
-    from tests.factories import DelegationFactory, WorkshopFactory
-
     mirror = WorkshopFactory(slug="mirror")
     DelegationFactory(workshop=mirror, code="CN", name="Chinese scholars")
     DelegationFactory(workshop=mirror, code="US", name="American scholars")

@@ -21,13 +21,7 @@ from dialogue.services.measures import (
     measure_create,
     measure_withdraw,
 )
-from tests.conftest import make_participant
-from tests.test_measures_services import CONTENT, Dialogue, build_dialogue, propose
-
-
-@pytest.fixture
-def d(workshop) -> Dialogue:
-    return build_dialogue(workshop)
+from tests.builders import CONTENT, make_participant, propose
 
 
 def url(name, d, *args):

@@ -13,8 +13,7 @@ from dialogue.services.rankings import (
     ranking_round_close,
     ranking_submit,
 )
-from tests.conftest import make_participant
-from tests.factories import make_ranking_session
+from tests.builders import make_participant, make_ranking_session
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

@@ -6,8 +6,8 @@ from django.urls import reverse
 
 from dialogue.models import Phase, Role
 from dialogue.selectors_rankings import round_results
-from tests.conftest import make_participant
-from tests.factories import make_ranking_session
+from tests.builders import make_participant, make_ranking_session
+from tests.factories import AgendaItemFactory
 
 # Orders of item numbers, best first. "Ours" is the side the flow starts from.
 OUR_BALLOTS = [[1, 2, 3, 4], [1, 2, 3, 4], [2, 1, 3, 4]]
@@ -153,7 +153,6 @@ def test_round_results_refuse_an_open_round(workshop):
 def test_round_results_leave_out_items_added_after_the_round(workshop):
     from dialogue.services import session_set_phase
     from dialogue.services.rankings import ranking_round_close, ranking_submit
-    from tests.factories import AgendaItemFactory
 
     session = make_ranking_session(workshop, items=3)
     session_set_phase(session=session, phase=Phase.RANKING)

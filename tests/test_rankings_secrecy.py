@@ -14,8 +14,8 @@ from dialogue.admin import admin
 from dialogue.models import Phase, Ranking, RankingEntry, RankingRound, Role
 from dialogue.services import session_set_phase
 from dialogue.services.rankings import ranking_submit
-from tests.conftest import make_participant
-from tests.factories import UserFactory, make_ranking_session
+from tests.builders import make_participant, make_ranking_session
+from tests.factories import UserFactory
 
 # Two sets of ballots with the same turnout and very different contents.
 BALLOTS_A = {"CN": [[1, 2, 3, 4, 5], [2, 1, 3, 4, 5]], "US": [[5, 4, 3, 2, 1]]}

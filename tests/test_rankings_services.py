@@ -12,8 +12,7 @@ from dialogue.services.rankings import (
     ranking_round_open,
     ranking_submit,
 )
-from tests.conftest import make_participant
-from tests.factories import make_ranking_session
+from tests.builders import make_participant, make_ranking_session
 
 
 @pytest.fixture

@@ -15,8 +15,8 @@ from dialogue.services.rankings import (
     ranking_round_open,
     ranking_submit,
 )
-from tests.conftest import make_participant
-from tests.factories import make_ranking_session
+from tests.builders import make_participant, make_ranking_session
+from tests.factories import DelegationFactory, WorkshopFactory
 
 
 @pytest.fixture
@@ -832,8 +832,6 @@ def _query_counts(client, page, viewer_role, per_side, *, rounds=1, close=False)
     Each round gets a full set of ballots; with `close` the last round is
     closed too.
     """
-    from tests.factories import DelegationFactory, WorkshopFactory
-
     counts = []
     for size in per_side:
         workshop = WorkshopFactory()

@@ -17,7 +17,7 @@ from dialogue import summary_builder, tasks
 from dialogue.models import Phase, SummaryReport, SummaryStatus
 from dialogue.services import session_set_phase
 from dialogue.services import summaries as service
-from tests.factories import make_ranking_session
+from tests.builders import make_ranking_session
 
 
 @pytest.fixture

@@ -13,35 +13,11 @@ from django.core.management import CommandError, call_command
 
 from dialogue.models import AgendaItem, AgendaPoint, Delegation, Session, Workshop
 from dialogue.workshop_file import WorkshopFileError, parse_workshop_file
+from tests.builders import make_participant, small_file
 
 REPO = Path(__file__).resolve().parent.parent
 SEED = REPO / "dialogue" / "workshops" / "what-should-the-other-side-do.json"
 LIMIT = 2 * 1024 * 1024
-
-
-def small_file() -> dict:
-    return {
-        "slug": "small",
-        "title": "Small dialogue",
-        "source": {"title": "", "authors": [], "date": "", "publisher": ""},
-        "confidentiality": "chatham_house",
-        "delegations": [{"code": "CN", "name": "China"}, {"code": "US", "name": "USA"}],
-        "sessions": [
-            {
-                "title": "One",
-                "items": [
-                    {
-                        "number": 1,
-                        "title": "First",
-                        "body": "Text",
-                        "proposed_by": "CN",
-                        "addressed_to": "US",
-                        "points": ["a", "b"],
-                    }
-                ],
-            }
-        ],
-    }
 
 
 def errors_of(data) -> list[tuple[str, str]]:
@@ -237,8 +213,6 @@ def test_import_command_exit_status_and_message_from_the_shell(tmp_path):
 def test_import_refused_midway_leaves_existing_workshop_untouched(db, tmp_path):
     """A file that fails only against the database (a delegation still in use)
     rolls back every change made before the failure."""
-    from tests.conftest import make_participant
-
     good = tmp_path / "good.json"
     good.write_text(json.dumps(small_file()))
     call_command("import_workshop", str(good), stdout=io.StringIO())

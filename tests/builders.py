@@ -12,6 +12,10 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 from docx import Document
 from pypdf import PdfReader
@@ -34,7 +38,7 @@ from dialogue.models import (
     Session,
     Workshop,
 )
-from dialogue.services.measures import MeasureContent, measure_create
+from dialogue.services.measures import MeasureContent, MeasureError, measure_create
 from tests.factories import (
     AgendaItemFactory,
     ParticipantFactory,
@@ -60,7 +64,28 @@ def make_participant(workshop, *, role=Role.DELEGATE, code=None, **kwargs):
     )
 
 
-# --- the browser ---------------------------------------------------------------
+# --- pages -------------------------------------------------------------------
+
+
+def login(client, participant):
+    """Sign the test client in as `participant`."""
+    client.force_login(participant.user)
+    return participant
+
+
+def page_text(response) -> str:
+    return response.content.decode()
+
+
+def count_get_queries(client, path, **headers) -> int:
+    """Queries of one GET of `path` (which must answer 200)."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path, headers=headers)
+    assert response.status_code == 200
+    return len(queries)
+
+
+# --- the browser -------------------------------------------------------------
 
 
 def screenshot(page, name: str) -> Path:
@@ -95,7 +120,7 @@ def axe_violations(page) -> list[str]:
     return result
 
 
-# --- workshop files --------------------------------------------------------------
+# --- workshop files ----------------------------------------------------------
 
 
 def small_file() -> dict:
@@ -123,7 +148,7 @@ def small_file() -> dict:
     }
 
 
-# --- sessions ----------------------------------------------------------------------
+# --- sessions and rankings ---------------------------------------------------
 
 
 def make_ranking_session(workshop, *, number=1, items=4, phase="draft"):
@@ -147,7 +172,7 @@ def make_ranking_session(workshop, *, number=1, items=4, phase="draft"):
     return session
 
 
-# --- comments ------------------------------------------------------------------------
+# --- comments ----------------------------------------------------------------
 
 # Hostile comment bodies: none may come back from a page as live markup.
 XSS_PAYLOADS = [
@@ -190,7 +215,7 @@ XSS_PAYLOADS = [
 ]
 
 
-# --- measures --------------------------------------------------------------------------
+# --- measures ----------------------------------------------------------------
 
 CONTENT = MeasureContent(
     title="Military hotline",
@@ -287,6 +312,25 @@ def state():
     )
 
 
+def refused(action) -> list[str]:
+    """The messages of a refused action, after checking it wrote nothing."""
+    before = state()
+
+    with pytest.raises(MeasureError) as excinfo:
+        action()
+
+    assert state() == before
+    return excinfo.value.messages
+
+
+def events(measure) -> list[tuple]:
+    return list(
+        MeasureEvent.objects.filter(measure=measure)
+        .order_by("pk")
+        .values_list("kind", "from_status", "to_status", "actor__user__username")
+    )
+
+
 def propose(d: Dialogue, code: str = "CN", *, who: int = 1, **changes):
     return measure_create(
         proposer=d.delegates[code][who],
@@ -295,7 +339,15 @@ def propose(d: Dialogue, code: str = "CN", *, who: int = 1, **changes):
     )
 
 
-# --- summaries ---------------------------------------------------------------------------
+def measure_url(name, d, *args):
+    return reverse(name, args=[d.workshop.slug, *args])
+
+
+def titles(column) -> list[str]:
+    return [m.title for m in column]
+
+
+# --- summaries ---------------------------------------------------------------
 #
 # `make_activity` builds one small, fully known session that the summary test
 # modules share. Every person in it has "Zqx" in their name, username, email

@@ -24,11 +24,7 @@ from django.db import connection
 
 from dialogue.models import Participant, Workshop
 from tests.builders import Dialogue, build_dialogue, make_participant
-from tests.factories import (
-    DelegationFactory,
-    UserFactory,
-    WorkshopFactory,
-)
+from tests.factories import DelegationFactory, UserFactory, WorkshopFactory
 
 SEED_SLUG = "what-should-the-other-side-do"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -192,7 +188,7 @@ def audit_page(browser):
     context.close()
 
 
-# --- measures ---------------------------------------------------------------------
+# --- measures ----------------------------------------------------------------
 
 
 @pytest.fixture
@@ -200,7 +196,7 @@ def d(workshop) -> Dialogue:
     return build_dialogue(workshop)
 
 
-# --- real Celery workers -------------------------------------------------------------
+# --- real Celery workers -----------------------------------------------------
 
 
 @pytest.fixture

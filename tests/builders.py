@@ -8,6 +8,7 @@ tests/conftest.py, which may use these builders.
 
 import functools
 import io
+import re
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from pathlib import Path
@@ -18,6 +19,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from docx import Document
+from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from dialogue.models import (
@@ -170,6 +172,55 @@ def make_ranking_session(workshop, *, number=1, items=4, phase="draft"):
             addressed_to=addressee,
         )
     return session
+
+
+def item_ids(session, numbers):
+    by_number = dict(session.items.values_list("number", "id"))
+    return [by_number[n] for n in numbers]
+
+
+def ranking_url(name, session, *extra):
+    return reverse(name, args=[session.workshop.slug, session.number, *extra])
+
+
+def ranking_form(session, numbers, round_number=1):
+    """The plain form's fields for an order of item numbers, best first."""
+    data = {"round": str(round_number)}
+    for position, item_id in enumerate(item_ids(session, numbers), start=1):
+        data[f"position-{item_id}"] = str(position)
+    return data
+
+
+def stored_rankings(session):
+    """(username, round number, item numbers best first) of every ranking."""
+    return sorted(
+        (
+            r.participant.user.username,
+            r.round.number,
+            [e.item.number for e in r.entries.order_by("position")],
+        )
+        for r in Ranking.objects.filter(round__session=session)
+    )
+
+
+def ranking_error_text(response) -> str:
+    match = re.search(r'id="ranking-error">\s*<p>(.*?)</p>', page_text(response))
+    return match.group(1) if match else ""
+
+
+# --- ranking maths -----------------------------------------------------------
+
+
+@st.composite
+def elections(draw, min_items=1, max_items=6, min_ballots=0, max_ballots=12):
+    n = draw(st.integers(min_items, max_items))
+    candidates = list(range(n))
+    ballots = draw(
+        st.lists(
+            st.permutations(candidates), min_size=min_ballots, max_size=max_ballots
+        )
+    )
+    return candidates, ballots
 
 
 # --- comments ----------------------------------------------------------------

@@ -22,8 +22,14 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 
-from dialogue.models import Participant, Workshop
-from tests.builders import Dialogue, build_dialogue, make_participant
+from dialogue.models import Participant, Phase, Workshop
+from dialogue.services import session_set_phase
+from tests.builders import (
+    Dialogue,
+    build_dialogue,
+    make_participant,
+    make_ranking_session,
+)
 from tests.factories import DelegationFactory, UserFactory, WorkshopFactory
 
 SEED_SLUG = "what-should-the-other-side-do"
@@ -186,6 +192,26 @@ def audit_page(browser):
     context = browser.new_context(bypass_csp=True, locale="en-GB")
     yield context.new_page()
     context.close()
+
+
+# --- sessions ----------------------------------------------------------------
+#
+# `session` is the plain session most modules mean; a module about another
+# session (the shipped workshop's, a closed one) defines its own `session`,
+# which then takes the place of this one for that module's tests.
+
+
+@pytest.fixture
+def session(workshop):
+    """A draft session of `workshop` with four items."""
+    return make_ranking_session(workshop, items=4)
+
+
+@pytest.fixture
+def open_session(session):
+    """`session`, open for ranking."""
+    session_set_phase(session=session, phase=Phase.RANKING)
+    return session
 
 
 # --- measures ----------------------------------------------------------------

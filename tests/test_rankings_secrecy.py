@@ -14,6 +14,7 @@ from dialogue.admin import admin
 from dialogue.models import Phase, Ranking, RankingEntry, RankingRound, Role
 from dialogue.services import session_set_phase
 from dialogue.services.rankings import ranking_submit
+from tests.builders import item_ids as ids
 from tests.builders import make_participant, make_ranking_session
 from tests.factories import UserFactory
 
@@ -33,11 +34,6 @@ VIEWERS = [
     "organiser",
     "rapporteur",
 ]
-
-
-def ids(session, numbers):
-    by_number = dict(session.items.values_list("number", "id"))
-    return [by_number[n] for n in numbers]
 
 
 def normalised(text: str) -> str:

@@ -12,17 +12,7 @@ from dialogue.services.rankings import (
     ranking_round_open,
     ranking_submit,
 )
-from tests.builders import make_participant, make_ranking_session
-
-
-@pytest.fixture
-def session(workshop):
-    return make_ranking_session(workshop, items=4)
-
-
-def item_ids(session, numbers):
-    by_number = dict(session.items.values_list("number", "id"))
-    return [by_number[n] for n in numbers]
+from tests.builders import item_ids, make_participant, make_ranking_session
 
 
 def stored_orders(session):

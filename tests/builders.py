@@ -266,6 +266,16 @@ XSS_PAYLOADS = [
 ]
 
 
+def item_url(item, name="item_detail"):
+    return reverse(
+        name, args=[item.session.workshop.slug, item.session.number, item.number]
+    )
+
+
+def comment_action_url(name, comment):
+    return reverse(name, args=[comment.item.session.workshop.slug, comment.pk])
+
+
 # --- measures ----------------------------------------------------------------
 
 CONTENT = MeasureContent(

@@ -194,7 +194,7 @@ def audit_page(browser):
     context.close()
 
 
-# --- sessions ----------------------------------------------------------------
+# --- sessions and comments ---------------------------------------------------
 #
 # `session` is the plain session most modules mean; a module about another
 # session (the shipped workshop's, a closed one) defines its own `session`,
@@ -212,6 +212,32 @@ def open_session(session):
     """`session`, open for ranking."""
     session_set_phase(session=session, phase=Phase.RANKING)
     return session
+
+
+@pytest.fixture
+def discussion(seeded):
+    """Session 2 of the shipped workshop, open for comments."""
+    session = seeded.sessions.get(number=2)
+    session_set_phase(session=session, phase=Phase.OPEN)
+    return session
+
+
+@pytest.fixture
+def item(discussion):
+    """Item 2.3 of the shipped workshop, open for comments."""
+    return discussion.items.get(number=3)
+
+
+@pytest.fixture
+def cn(seeded):
+    """A CN delegate of the shipped workshop."""
+    return make_participant(seeded, code="CN", user=UserFactory(username="cn1"))
+
+
+@pytest.fixture
+def us(seeded):
+    """A US delegate of the shipped workshop."""
+    return make_participant(seeded, code="US", user=UserFactory(username="us1"))
 
 
 # --- measures ----------------------------------------------------------------

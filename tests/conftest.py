@@ -1,5 +1,7 @@
 """Shared fixtures, and the rule for tests that need real services.
 
+The functions that build test data live in tests/builders.py.
+
 Tests marked `postgres`, `redis`, `celery_worker` or `browser` need a part the
 project does not fake. Where the part is missing they are skipped on a bare
 machine (so `make test` passes anywhere), but with REQUIRE_REAL_SERVICES=1 (as
@@ -10,6 +12,8 @@ import io
 import os
 import shutil
 import socket
+import subprocess
+import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -18,16 +22,22 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 
-from dialogue.models import Participant, Role, Workshop
-from tests.factories import (
-    DelegationFactory,
-    ParticipantFactory,
-    UserFactory,
-    WorkshopFactory,
+from dialogue.models import Participant, Phase, Workshop
+from dialogue.services.accounts import organisers_group
+from dialogue.services.sessions import session_set_phase
+from tests.builders import (
+    Dialogue,
+    admin_organiser,
+    build_dialogue,
+    make_participant,
+    make_ranking_session,
 )
+from tests.factories import DelegationFactory, UserFactory, WorkshopFactory
 
 SEED_SLUG = "what-should-the-other-side-do"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+REPO = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
 
 
 def _redis_reachable() -> str | None:
@@ -96,13 +106,6 @@ def workshop(db) -> Workshop:
     return workshop
 
 
-def make_participant(workshop, *, role=Role.DELEGATE, code=None, **kwargs):
-    delegation = workshop.delegations.get(code=code) if code else None
-    return ParticipantFactory(
-        workshop=workshop, role=role, delegation=delegation, **kwargs
-    )
-
-
 @pytest.fixture
 def stranger(db):
     """A signed-up user who belongs to no workshop."""
@@ -111,8 +114,6 @@ def stranger(db):
 
 @pytest.fixture
 def organiser(db):
-    from dialogue.services.accounts import organisers_group
-
     user = UserFactory(username="org", is_staff=True)
     user.groups.add(organisers_group())
     return user
@@ -140,7 +141,6 @@ def pg_url() -> str:
     return f"postgres://{auth}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 CHROMIUM_FLAGS = [
     "--headless",
     "--no-sandbox",
@@ -186,16 +186,132 @@ def new_page(browser):
         context.close()
 
 
-def screenshot(page, name: str) -> Path:
-    """Keep a screenshot in test-artifacts/ for a person to look at."""
-    ARTIFACTS.mkdir(exist_ok=True)
-    path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
-    return path
+@pytest.fixture
+def audit_page(browser):
+    """A page whose context lets axe-core in past the CSP."""
+    context = browser.new_context(bypass_csp=True, locale="en-GB")
+    yield context.new_page()
+    context.close()
 
 
-def sign_in(page, live_server, username: str, password: str = "pw-for-tests-only"):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
+# --- sessions and comments ---------------------------------------------------
+#
+# `session` is the plain session most modules mean; a module about another
+# session (the shipped workshop's, a closed one) defines its own `session`,
+# which then takes the place of this one for that module's tests.
+
+
+@pytest.fixture
+def session(workshop):
+    """A draft session of `workshop` with four items."""
+    return make_ranking_session(workshop, items=4)
+
+
+@pytest.fixture
+def open_session(session):
+    """`session`, open for ranking."""
+    session_set_phase(session=session, phase=Phase.RANKING, by=admin_organiser())
+    return session
+
+
+@pytest.fixture
+def discussion(seeded):
+    """Session 2 of the shipped workshop, open for comments."""
+    session = seeded.sessions.get(number=2)
+    session_set_phase(session=session, phase=Phase.OPEN, by=admin_organiser())
+    return session
+
+
+@pytest.fixture
+def item(discussion):
+    """Item 2.3 of the shipped workshop, open for comments."""
+    return discussion.items.get(number=3)
+
+
+@pytest.fixture
+def cn(seeded):
+    """A CN delegate of the shipped workshop."""
+    return make_participant(seeded, code="CN", user=UserFactory(username="cn1"))
+
+
+@pytest.fixture
+def us(seeded):
+    """A US delegate of the shipped workshop."""
+    return make_participant(seeded, code="US", user=UserFactory(username="us1"))
+
+
+# --- measures ----------------------------------------------------------------
+
+
+@pytest.fixture
+def d(workshop) -> Dialogue:
+    return build_dialogue(workshop)
+
+
+# --- real Celery workers -----------------------------------------------------
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def worker_env(pg_url, broker_url, media):
+    assert not settings.CELERY_TASK_ALWAYS_EAGER  # the test publishes for real
+    return {
+        "PATH": f"{BIN}:{os.environ['PATH']}",
+        "HOME": os.environ.get("HOME", "/tmp"),
+        "DEBUG": "1",
+        "SECRET_KEY": "summary-worker-test-key",
+        "DATABASE_URL": pg_url,
+        "CELERY_BROKER_URL": broker_url,
+        "MEDIA_ROOT": str(media),
+        # The shortest the settings allow: a message whose worker died is
+        # handed out again after this many seconds.
+        "CELERY_VISIBILITY_TIMEOUT": "60",
+    }
+
+
+@pytest.fixture
+def workers(transactional_db, worker_env, broker_url, tmp_path):
+    """start(name, **extra_env) -> Popen; every worker is stopped afterwards."""
+    from workshop.celery import app
+
+    with app.connection_for_write(broker_url) as connection:
+        app.control.purge(connection=connection)  # no stale jobs from other runs
+    started = []
+
+    def start(name, **extra):
+        log = open(tmp_path / f"{name}.log", "wb")  # noqa: SIM115
+        process = subprocess.Popen(
+            [
+                str(BIN / "celery"),
+                "-A",
+                "workshop",
+                "worker",
+                "--pool",
+                "solo",
+                "--hostname",
+                f"{name}-{os.getpid()}@localhost",
+                "--loglevel",
+                "INFO",
+            ],
+            cwd=REPO,
+            env={**worker_env, **extra},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        started.append(process)
+        return process
+
+    yield start
+    for process in started:
+        if process.poll() is None:
+            process.terminate()
+    for process in started:
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()

@@ -1,3 +1,7 @@
+"""factory_boy factories, one per model. The functions that put them together
+into a scene (a ranking session, a dialogue of measures) are in
+tests/builders.py."""
+
 import factory
 from django.contrib.auth import get_user_model
 
@@ -75,27 +79,6 @@ class RankingRoundFactory(factory.django.DjangoModelFactory):
 
     session = factory.SubFactory(SessionFactory)
     number = 1
-
-
-def make_ranking_session(workshop, *, number=1, items=4, phase="draft"):
-    """A session of `workshop` with `items` agenda items numbered from 1.
-
-    Items alternate their proposer between the first two delegations (by
-    code), so neither side proposes them all.
-    """
-    delegations = list(workshop.delegations.all())
-    session = SessionFactory(workshop=workshop, number=number, phase=phase)
-    for n in range(1, items + 1):
-        proposer = delegations[(n - 1) % 2]
-        addressee = delegations[n % 2]
-        AgendaItemFactory(
-            session=session,
-            number=n,
-            title=f"Item {n} of session {number}",
-            proposed_by=proposer,
-            addressed_to=addressee,
-        )
-    return session
 
 
 # --- measures ----------------------------------------------------------------

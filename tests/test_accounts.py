@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from dialogue.models import Invitation, Profile, Role
 from dialogue.services import accounts
-from tests.conftest import make_participant
+from tests.builders import make_participant
 from tests.factories import UserFactory
 
 

@@ -8,9 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from dialogue.models import Phase, PhaseChange, Session, Workshop
-from tests.conftest import make_participant
+from tests.builders import make_participant, small_file
 from tests.factories import UserFactory
-from tests.test_workshop_file import small_file
 
 ADMIN_MODELS = [
     "workshop",

@@ -2,8 +2,6 @@
 version 4.14.1) finds no serious or critical violation on the pages delegates
 use, in English and in Chinese; and the discussion works from the keyboard."""
 
-from pathlib import Path
-
 import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
@@ -11,31 +9,10 @@ from playwright.sync_api import expect
 from dialogue.models import Phase
 from dialogue.services import comments as comment_services
 from dialogue.services.sessions import session_set_phase
-from tests.builders import admin_organiser
-from tests.conftest import make_participant, sign_in
+from tests.builders import admin_organiser, axe_violations, make_participant, sign_in
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-AXE = (Path(__file__).parent / "assets" / "axe.min.js").read_text()
-
-
-def axe_violations(page) -> list[str]:
-    # The site's CSP forbids injected scripts, so this context bypasses it.
-    page.add_script_tag(content=AXE)
-    result = page.evaluate(
-        "async () => (await axe.run(document, {resultTypes: ['violations']}))"
-        ".violations.filter(v => ['serious', 'critical'].includes(v.impact))"
-        ".map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))"
-    )
-    return result
-
-
-@pytest.fixture
-def audit_page(browser):
-    context = browser.new_context(bypass_csp=True, locale="en-GB")
-    yield context.new_page()
-    context.close()
 
 
 @pytest.mark.parametrize("language", ["en", "zh-hans"])

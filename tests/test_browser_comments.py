@@ -12,8 +12,7 @@ from playwright.sync_api import expect
 from dialogue.models import Comment, Phase
 from dialogue.services import accounts
 from dialogue.services.sessions import session_set_phase
-from tests.builders import admin_organiser
-from tests.conftest import make_participant, screenshot
+from tests.builders import admin_organiser, make_participant, screenshot, sign_in
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -116,8 +115,6 @@ def test_chinese_interface(live_server, new_page, seeded):
 
 
 def test_facilitator_marks_the_item_and_delegates_see_it(live_server, new_page, seeded):
-    from tests.conftest import sign_in
-
     session = seeded.sessions.get(number=1)
     facilitator = make_participant(
         seeded, role="facilitator", user=UserFactory(username="fac")
@@ -145,8 +142,6 @@ def test_facilitator_marks_the_item_and_delegates_see_it(live_server, new_page, 
 
 
 def test_closing_asks_first_and_clears_the_highlight(live_server, new_page, seeded):
-    from tests.conftest import sign_in
-
     session = seeded.sessions.get(number=2)
     session_set_phase(session=session, phase=Phase.OPEN, by=admin_organiser())
     facilitator = make_participant(

@@ -7,9 +7,8 @@ import pytest
 from playwright.sync_api import expect
 
 from dialogue.models import Workshop
-from tests.conftest import make_participant, screenshot, sign_in
+from tests.builders import make_participant, screenshot, sign_in, small_file
 from tests.factories import UserFactory
-from tests.test_workshop_file import small_file
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

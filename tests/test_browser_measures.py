@@ -12,9 +12,7 @@ from dialogue.services.measures import (
     measure_answer,
     measure_counter,
 )
-from tests.conftest import screenshot, sign_in
-from tests.test_browser_accessibility import axe_violations
-from tests.test_measures_services import build_dialogue, propose
+from tests.builders import axe_violations, build_dialogue, propose, screenshot, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -127,14 +125,6 @@ def test_propose_counter_support_and_endorse_by_both(
         f"{title} {side} Superseded 0 answers",
     ]
     screenshot(board, f"measures-{side.lower()}-7-item-panel")
-
-
-@pytest.fixture
-def audit_page(browser):
-    """A page whose context lets axe-core in past the CSP."""
-    context = browser.new_context(bypass_csp=True, locale="en-GB")
-    yield context.new_page()
-    context.close()
 
 
 @pytest.mark.parametrize("language", ["en", "zh-hans"])

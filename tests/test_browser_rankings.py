@@ -6,8 +6,7 @@ import pytest
 
 from dialogue.models import Phase, Ranking, Role
 from dialogue.services.sessions import session_set_phase
-from tests.builders import admin_organiser
-from tests.conftest import make_participant, screenshot, sign_in
+from tests.builders import admin_organiser, make_participant, screenshot, sign_in
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

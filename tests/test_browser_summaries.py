@@ -14,11 +14,15 @@ from django.test import Client
 from dialogue.models import Role, SummaryReport
 from dialogue.services import summaries as service
 from dialogue.tasks import STEP_DELAY_ENV
-from tests.conftest import ARTIFACTS, make_participant, screenshot
+from tests.builders import (
+    ARTIFACTS,
+    docx_text,
+    make_activity,
+    make_participant,
+    pdf_text,
+    screenshot,
+)
 from tests.factories import UserFactory
-from tests.test_summary_builder import make_activity
-from tests.test_summary_render import docx_text, pdf_text
-from tests.test_summary_worker import media, worker_env, workers  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -60,7 +64,7 @@ def _download(page, link_name: str, tmp_path: Path) -> bytes:
 def test_rapporteur_requests_a_summary_watches_progress_and_downloads(
     live_server,
     new_page,
-    workers,  # noqa: F811 - the fixture imported above
+    workers,
     workshop,
     tmp_path,
 ):

@@ -10,8 +10,7 @@ from dialogue.services import comments as svc
 from dialogue.services import sessions
 from dialogue.services.comments import CommentError
 from dialogue.services.sessions import session_set_phase
-from tests.builders import admin_organiser
-from tests.conftest import make_participant
+from tests.builders import admin_organiser, make_participant
 
 
 @pytest.fixture

@@ -7,8 +7,7 @@ from django.urls import reverse
 
 from dialogue.models import FocusChange, Phase, PhaseChange, Role
 from dialogue.services.sessions import session_set_phase
-from tests.builders import admin_organiser
-from tests.conftest import make_participant
+from tests.builders import admin_organiser, make_participant
 
 
 @pytest.fixture

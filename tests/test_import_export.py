@@ -10,8 +10,7 @@ from dialogue.models import AgendaItem, AgendaPoint, Delegation, Session, Worksh
 from dialogue.workshop_file import dump_workshop_file, validate
 from dialogue.workshop_file.exporter import workshop_export
 from dialogue.workshop_file.importer import workshop_import
-from tests.builders import admin_organiser
-from tests.test_workshop_file import small_file
+from tests.builders import admin_organiser, make_participant, small_file
 
 
 def export_text(slug: str) -> str:
@@ -126,7 +125,6 @@ def test_import_refuses_to_drop_an_item_that_has_comments(seeded, tmp_path):
     from dialogue.models import Comment, Phase
     from dialogue.services.comments import comment_post
     from dialogue.services.sessions import session_set_phase
-    from tests.conftest import make_participant
 
     session = seeded.sessions.get(number=2)
     session_set_phase(session=session, phase=Phase.OPEN, by=admin_organiser())
@@ -155,7 +153,6 @@ def test_import_refuses_to_drop_points_that_have_comments(seeded, tmp_path):
     from dialogue.models import Phase
     from dialogue.services.comments import comment_post
     from dialogue.services.sessions import session_set_phase
-    from tests.conftest import make_participant
 
     session = seeded.sessions.get(number=2)
     session_set_phase(session=session, phase=Phase.OPEN, by=admin_organiser())

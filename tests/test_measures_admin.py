@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from dialogue.models import ReciprocalMeasure
 from dialogue.services.measures import measure_answer, measure_endorse
-from tests.test_measures_services import build_dialogue, propose
+from tests.builders import build_dialogue, propose
 
 CHANGELIST = "admin:dialogue_reciprocalmeasure_changelist"
 

@@ -21,7 +21,7 @@ from dialogue.services.measures import (
     measure_counter,
     measure_endorse,
 )
-from tests.test_measures_services import build_dialogue, propose
+from tests.builders import build_dialogue, propose
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

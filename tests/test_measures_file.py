@@ -38,10 +38,15 @@ from dialogue.workshop_file.parse_measures import (
     SEQUENCINGS,
     STANCES,
 )
-from tests.conftest import make_participant
+from tests.builders import (
+    CONTENT,
+    build_dialogue,
+    make_participant,
+    propose,
+    small_file,
+    state,
+)
 from tests.factories import UserFactory
-from tests.test_measures_services import CONTENT, build_dialogue, propose, state
-from tests.test_workshop_file import small_file
 
 
 def export_text(workshop) -> str:
@@ -75,11 +80,6 @@ def trade(d):
         items=[d.items[(1, 2)]],
         propose=False,
     )
-
-
-@pytest.fixture
-def d(workshop):
-    return build_dialogue(workshop)
 
 
 def test_model_choices_match_the_file_format():

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from dialogue.models import AgendaItem, Participant, Role
-from tests.conftest import make_participant
+from tests.builders import make_participant
 from tests.factories import (
     AgendaItemFactory,
     DelegationFactory,

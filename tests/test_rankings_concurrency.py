@@ -13,9 +13,7 @@ from dialogue.services.rankings import (
     ranking_submit,
 )
 from dialogue.services.sessions import session_set_phase
-from tests.builders import admin_organiser
-from tests.conftest import make_participant
-from tests.factories import make_ranking_session
+from tests.builders import admin_organiser, make_participant, make_ranking_session
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

@@ -1,14 +1,23 @@
-"""Results of a closed round: figures checked by hand, and symmetry between
-the delegations (the same flow from each side gives mirrored results)."""
+"""Results of a closed round: figures checked by hand, symmetry between the
+delegations (the same flow from each side gives mirrored results), and the
+results pages through the test client."""
 
 import pytest
 from django.urls import reverse
 
 from dialogue.models import Phase, Role
 from dialogue.selectors.rankings import round_results
-from tests.builders import admin_organiser
-from tests.conftest import make_participant
-from tests.factories import make_ranking_session
+from dialogue.services.rankings import ranking_round_close, ranking_submit
+from dialogue.services.sessions import session_set_phase
+from tests.builders import (
+    admin_organiser,
+    make_participant,
+    make_ranking_session,
+    page_text,
+)
+from tests.builders import item_ids as ids
+from tests.builders import ranking_url as url
+from tests.factories import AgendaItemFactory
 
 # Orders of item numbers, best first. "Ours" is the side the flow starts from.
 OUR_BALLOTS = [[1, 2, 3, 4], [1, 2, 3, 4], [2, 1, 3, 4]]
@@ -84,11 +93,6 @@ def summary(results, ours: str) -> dict:
     }
 
 
-def ids(session, numbers):
-    by_number = dict(session.items.values_list("number", "id"))
-    return [by_number[n] for n in numbers]
-
-
 @pytest.mark.parametrize("ours", ["CN", "US"])
 def test_results_flow_from_each_side_gives_mirrored_results(client, workshop, ours):
     # Ours (3 ballots): pairwise 1>2 (2-1), everything else 3-0, so the
@@ -104,7 +108,6 @@ def test_results_flow_from_each_side_gives_mirrored_results(client, workshop, ou
     # Joint (5 ballots): 1 beats 2 (4-1), 3 (5-0), 4 (4-1); 2 beats 3 and 4
     # (3-2); 3 beats 4 (3-2). Borda 13, 7, 5, 5; rank sums 7, 13, 15, 15
     # (mean 12.5, S = 43): W = 12 * 43 / (25 * 60) = 0.344.
-    from dialogue.services.sessions import session_set_phase
 
     theirs = "US" if ours == "CN" else "CN"
     session = make_ranking_session(workshop, items=4)
@@ -137,8 +140,6 @@ def test_results_flow_from_each_side_gives_mirrored_results(client, workshop, ou
 
 
 def test_round_results_refuse_an_open_round(workshop):
-    from dialogue.services.sessions import session_set_phase
-
     session = make_ranking_session(workshop, items=3)
     session_set_phase(session=session, phase=Phase.RANKING, by=admin_organiser())
     round_ = session.ranking_rounds.get()
@@ -152,10 +153,6 @@ def test_round_results_refuse_an_open_round(workshop):
 
 
 def test_round_results_leave_out_items_added_after_the_round(workshop):
-    from dialogue.services.rankings import ranking_round_close, ranking_submit
-    from dialogue.services.sessions import session_set_phase
-    from tests.factories import AgendaItemFactory
-
     session = make_ranking_session(workshop, items=3)
     session_set_phase(session=session, phase=Phase.RANKING, by=admin_organiser())
     for code in ("CN", "US"):
@@ -176,3 +173,92 @@ def test_round_results_leave_out_items_added_after_the_round(workshop):
 
     assert [row.item.number for row in results.joint.rows] == [3, 2, 1]
     assert results.n_items == 3
+
+
+# --------------------------------------------------------------------------
+# Results pages
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "role",
+    [Role.DELEGATE, Role.OBSERVER, Role.FACILITATOR, Role.ORGANISER, Role.RAPPORTEUR],
+)
+def test_results_of_a_closed_round_are_shown_to_every_role(
+    client, workshop, open_session, role
+):
+    for code, order in (("CN", [1, 2, 3, 4]), ("US", [2, 1, 4, 3])):
+        delegate = make_participant(workshop, code=code)
+        ranking_submit(
+            session=open_session, participant=delegate, order=ids(open_session, order)
+        )
+    ranking_round_close(session=open_session, by=admin_organiser())
+    client.force_login(make_participant(workshop, role=role, code="US").user)
+
+    response = client.get(url("ranking_results", open_session, 1))
+
+    page = page_text(response)
+    assert response.status_code == 200
+    assert page.count('<svg xmlns="http://www.w3.org/2000/svg"') == 1
+    assert "Where Chinese scholars and American scholars meet and part" in page
+    assert [g.label for g in response.context["results"].groups] == [
+        "Chinese scholars",
+        "American scholars",
+    ]
+
+
+def test_results_of_an_open_or_missing_round_are_404(client, workshop, open_session):
+    client.force_login(make_participant(workshop, role=Role.FACILITATOR).user)
+
+    responses = [
+        client.get(url("ranking_results", open_session, 1)),
+        client.get(url("ranking_results", open_session, 2)),
+    ]
+
+    assert [r.status_code for r in responses] == [404, 404]
+
+
+def test_results_redirect_anonymous_visitors(client, open_session):
+    ranking_round_close(session=open_session, by=admin_organiser())
+
+    response = client.get(url("ranking_results", open_session, 1))
+
+    assert response.status_code == 302
+
+
+def test_results_with_one_side_silent_show_no_comparison(
+    client, workshop, open_session
+):
+    cn = make_participant(workshop, code="CN")
+    ranking_submit(
+        session=open_session, participant=cn, order=ids(open_session, [1, 2, 3, 4])
+    )
+    ranking_round_close(session=open_session, by=admin_organiser())
+    client.force_login(cn.user)
+
+    response = client.get(url("ranking_results", open_session, 1))
+
+    page = page_text(response)
+    assert response.status_code == 200
+    assert response.context["results"].pairs == []
+    assert "<svg" not in page
+    assert "No rankings from this group in this round." in page
+
+
+def test_results_escape_item_titles(client, workshop, open_session):
+    item = open_session.items.get(number=1)
+    item.title = "<script>alert(1)</script>"
+    item.save()
+    for code in ("CN", "US"):
+        ranking_submit(
+            session=open_session,
+            participant=make_participant(workshop, code=code),
+            order=ids(open_session, [1, 2, 3, 4]),
+        )
+    ranking_round_close(session=open_session, by=admin_organiser())
+    client.force_login(make_participant(workshop, code="CN").user)
+
+    page = page_text(client.get(url("ranking_results", open_session, 1)))
+
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page

@@ -14,9 +14,9 @@ from dialogue.admin import admin
 from dialogue.models import Phase, Ranking, RankingEntry, RankingRound, Role
 from dialogue.services.rankings import ranking_submit
 from dialogue.services.sessions import session_set_phase
-from tests.builders import admin_organiser
-from tests.conftest import make_participant
-from tests.factories import UserFactory, make_ranking_session
+from tests.builders import admin_organiser, make_participant, make_ranking_session
+from tests.builders import item_ids as ids
+from tests.factories import UserFactory
 
 # Two sets of ballots with the same turnout and very different contents.
 BALLOTS_A = {"CN": [[1, 2, 3, 4, 5], [2, 1, 3, 4, 5]], "US": [[5, 4, 3, 2, 1]]}
@@ -34,11 +34,6 @@ VIEWERS = [
     "organiser",
     "rapporteur",
 ]
-
-
-def ids(session, numbers):
-    by_number = dict(session.items.values_list("number", "id"))
-    return [by_number[n] for n in numbers]
 
 
 def normalised(text: str) -> str:

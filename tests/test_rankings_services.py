@@ -12,19 +12,12 @@ from dialogue.services.rankings import (
     ranking_submit,
 )
 from dialogue.services.sessions import session_set_phase
-from tests.builders import admin_organiser
-from tests.conftest import make_participant
-from tests.factories import make_ranking_session
-
-
-@pytest.fixture
-def session(workshop):
-    return make_ranking_session(workshop, items=4)
-
-
-def item_ids(session, numbers):
-    by_number = dict(session.items.values_list("number", "id"))
-    return [by_number[n] for n in numbers]
+from tests.builders import (
+    admin_organiser,
+    item_ids,
+    make_participant,
+    make_ranking_session,
+)
 
 
 def stored_orders(session):

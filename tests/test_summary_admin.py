@@ -4,7 +4,8 @@ import pytest
 from django.urls import reverse
 
 from dialogue.models import SummaryReport
-from tests.factories import UserFactory, make_ranking_session
+from tests.builders import make_ranking_session
+from tests.factories import UserFactory
 
 
 @pytest.fixture

@@ -16,8 +16,8 @@ from dialogue.models import (
     RankingRound,
     ReciprocalMeasure,
 )
-from tests.factories import DelegationFactory, WorkshopFactory, make_ranking_session
-from tests.test_summary_builder import make_activity
+from tests.builders import make_activity, make_ranking_session
+from tests.factories import DelegationFactory, WorkshopFactory
 
 
 def _workshop(slug):

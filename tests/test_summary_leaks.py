@@ -11,8 +11,7 @@ from pypdf import PdfReader
 from dialogue.models import Confidentiality
 from dialogue.summary_builder import build_summary_document
 from dialogue.summary_render import render_docx, render_markdown, render_pdf
-from tests.test_summary_builder import make_activity
-from tests.test_summary_render import docx_text, pdf_text
+from tests.builders import docx_text, make_activity, pdf_text
 
 FORMATS = {
     "md": lambda doc: render_markdown(doc),

@@ -5,7 +5,6 @@ import io
 import pytest
 from django.utils import translation
 from docx import Document
-from pypdf import PdfReader
 
 from dialogue.slope_chart import slope_chart_svg
 from dialogue.summary_document import (
@@ -32,22 +31,9 @@ from dialogue.summary_render import (
     render_markdown,
     render_pdf,
 )
+from tests.builders import docx_text, pdf_text
 
 HOSTILE = "<script>alert(1)</script> **bold** [link](http://x.example)\n# not a heading"
-
-
-def docx_text(data: bytes) -> str:
-    """Every paragraph and table cell of a DOCX, one per line."""
-    document = Document(io.BytesIO(data))
-    lines = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            lines += [cell.text for cell in row.cells]
-    return "\n".join(lines)
-
-
-def pdf_text(data: bytes) -> str:
-    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
 
 
 def sample_document(*, remarks_included=True, chart=True) -> SummaryDocument:

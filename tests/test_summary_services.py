@@ -17,8 +17,7 @@ from dialogue import summary_builder, tasks
 from dialogue.models import Phase, SummaryReport, SummaryStatus
 from dialogue.services import summaries as service
 from dialogue.services.sessions import session_set_phase
-from tests.builders import admin_organiser
-from tests.factories import make_ranking_session
+from tests.builders import admin_organiser, make_ranking_session
 
 
 @pytest.fixture

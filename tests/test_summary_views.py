@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from dialogue.models import Role, SummaryReport, SummaryStatus
 from dialogue.services import summaries as service
-from tests.conftest import make_participant
-from tests.factories import make_ranking_session
+from tests.builders import XSS_PAYLOADS, make_participant, make_ranking_session
+from tests.factories import SummaryCommentFactory
 
 
 @pytest.fixture
@@ -431,9 +431,6 @@ def test_preview_renders_hostile_comments_inert(
     """The preview marks the stored report HTML safe: every remark in it must
     already be escaped or sanitised (markdown-it safe preset, then nh3)."""
     from html.parser import HTMLParser
-
-    from tests.factories import SummaryCommentFactory
-    from tests.test_comments_views import XSS_PAYLOADS
 
     # Quote every remark, not only the five most endorsed.
     monkeypatch.setattr("dialogue.summary_builder.MAX_REMARKS", len(XSS_PAYLOADS))

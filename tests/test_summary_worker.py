@@ -8,26 +8,17 @@ reads back.
 
 import os
 import signal
-import subprocess
-import sys
 import time
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
 from dialogue.models import Role, SummaryReport
 from dialogue.services import summaries as service
 from dialogue.tasks import STEP_DELAY_ENV
-from tests.conftest import make_participant
-from tests.factories import make_ranking_session
-from tests.test_summary_builder import make_activity
-
-REPO = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
+from tests.builders import make_activity, make_participant, make_ranking_session
 
 pytestmark = [
     pytest.mark.postgres,
@@ -35,72 +26,6 @@ pytestmark = [
     pytest.mark.celery_worker,
     pytest.mark.django_db(transaction=True),
 ]
-
-
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
-@pytest.fixture
-def worker_env(pg_url, broker_url, media):
-    assert not settings.CELERY_TASK_ALWAYS_EAGER  # the test publishes for real
-    return {
-        "PATH": f"{BIN}:{os.environ['PATH']}",
-        "HOME": os.environ.get("HOME", "/tmp"),
-        "DEBUG": "1",
-        "SECRET_KEY": "summary-worker-test-key",
-        "DATABASE_URL": pg_url,
-        "CELERY_BROKER_URL": broker_url,
-        "MEDIA_ROOT": str(media),
-        # The shortest the settings allow: a message whose worker died is
-        # handed out again after this many seconds.
-        "CELERY_VISIBILITY_TIMEOUT": "60",
-    }
-
-
-@pytest.fixture
-def workers(transactional_db, worker_env, broker_url, tmp_path):
-    """start(name, **extra_env) -> Popen; every worker is stopped afterwards."""
-    from workshop.celery import app
-
-    with app.connection_for_write(broker_url) as connection:
-        app.control.purge(connection=connection)  # no stale jobs from other runs
-    started = []
-
-    def start(name, **extra):
-        log = open(tmp_path / f"{name}.log", "wb")  # noqa: SIM115
-        process = subprocess.Popen(
-            [
-                str(BIN / "celery"),
-                "-A",
-                "workshop",
-                "worker",
-                "--pool",
-                "solo",
-                "--hostname",
-                f"{name}-{os.getpid()}@localhost",
-                "--loglevel",
-                "INFO",
-            ],
-            cwd=REPO,
-            env={**worker_env, **extra},
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        started.append(process)
-        return process
-
-    yield start
-    for process in started:
-        if process.poll() is None:
-            process.terminate()
-    for process in started:
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
 
 
 def wait_for(check, timeout, what):

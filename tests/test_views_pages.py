@@ -7,8 +7,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from dialogue.models import Role
-from tests.conftest import make_participant
-from tests.factories import AgendaItemFactory, SessionFactory
+from tests.builders import make_participant
+from tests.factories import (
+    AgendaItemFactory,
+    DelegationFactory,
+    SessionFactory,
+    WorkshopFactory,
+)
 
 
 @pytest.fixture
@@ -186,8 +191,6 @@ def test_session_page_query_count_does_not_grow_with_items(client, workshop):
 
 
 def test_home_query_count_does_not_grow_with_workshops(client, stranger):
-    from tests.factories import DelegationFactory, WorkshopFactory
-
     def join_workshop(n):
         w = WorkshopFactory()
         DelegationFactory(workshop=w, code="CN")

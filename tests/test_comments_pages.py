@@ -1,0 +1,260 @@
+"""The item page, the session page and the discussion fragment through the
+client: every view for the participant, the stranger, the anonymous visitor,
+the wrong method and the reader; odd input; polling; query budgets."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils.html import escape
+
+from dialogue.models import Comment, Phase, Role
+from dialogue.services import comments as svc
+from dialogue.services.sessions import session_set_phase
+from tests.builders import admin_organiser, item_url, make_participant
+from tests.builders import comment_action_url as action_url
+
+
+@pytest.fixture
+def session(discussion):
+    """The session of `item` (see conftest.py): the shipped workshop's session 2."""
+    return discussion
+
+
+@pytest.mark.parametrize("code", ["CN", "US"])
+def test_item_page_shows_text_points_and_form_to_each_side(client, seeded, item, code):
+    client.force_login(make_participant(seeded, code=code).user)
+
+    response = client.get(item_url(item))
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Address American concerns seriously" in page
+    assert "Chinese government should stop cyberattacks" in page
+    assert 'id="comment-form"' in page
+    assert "Chatham House Rule" in page
+
+
+@pytest.mark.parametrize("role", [Role.OBSERVER, Role.FACILITATOR, Role.RAPPORTEUR])
+def test_item_page_has_no_comment_form_for_readers(client, seeded, item, role):
+    client.force_login(make_participant(seeded, role=role).user)
+
+    response = client.get(item_url(item))
+
+    assert response.status_code == 200
+    assert 'id="comment-form"' not in response.content.decode()
+
+
+def test_item_page_is_read_only_when_the_session_is_closed(client, item, cn):
+    session_set_phase(session=item.session, phase=Phase.CLOSED, by=admin_organiser())
+    client.force_login(cn.user)
+
+    page = client.get(item_url(item)).content.decode()
+
+    assert 'id="comment-form"' not in page
+    assert "This session is not open for discussion" in page
+
+
+def test_item_pages_are_404_for_strangers_and_other_workshops(
+    client, item, stranger, other_workshop_member
+):
+    comment_free_urls = [
+        item_url(item),
+        item_url(item, "item_discussion"),
+    ]
+    for user in (stranger, other_workshop_member.user):
+        client.force_login(user)
+        for url in comment_free_urls:
+            assert client.get(url).status_code == 404, url
+        assert (
+            client.post(item_url(item, "comment_create"), {"body": "x"}).status_code
+            == 404
+        )
+
+
+def test_item_pages_redirect_anonymous_visitors(client, item):
+    for url in (item_url(item), item_url(item, "item_discussion")):
+        response = client.get(url)
+
+        assert response.status_code == 302
+        assert response["Location"].startswith("/accounts/login/")
+
+
+def test_item_page_missing_item_is_404(client, session, cn):
+    client.force_login(cn.user)
+
+    url = reverse("item_detail", args=[session.workshop.slug, session.number, 99])
+
+    assert client.get(url).status_code == 404
+
+
+def test_wrong_methods_are_refused(client, item, cn):
+    comment = svc.comment_post(participant=cn, item=item, body="Hi")
+    client.force_login(cn.user)
+
+    assert client.post(item_url(item)).status_code == 405
+    assert client.post(item_url(item, "item_discussion")).status_code == 405
+    assert client.get(item_url(item, "comment_create")).status_code == 405
+    for name in (
+        "comment_endorse",
+        "comment_withdraw",
+        "comment_hide",
+        "comment_unhide",
+    ):
+        assert client.get(action_url(name, comment)).status_code == 405, name
+
+
+def count_queries(client, url, **headers):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, **headers)
+    return response, len(queries)
+
+
+def test_idle_poll_is_a_304_in_at_most_two_queries(client, item, cn):
+    client.force_login(cn.user)
+    first = client.get(item_url(item, "item_discussion"))
+    etag = first["ETag"]
+
+    response, queries = count_queries(
+        client, item_url(item, "item_discussion"), HTTP_IF_NONE_MATCH=etag
+    )
+
+    assert first.status_code == 200
+    assert response.status_code == 304
+    assert response["ETag"] == etag
+    assert queries <= 2
+
+
+def test_poll_after_a_change_returns_the_new_comment(client, item, cn, us):
+    client.force_login(us.user)
+    etag = client.get(item_url(item, "item_discussion"))["ETag"]
+
+    svc.comment_post(participant=cn, item=item, body="Something new")
+    response = client.get(item_url(item, "item_discussion"), HTTP_IF_NONE_MATCH=etag)
+
+    assert response.status_code == 200
+    assert response["ETag"] != etag
+    assert "Something new" in response.content.decode()
+    assert f'data-etag="{escape(response["ETag"])}"' in response.content.decode()
+
+
+def test_poll_etag_differs_per_user_and_language(client, item, cn, us):
+    client.force_login(cn.user)
+    english = client.get(item_url(item, "item_discussion"))["ETag"]
+    client.cookies["django_language"] = "zh-hans"
+    chinese = client.get(item_url(item, "item_discussion"))["ETag"]
+    client.force_login(us.user)
+    other = client.get(item_url(item, "item_discussion"))["ETag"]
+
+    assert len({english, chinese, other}) == 3
+
+
+def make_comments(item, authors, n):
+    for i in range(n):
+        parent = None if i % 3 == 0 else Comment.objects.filter(item=item).last()
+        author = authors[i % 2]
+        comment = svc.comment_post(
+            participant=author,
+            item=item,
+            body=f"Comment {i}",
+            parent=parent,
+            point=None,
+        )
+        if i % 4 == 0:
+            svc.comment_endorse(participant=authors[(i + 1) % 2], comment=comment)
+
+
+def test_item_page_queries_do_not_grow_with_comments(client, session, cn, us):
+    one, fifty = session.items.get(number=1), session.items.get(number=2)
+    make_comments(one, [cn, us], 1)
+    make_comments(fifty, [cn, us], 50)
+    client.force_login(cn.user)
+    count_queries(client, item_url(one))
+
+    _, small = count_queries(client, item_url(one))
+    _, large = count_queries(client, item_url(fifty))
+
+    assert small == large
+
+
+def test_session_page_queries_do_not_grow_with_comments(client, session, cn, us):
+    client.force_login(cn.user)
+    count_queries(client, session.get_absolute_url())
+    _, before = count_queries(client, session.get_absolute_url())
+    for item in session.items.all():
+        make_comments(item, [cn, us], 5)
+
+    _, after = count_queries(client, session.get_absolute_url())
+
+    assert before == after
+
+
+def test_session_page_shows_comment_counts(client, session, cn):
+    svc.comment_post(participant=cn, item=session.items.get(number=3), body="One")
+    svc.comment_post(participant=cn, item=session.items.get(number=3), body="Two")
+    client.force_login(cn.user)
+
+    response = client.get(session.get_absolute_url())
+
+    counts = {item.number: item.comment_count for item in response.context["items"]}
+    assert counts == {1: 0, 2: 0, 3: 2, 4: 0, 5: 0, 6: 0}
+    assert "2 comments" in response.content.decode()
+
+
+def test_reply_to_a_hidden_comment_does_not_quote_it(client, seeded, item, cn, us):
+    comment = svc.comment_post(participant=cn, item=item, body="SECRET-ABUSIVE-TEXT")
+    facilitator = make_participant(seeded, role=Role.FACILITATOR)
+    svc.comment_hide(participant=facilitator, comment=comment, reason="Abuse")
+    client.force_login(us.user)
+
+    page = client.get(item_url(item) + f"?reply_to={comment.pk}")
+    posted = client.post(
+        item_url(item, "comment_create"), {"body": "", "parent": comment.pk}
+    )
+
+    assert "SECRET-ABUSIVE-TEXT" not in page.content.decode()
+    assert "SECRET-ABUSIVE-TEXT" not in posted.content.decode()
+
+
+def test_deep_threads_render_without_error(client, item, cn, us):
+    parent = None
+    for depth in range(80):
+        parent = svc.comment_post(
+            participant=(cn, us)[depth % 2],
+            item=item,
+            body=f"Level {depth}",
+            parent=parent,
+        )
+    client.force_login(cn.user)
+
+    response = client.get(item_url(item))
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Level 79" in page
+    assert page.count('class="comment depth-4') == 76
+    assert f"in reply to #{parent.parent_id}" in page
+
+
+@pytest.mark.parametrize("value", ["²", "١", "-1", "1e3", "9" * 40])
+def test_odd_numbers_in_the_query_are_ignored(client, item, cn, value):
+    client.force_login(cn.user)
+
+    response = client.get(item_url(item) + f"?reply_to={value}&point={value}")
+
+    assert response.status_code == 200
+
+
+def test_item_page_queries_do_not_grow_with_point_comments(client, session, cn, us):
+    one, many = session.items.get(number=3), session.items.get(number=4)
+    svc.comment_post(participant=cn, item=one, body="x", point=one.points.first())
+    for point in many.points.all():
+        for author in (cn, us):
+            svc.comment_post(participant=author, item=many, body="y", point=point)
+    client.force_login(cn.user)
+    count_queries(client, item_url(one))
+
+    _, small = count_queries(client, item_url(one))
+    _, large = count_queries(client, item_url(many))
+
+    assert small == large

@@ -10,8 +10,8 @@ from django.urls import reverse
 from dialogue.models import Phase, Role
 from dialogue.services.rankings import ranking_submit
 from dialogue.services.sessions import session_set_phase
-from tests.builders import admin_organiser
-from tests.factories import ParticipantFactory, make_ranking_session
+from tests.builders import admin_organiser, make_ranking_session
+from tests.factories import ParticipantFactory
 
 BALLOTS_A = {"CN": [[1, 2, 3, 4], [2, 1, 3, 4]], "US": [[4, 3, 2, 1]]}
 BALLOTS_B = {"CN": [[4, 3, 1, 2], [3, 4, 2, 1]], "US": [[1, 3, 4, 2]]}

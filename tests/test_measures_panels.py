@@ -2,6 +2,7 @@
 
 from dataclasses import replace
 
+from dialogue import permissions
 from dialogue.services.measures import measure_create, measure_withdraw
 from tests.builders import CONTENT, login, propose
 from tests.builders import measure_url as url
@@ -63,17 +64,17 @@ def test_item_list_fragment_shows_the_items_measures(client, d):
 
 
 def test_item_panel_template_renders_with_the_item_page_context(rf, d):
-    from django.template.loader import render_to_string
-
     request = rf.get("/")
     request.user = d.delegates["CN"][1].user
+    item = d.items[(2, 1)]
 
     html = render_to_string(
         "measure_item_panel.html",
         {
             "workshop": d.workshop,
             "participant": d.delegates["CN"][1],
-            "item": d.items[(2, 1)],
+            "item": item,
+            "can": permissions.Can(d.delegates["CN"][1], item.session),
         },
         request=request,
     )

@@ -2,6 +2,8 @@
 
 from dataclasses import replace
 
+from django.template.loader import render_to_string
+
 from dialogue import permissions
 from dialogue.services.measures import measure_create, measure_withdraw
 from tests.builders import CONTENT, login, propose

@@ -71,6 +71,7 @@ from dialogue.models import (
     Session,
     Stance,
 )
+from dialogue.ranking_maths import rank_text
 from dialogue.slope_chart import slope_chart_svg
 from dialogue.summary_document import (
     CONFIDENTIALITY_STATEMENTS,
@@ -86,7 +87,6 @@ from dialogue.summary_document import (
     Remark,
     SummaryDocument,
     Tally,
-    rank_text,
 )
 
 MAX_REMARKS = 5

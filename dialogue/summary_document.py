@@ -177,10 +177,3 @@ class SummaryDocument:
     remarks_included: bool  # False off the record: only aggregates
     notes: tuple[str, ...] = field(default=())  # how the sections were made
     language: str = "en"  # the interface language the text was built in
-
-
-def rank_text(rank: float | None) -> str:
-    """A rank for display: 3, 2.5, or an en dash when there is none."""
-    if rank is None:
-        return "–"
-    return str(int(rank)) if rank == int(rank) else f"{rank:g}"

@@ -25,6 +25,7 @@ from dialogue.models import (
     Workshop,
 )
 from dialogue.models.rankings import MAX_ROUNDS
+from dialogue.ranking_maths import rank_text
 from dialogue.slope_chart import slope_chart_svg
 
 
@@ -160,15 +161,15 @@ class RankedRow:
 
     @property
     def rank_text(self) -> str:
-        return number_text(self.rank)
+        return rank_text(self.rank)
 
     @property
     def median_text(self) -> str:
-        return "" if self.median is None else number_text(self.median)
+        return rank_text(self.median)
 
     @property
     def iqr_text(self) -> str:
-        return "" if self.iqr is None else number_text(self.iqr)
+        return rank_text(self.iqr)
 
 
 @dataclass(frozen=True)
@@ -197,7 +198,7 @@ class PairResult:
     @property
     def asymmetry_rows(self) -> list[tuple[AgendaItem, str, str, str]]:
         return [
-            (item, number_text(a), number_text(b), number_text(gap))
+            (item, rank_text(a), rank_text(b), rank_text(gap))
             for item, a, b, gap in self.asymmetries
         ]
 
@@ -236,12 +237,6 @@ def _group(label, delegation, aggregate, by_id) -> GroupResult:
     )
 
 
-def number_text(value: float) -> str:
-    """A rank or quartile for display: 3, 2.5, 2.25 (never 2.50 or 3.0)."""
-    text = f"{value:.2f}".rstrip("0").rstrip(".")
-    return "0" if text == "-0" else text
-
-
 def _chart(round_, index, a: GroupResult, b: GroupResult, candidates, by_id) -> str:
     name_a, name_b = a.delegation.name, b.delegation.name
     # Short: the chart truncates a long title; the axes name the delegations.
@@ -251,9 +246,9 @@ def _chart(round_, index, a: GroupResult, b: GroupResult, candidates, by_id) -> 
         % {
             "item": by_id[item_id].title,
             "a": name_a,
-            "rank_a": number_text(a.ranks[item_id]),
+            "rank_a": rank_text(a.ranks[item_id]),
             "b": name_b,
-            "rank_b": number_text(b.ranks[item_id]),
+            "rank_b": rank_text(b.ranks[item_id]),
         }
         for item_id in candidates
     )
@@ -334,11 +329,11 @@ class ItemFeedback:
 
     @property
     def median_text(self) -> str:
-        return number_text(self.median)
+        return rank_text(self.median)
 
     @property
     def iqr_text(self) -> str:
-        return number_text(self.iqr)
+        return rank_text(self.iqr)
 
 
 def round_feedback(

@@ -16,9 +16,10 @@ Section rules (also printed in the report's notes):
   ``MAX_REMARKS`` top-level remarks per delegation and item, each with at most
   ``MAX_REPLIES`` replies; the rest are counted.
 * Ranking: the latest CLOSED round only, never an open one (its ballots are
-  secret until it closes). Complete ballots over the session's current items
-  are aggregated per delegation with ``ranking_maths.aggregate`` (Schulze);
-  two delegations are compared with ``ranking_maths.compare``.
+  secret until it closes). The ballots that count, over the items they rank,
+  are those of the results page (``selectors.rankings.counted_ballots``),
+  aggregated per delegation with ``ranking_maths.aggregate`` (Schulze); two
+  delegations are compared with ``ranking_maths.compare``.
 * Measures: every non-draft measure linked to an item of the session, with
   its status and each delegation's tally of answers.
 * Convergence: items in both delegations' top third (shared priorities),
@@ -64,7 +65,6 @@ from dialogue.models import (
     MeasureResponse,
     MeasureStatus,
     Participant,
-    RankingEntry,
     RankingRound,
     ReciprocalMeasure,
     Role,
@@ -72,6 +72,7 @@ from dialogue.models import (
     Stance,
 )
 from dialogue.ranking_maths import rank_text
+from dialogue.selectors import rankings
 from dialogue.slope_chart import slope_chart_svg
 from dialogue.summary_document import (
     CONFIDENTIALITY_STATEMENTS,
@@ -465,28 +466,11 @@ class _Builder:
         )
         if closed is None or not self.items:
             return None, {}, None
-        candidates = [item.pk for item in self.items]
-        ballots: dict[int, list] = defaultdict(list)
-        owner: dict[int, int | None] = {}
-        for ranking_id, delegation_id, item_id in (
-            RankingEntry.objects.filter(ranking__round=closed)
-            .order_by("ranking_id", "position")
-            .values_list("ranking_id", "ranking__participant__delegation_id", "item_id")
-        ):
-            ballots[ranking_id].append(item_id)
-            owner[ranking_id] = delegation_id
-        wanted = set(candidates)
-        complete = {
-            rid: ballot
-            for rid, ballot in ballots.items()
-            if len(ballot) == len(wanted) and set(ballot) == wanted
-        }
-        by_group: dict = defaultdict(list)
-        for rid, ballot in complete.items():
-            by_group[owner[rid]].append(ballot)
-        overall = ranking_maths.aggregate(list(complete.values()), candidates)
+        counted = rankings.counted_ballots(round_=closed, items=self.items)
+        candidates = counted.candidates
+        overall = ranking_maths.aggregate(counted.everyone, candidates)
         aggregates = {
-            d: ranking_maths.aggregate(by_group.get(d, []), candidates)
+            d: ranking_maths.aggregate(counted.by_delegation.get(d, []), candidates)
             for d in self.delegations
         }
         ranked = [d for d in self.delegations if aggregates[d].n_rankers]
@@ -516,6 +500,7 @@ class _Builder:
                         comparison.ranks_b[item.pk],
                     )
                     for item in self.items
+                    if item.pk in comparison.ranks_a
                 ],
                 title=chart_title,
                 chart_id="summary-ranking",
@@ -675,7 +660,7 @@ class _Builder:
         lines = []
         if comparison is not None:
             a, b = self._comparison_pair
-            threshold = max(1.0, len(self.items) / 3)
+            threshold = max(1.0, len(comparison.ranks_a) / 3)
             for pk, rank_a, rank_b, gap in comparison.asymmetries:
                 if gap < threshold:
                     continue

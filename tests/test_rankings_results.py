@@ -9,7 +9,7 @@ from dialogue.ranking_maths import rank_text
 from dialogue.selectors.rankings import round_results
 from dialogue.services.rankings import ranking_round_close, ranking_submit
 from dialogue.services.sessions import session_set_phase
-from dialogue.summary_builder import build_summary_document
+from dialogue.summary.build import build_summary_document
 from tests.builders import admin_organiser
 from tests.conftest import make_participant
 from tests.factories import AgendaItemFactory, make_ranking_session

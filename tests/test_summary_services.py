@@ -13,7 +13,7 @@ from django.core.management.base import CommandError
 from django.db import OperationalError
 from django.utils import timezone
 
-from dialogue import summary_builder, tasks
+from dialogue import tasks
 from dialogue.models import Phase, SummaryReport, SummaryStatus
 from dialogue.services import summaries as service
 from dialogue.services.sessions import session_set_phase
@@ -49,7 +49,7 @@ def broker_down(settings, tmp_path):
 
 
 def _fail_builder(monkeypatch, exc, times=None):
-    real = summary_builder.build_summary_document
+    real = service.build_summary_document
     calls = []
 
     def flaky(**kwargs):
@@ -58,7 +58,7 @@ def _fail_builder(monkeypatch, exc, times=None):
             raise exc
         return real(**kwargs)
 
-    monkeypatch.setattr(summary_builder, "build_summary_document", flaky)
+    monkeypatch.setattr(service, "build_summary_document", flaky)
     return calls
 
 

@@ -436,7 +436,9 @@ def test_preview_renders_hostile_comments_inert(
     from tests.test_comments_views import XSS_PAYLOADS
 
     # Quote every remark, not only the five most endorsed.
-    monkeypatch.setattr("dialogue.summary_builder.MAX_REMARKS", len(XSS_PAYLOADS))
+    monkeypatch.setattr(
+        "dialogue.summary.build_discussion.MAX_REMARKS", len(XSS_PAYLOADS)
+    )
     cn = make_participant(session.workshop, code="CN")
     for payload in XSS_PAYLOADS:
         SummaryCommentFactory(item=session.items.get(number=1), author=cn, body=payload)

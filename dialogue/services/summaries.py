@@ -44,24 +44,17 @@ from dialogue.models import (
     SummaryReport,
     SummaryStatus,
 )
+from dialogue.summary.build import build_summary_document
+from dialogue.summary.render import RENDERERS
+from dialogue.summary.render.pdf import render_html
 
 logger = logging.getLogger(__name__)
 
 TASK_NAME = "dialogue.compile_summary"
 MAX_ATTEMPTS = 5
 REQUESTER_ROLES = (Role.RAPPORTEUR, Role.ORGANISER)
-FILE_FIELDS = {
-    SummaryFormat.MARKDOWN: "markdown_file",
-    SummaryFormat.DOCX: "docx_file",
-    SummaryFormat.PDF: "pdf_file",
-}
-CONTENT_TYPES = {
-    SummaryFormat.MARKDOWN: "text/markdown; charset=utf-8",
-    SummaryFormat.DOCX: (
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-    ),
-    SummaryFormat.PDF: "application/pdf",
-}
+# Read from the one table of formats; kept for dialogue/admin_summaries.py.
+CONTENT_TYPES = {fmt: renderer.content_type for fmt, renderer in RENDERERS.items()}
 ACTIVE = (SummaryStatus.QUEUED, SummaryStatus.RUNNING)
 FINISHED = (SummaryStatus.DONE, SummaryStatus.FAILED)
 
@@ -290,14 +283,6 @@ def summary_compile(
     it skip). Errors propagate to the caller (the task), which decides
     between retrying and ``summary_fail``.
     """
-    from dialogue.summary_builder import build_summary_document
-    from dialogue.summary_render import (
-        render_docx,
-        render_html,
-        render_markdown,
-        render_pdf,
-    )
-
     report = _claim(report_id)
     if report is None:
         status = (
@@ -314,21 +299,11 @@ def summary_compile(
     )
     stem = file_stem(report)
     names = {}
-    steps = [
-        (SummaryFormat.MARKDOWN, 30, _("Writing Markdown"), "md"),
-        (SummaryFormat.DOCX, 50, _("Writing the Word document"), "docx"),
-        (SummaryFormat.PDF, 70, _("Writing the PDF"), "pdf"),
-    ]
-    for fmt, percent, note, extension in steps:
-        _progress(report_id, percent, note)
+    for step, (fmt, renderer) in enumerate(RENDERERS.items()):
+        _progress(report_id, 30 + 20 * step, str(renderer.progress_note))
         between_steps()
-        if fmt == SummaryFormat.MARKDOWN:
-            content = render_markdown(document).encode("utf-8")
-        elif fmt == SummaryFormat.DOCX:
-            content = render_docx(document)
-        else:
-            content = render_pdf(document)
-        names[FILE_FIELDS[fmt]] = _store(f"{stem}.{extension}", content)
+        content = renderer.render(document)
+        names[renderer.file_field] = _store(f"{stem}.{fmt}", content)
     _progress(report_id, 90, _("Writing the preview"))
     _store(f"{stem}.html", render_html(document, fragment=True).encode("utf-8"))
     between_steps()
@@ -377,9 +352,9 @@ def summary_fail(*, report_id: int, reason: str) -> None:
 
 def summary_file(*, report: SummaryReport, fmt: str):
     """The stored file of one format, or None when it is not (yet) there."""
-    if report.status != SummaryStatus.DONE or fmt not in FILE_FIELDS:
+    if report.status != SummaryStatus.DONE or fmt not in RENDERERS:
         return None
-    field = getattr(report, FILE_FIELDS[fmt])
+    field = getattr(report, RENDERERS[fmt].file_field)
     if not field or not field.storage.exists(field.name):
         return None
     return field

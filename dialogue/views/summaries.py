@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from dialogue.models import SummaryReport, SummaryStatus
 from dialogue.selectors import workshops as selectors
 from dialogue.services import summaries as service
+from dialogue.summary.render import RENDERERS
 
 
 def _get_session_for_user(request, slug, number):
@@ -147,7 +148,7 @@ def summary_download(request, slug, number, version, fmt):
         field.open("rb"),
         as_attachment=True,
         filename=service.download_name(report=report, fmt=fmt),
-        content_type=service.CONTENT_TYPES[fmt],
+        content_type=RENDERERS[fmt].content_type,
     )
     response["Cache-Control"] = "private, no-store"
     return response

@@ -4,7 +4,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from dialogue.ranking_maths import rank_text
-from dialogue.summary_document import (
+from dialogue.summary.document import (
     DelegationDiscussion,
     Header,
     ItemSection,

@@ -205,7 +205,7 @@ def test_other_errors_fail_at_once_with_the_reason(
 
 
 def test_backoff_doubles_from_five_seconds():
-    assert [tasks.backoff(n) for n in range(5)] == [5, 10, 20, 40, 80]
+    assert [service.retry_delay(n) for n in range(5)] == [5, 10, 20, 40, 80]
 
 
 def test_retrying_a_failed_report_compiles_the_same_version(

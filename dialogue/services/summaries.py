@@ -5,7 +5,12 @@ Life of a SummaryReport (one compiled version of a session's summary):
     requested (status queued, queued_at NULL)
       -> sent to the broker (queued_at set)         summary_send
       -> running (attempts + 1)                     summary_compile
-      -> done (files stored) | failed (error)       summary_compile / _fail
+      -> done (files stored) | failed (error)       summary_attempt
+
+The service never imports the task: it sends the job to the broker by the
+task's name (``TASK_NAME``), and in-process mode (no broker configured)
+runs ``summary_attempt`` right here, with the same retries and failure
+handling as a worker (``dialogue.tasks`` only adds Celery's countdown).
 
 * A request is recorded first and sent to the broker after its transaction
   commits. If the broker cannot be reached the request stays recorded with
@@ -17,6 +22,9 @@ Life of a SummaryReport (one compiled version of a session's summary):
   a report found "running" was interrupted (a worker died) and is compiled
   again as the SAME version. Files have fixed names per version, so a re-run
   overwrites rather than adds.
+* Transient errors (the database or the disk briefly unavailable) are
+  retried with exponential backoff (``retry_delay``); anything else, or the
+  last transient failure, is recorded on the report as "failed: reason".
 * A report that keeps killing its worker is given up after ``MAX_ATTEMPTS``.
 """
 
@@ -24,13 +32,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import PurePosixPath
 
+from celery.utils.time import get_exponential_backoff_interval
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -47,11 +57,15 @@ from dialogue.models import (
 from dialogue.summary.build import build_summary_document
 from dialogue.summary.render import RENDERERS
 from dialogue.summary.render.pdf import render_html
+from workshop.celery import app
 
 logger = logging.getLogger(__name__)
 
 TASK_NAME = "dialogue.compile_summary"
 MAX_ATTEMPTS = 5
+TRANSIENT_ERRORS = (OperationalError, OSError)
+BACKOFF_FACTOR = 5  # seconds: 5, 10, 20, 40
+BACKOFF_MAX = 300
 REQUESTER_ROLES = (Role.RAPPORTEUR, Role.ORGANISER)
 # Read from the one table of formats; kept for dialogue/admin_summaries.py.
 CONTENT_TYPES = {fmt: renderer.content_type for fmt, renderer in RENDERERS.items()}
@@ -144,13 +158,11 @@ def summary_send(*, report_id: int) -> bool:
     ).update(queued_at=timezone.now())
     if not claimed:
         return True  # already sent (or no longer waiting): nothing to do
-    from dialogue.tasks import compile_summary
-    from workshop.celery import app
-
     if settings.CELERY_TASK_ALWAYS_EAGER:
-        result = compile_summary.apply(args=[report_id], throw=False)
-        if result.failed():
-            logger.error("summary %s failed in-process: %r", report_id, result.result)
+        try:
+            _compile_in_process(report_id)
+        except Exception:  # as a worker would: the request itself stands
+            logger.exception("summary %s failed in-process", report_id)
         return True
     try:
         with app.connection_for_write(settings.CELERY_BROKER_URL) as connection:
@@ -280,8 +292,8 @@ def summary_compile(
     """Compile one report: build the document once, render and store each format.
 
     Returns the report's status afterwards ("done", or the status that made
-    it skip). Errors propagate to the caller (the task), which decides
-    between retrying and ``summary_fail``.
+    it skip). Errors propagate to the caller, ``summary_attempt``, which
+    decides between retrying and ``summary_fail``.
     """
     report = _claim(report_id)
     if report is None:
@@ -316,6 +328,74 @@ def summary_compile(
         **names,
     )
     return SummaryStatus.DONE
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """What one attempt at compiling a report came to."""
+
+    status: str  # the report's status afterwards (or "missing")
+    retry_in: float | None = None  # seconds before trying again, if it should
+    error: Exception | None = None  # the transient error to retry after
+
+
+def retry_delay(retries: int) -> int:
+    """Seconds to wait before retry number ``retries + 1``: 5, 10, 20, 40..."""
+    return get_exponential_backoff_interval(
+        factor=BACKOFF_FACTOR, retries=retries, maximum=BACKOFF_MAX, full_jitter=False
+    )
+
+
+def _reason(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def summary_attempt(
+    *,
+    report_id: int,
+    retries: int = 0,
+    wait: bool = True,
+    between_steps: Callable[[], None] = lambda: None,
+) -> Attempt:
+    """Compile the report once and record the outcome: the one failure
+    policy of the workers and of in-process mode.
+
+    ``retries`` is how many attempts came before this one. A transient error
+    asks for another attempt after ``retry_delay(retries)`` seconds (at once
+    when not ``wait``) until the last of ``MAX_ATTEMPTS``, which records the
+    failure instead; any other error fails the report at once.
+    """
+    try:
+        return Attempt(
+            status=summary_compile(report_id=report_id, between_steps=between_steps)
+        )
+    except TRANSIENT_ERRORS as exc:
+        if retries >= MAX_ATTEMPTS - 1:
+            summary_fail(report_id=report_id, reason=_reason(exc))
+            return Attempt(status=SummaryStatus.FAILED)
+        countdown = retry_delay(retries) if wait else 0
+        summary_note_retry(
+            report_id=report_id,
+            reason=_reason(exc),
+            countdown=countdown,
+            attempt=retries + 1,
+        )
+        return Attempt(status=SummaryStatus.QUEUED, retry_in=countdown, error=exc)
+    except Exception as exc:  # a bug or bad data: retrying would not help
+        logger.exception("summary %s failed", report_id)
+        summary_fail(report_id=report_id, reason=_reason(exc))
+        return Attempt(status=SummaryStatus.FAILED)
+
+
+def _compile_in_process(report_id: int) -> str:
+    """In-process mode has no worker to come back later: retry at once."""
+    retries = 0
+    while True:
+        attempt = summary_attempt(report_id=report_id, retries=retries, wait=False)
+        if attempt.retry_in is None:
+            return attempt.status
+        retries += 1
 
 
 def summary_note_retry(

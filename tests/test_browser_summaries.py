@@ -14,6 +14,7 @@ from django.test import Client
 from dialogue.models import Role, SummaryReport
 from dialogue.services import summaries as service
 from dialogue.tasks import STEP_DELAY_ENV
+from tests.builders import admin_organiser
 from tests.conftest import ARTIFACTS, make_participant, screenshot
 from tests.factories import UserFactory
 from tests.test_summary_builder import make_activity
@@ -106,7 +107,7 @@ def test_delegate_downloads_and_previews_the_latest_summary(
     settings.CELERY_TASK_ALWAYS_EAGER = True  # compiled in-process for this test
     settings.MEDIA_ROOT = tmp_path / "media"
     activity = make_activity(workshop)
-    service.summary_request(session=activity.session)
+    service.summary_request(session=activity.session, by=admin_organiser())
     assert SummaryReport.objects.get().status == "done"
     reader = make_participant(workshop, code=code)
     page = new_page()

@@ -14,11 +14,12 @@ from django.db import OperationalError
 from django.utils import timezone
 
 from dialogue import tasks
-from dialogue.models import Phase, SummaryReport, SummaryStatus
+from dialogue.models import Phase, Role, SummaryReport, SummaryStatus
 from dialogue.services import summaries as service
 from dialogue.services.sessions import session_set_phase
 from tests.builders import admin_organiser
-from tests.factories import make_ranking_session
+from tests.conftest import make_participant
+from tests.factories import UserFactory, WorkshopFactory, make_ranking_session
 
 
 @pytest.fixture
@@ -66,7 +67,7 @@ def test_request_records_a_version_and_compiles_it_after_commit(
     in_process, session, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        report = service.summary_request(session=session)
+        report = service.summary_request(session=session, by=admin_organiser())
 
     report.refresh_from_db()
     assert (report.version, report.status, report.progress, report.attempts) == (
@@ -91,8 +92,8 @@ def test_each_request_is_a_new_version_and_earlier_ones_are_kept(
     in_process, session, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        service.summary_request(session=session)
-        service.summary_request(session=session)
+        service.summary_request(session=session, by=admin_organiser())
+        service.summary_request(session=session, by=admin_organiser())
 
     reports = list(
         SummaryReport.objects.filter(session=session).values_list("version", "status")
@@ -119,7 +120,7 @@ def test_compiling_a_finished_report_again_does_nothing(
     in_process, session, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        report = service.summary_request(session=session)
+        report = service.summary_request(session=session, by=admin_organiser())
     report.refresh_from_db()
 
     outcome = service.summary_compile(report_id=report.pk)
@@ -130,7 +131,9 @@ def test_compiling_a_finished_report_again_does_nothing(
 
 
 def test_compiling_after_a_crash_finishes_the_same_report(in_process, session):
-    report = service.summary_request(session=session)  # on_commit not run
+    report = service.summary_request(
+        session=session, by=admin_organiser()
+    )  # on_commit not run
     SummaryReport.objects.filter(pk=report.pk).update(
         status=SummaryStatus.RUNNING, attempts=1, progress=30
     )
@@ -144,7 +147,7 @@ def test_compiling_after_a_crash_finishes_the_same_report(in_process, session):
 
 
 def test_a_report_that_keeps_crashing_its_worker_is_given_up(in_process, session):
-    report = service.summary_request(session=session)
+    report = service.summary_request(session=session, by=admin_organiser())
     SummaryReport.objects.filter(pk=report.pk).update(
         status=SummaryStatus.RUNNING, attempts=service.MAX_ATTEMPTS
     )
@@ -164,7 +167,7 @@ def test_transient_errors_are_retried(
     calls = _fail_builder(monkeypatch, OperationalError("database restarting"), 2)
 
     with django_capture_on_commit_callbacks(execute=True):
-        report = service.summary_request(session=session)
+        report = service.summary_request(session=session, by=admin_organiser())
 
     report.refresh_from_db()
     assert len(calls) == 3
@@ -177,7 +180,7 @@ def test_transient_errors_fail_the_report_after_the_last_retry(
     _fail_builder(monkeypatch, OSError("disk full"))
 
     with django_capture_on_commit_callbacks(execute=True):
-        report = service.summary_request(session=session)
+        report = service.summary_request(session=session, by=admin_organiser())
 
     report.refresh_from_db()
     assert (report.status, report.attempts, report.error) == (
@@ -193,7 +196,7 @@ def test_other_errors_fail_at_once_with_the_reason(
     _fail_builder(monkeypatch, ValueError("bad ballot"))
 
     with django_capture_on_commit_callbacks(execute=True):
-        report = service.summary_request(session=session)
+        report = service.summary_request(session=session, by=admin_organiser())
 
     report.refresh_from_db()
     assert (report.status, report.attempts, report.error) == (
@@ -213,10 +216,10 @@ def test_retrying_a_failed_report_compiles_the_same_version(
 ):
     _fail_builder(monkeypatch, ValueError("bad ballot"), times=1)
     with django_capture_on_commit_callbacks(execute=True):
-        report = service.summary_request(session=session)
+        report = service.summary_request(session=session, by=admin_organiser())
 
     with django_capture_on_commit_callbacks(execute=True):
-        service.summary_retry(report=report)
+        service.summary_retry(report=report, by=admin_organiser())
 
     report.refresh_from_db()
     assert (report.version, report.status, report.attempts, report.error) == (
@@ -228,17 +231,79 @@ def test_retrying_a_failed_report_compiles_the_same_version(
 
 
 def test_only_a_failed_report_can_be_retried(in_process, session):
-    report = service.summary_request(session=session)
+    report = service.summary_request(session=session, by=admin_organiser())
 
     with pytest.raises(service.SummaryError):
-        service.summary_retry(report=report)
+        service.summary_retry(report=report, by=admin_organiser())
+
+
+@pytest.mark.parametrize(
+    ("role", "code"),
+    [
+        (Role.DELEGATE, "CN"),
+        (Role.DELEGATE, "US"),
+        (Role.OBSERVER, None),
+        (Role.FACILITATOR, None),
+    ],
+)
+def test_only_the_rapporteur_and_organisers_request_a_summary(
+    in_process, session, role, code
+):
+    delegate = make_participant(session.workshop, role=role, code=code)
+
+    with pytest.raises(service.SummaryForbidden) as refused:
+        service.summary_request(session=session, by=delegate)
+
+    assert (refused.value.status, refused.value.messages) == (
+        403,
+        ["Only the rapporteur and the organisers compile summaries."],
+    )
+    assert SummaryReport.objects.count() == 0
+
+
+def test_a_rapporteurs_request_records_who_asked(in_process, session):
+    rapporteur = make_participant(session.workshop, role=Role.RAPPORTEUR)
+
+    report = service.summary_request(session=session, by=rapporteur)
+
+    assert report.requested_by == rapporteur.user
+
+
+def test_another_workshops_rapporteur_and_plain_staff_may_not_request(
+    in_process, session
+):
+    other = WorkshopFactory(slug="another-dialogue")
+    outsiders = [
+        make_participant(other, role=Role.RAPPORTEUR),
+        UserFactory(username="clerk", is_staff=True),
+    ]
+
+    for outsider in outsiders:
+        with pytest.raises(service.SummaryForbidden):
+            service.summary_request(session=session, by=outsider)
+
+    assert SummaryReport.objects.count() == 0
+
+
+def test_a_delegate_may_not_retry_a_failed_report(in_process, session):
+    report = SummaryReport.objects.create(
+        session=session, version=1, confidentiality="chatham_house", status="failed"
+    )
+
+    with pytest.raises(service.SummaryForbidden):
+        service.summary_retry(
+            report=report, by=make_participant(session.workshop, code="CN")
+        )
+
+    report.refresh_from_db()
+    assert report.status == "failed"
 
 
 def test_unreachable_broker_keeps_the_request_to_send_later(
     broker_down, session, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        report = service.summary_request(session=session)
+        report = service.summary_request(session=session, by=admin_organiser())
     report.refresh_from_db()
     still_down = service.summary_send_pending(grace=timedelta(0))
     broker_down.CELERY_TASK_ALWAYS_EAGER = True  # the queue is back
@@ -252,13 +317,15 @@ def test_unreachable_broker_keeps_the_request_to_send_later(
 
 
 def test_send_pending_waits_a_moment_for_a_request_being_sent(in_process, session):
-    service.summary_request(session=session)  # its on_commit send not run yet
+    service.summary_request(
+        session=session, by=admin_organiser()
+    )  # its on_commit send not run yet
 
     assert service.summary_send_pending() == 0
 
 
 def test_send_pending_resends_a_report_the_broker_lost(in_process, session):
-    report = service.summary_request(session=session)
+    report = service.summary_request(session=session, by=admin_organiser())
     long_ago = timezone.now() - timedelta(
         seconds=3 * in_process.CELERY_VISIBILITY_TIMEOUT
     )
@@ -275,7 +342,7 @@ def test_send_pending_resends_a_report_the_broker_lost(in_process, session):
 def test_send_pending_summaries_command_reports_what_is_left(
     broker_down, session, capsys
 ):
-    service.summary_request(session=session)
+    service.summary_request(session=session, by=admin_organiser())
 
     with pytest.raises(CommandError, match="1 summary request"):
         call_command("send_pending_summaries")

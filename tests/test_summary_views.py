@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from dialogue.models import Role, SummaryReport, SummaryStatus
 from dialogue.services import summaries as service
+from tests.builders import admin_organiser
 from tests.conftest import make_participant
 from tests.factories import make_ranking_session
 
@@ -31,7 +32,7 @@ def rapporteur(workshop):
 @pytest.fixture
 def done(in_process, session, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        report = service.summary_request(session=session)
+        report = service.summary_request(session=session, by=admin_organiser())
     report.refresh_from_db()
     assert report.status == SummaryStatus.DONE
     return report
@@ -151,6 +152,9 @@ def test_other_roles_may_not_request(client, in_process, session, role, code):
     response = client.post(url("summary_request", session))
 
     assert response.status_code == 403
+    assert response.context["messages"] == [
+        "Only the rapporteur and the organisers compile summaries."
+    ]
     assert SummaryReport.objects.count() == 0
 
 
@@ -195,7 +199,9 @@ def test_request_with_the_broker_down_says_so_and_keeps_the_request(
 def test_status_fragment_polls_while_the_summary_is_compiled(
     client, in_process, session, rapporteur
 ):
-    report = service.summary_request(session=session)  # not sent: on_commit
+    report = service.summary_request(
+        session=session, by=admin_organiser()
+    )  # not sent: on_commit
     SummaryReport.objects.filter(pk=report.pk).update(
         status=SummaryStatus.RUNNING, progress=40, progress_note="Writing the PDF"
     )
@@ -292,7 +298,10 @@ def test_retry_of_a_summary_that_did_not_fail_is_400(client, done, session, rapp
     response = client.post(url("summary_retry", session, 1))
 
     assert response.status_code == 400
-    assert response.content.decode() == "Only a summary that failed can be tried again."
+    assert response.context["messages"] == [
+        "Only a summary that failed can be tried again."
+    ]
+    assert "Only a summary that failed can be tried again." in response.content.decode()
 
 
 def test_retry_is_403_for_a_delegate_and_405_for_get(client, failed, session):
@@ -443,7 +452,7 @@ def test_preview_renders_hostile_comments_inert(
     for payload in XSS_PAYLOADS:
         SummaryCommentFactory(item=session.items.get(number=1), author=cn, body=payload)
     with django_capture_on_commit_callbacks(execute=True):
-        service.summary_request(session=session)
+        service.summary_request(session=session, by=admin_organiser())
     client.force_login(make_participant(session.workshop, code="US").user)
 
     page = client.get(url("summary_preview", session, 1)).content.decode()

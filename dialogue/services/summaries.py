@@ -12,6 +12,10 @@ task's name (``TASK_NAME``), and in-process mode (no broker configured)
 runs ``summary_attempt`` right here, with the same retries and failure
 handling as a worker (``dialogue.tasks`` only adds Celery's countdown).
 
+* Requesting and retrying are for the rapporteur and the organisers (or a
+  staff user in the admin): both check ``permissions.request_summary_refusal``
+  themselves. Closing a session requests its summary from inside
+  ``session_set_phase``, which has checked its own rule (``_summary_queue``).
 * A request is recorded first and sent to the broker after its transaction
   commits. If the broker cannot be reached the request stays recorded with
   ``queued_at`` NULL; ``summary_send_pending`` (called by the summaries page,
@@ -45,10 +49,10 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dialogue import permissions
+from dialogue.errors import Forbidden, Refusal, require
 from dialogue.models import (
-    Participant,
     Phase,
-    Role,
     Session,
     SummaryFormat,
     SummaryReport,
@@ -66,36 +70,38 @@ MAX_ATTEMPTS = 5
 TRANSIENT_ERRORS = (OperationalError, OSError)
 BACKOFF_FACTOR = 5  # seconds: 5, 10, 20, 40
 BACKOFF_MAX = 300
-REQUESTER_ROLES = (Role.RAPPORTEUR, Role.ORGANISER)
 # Read from the one table of formats; kept for dialogue/admin_summaries.py.
 CONTENT_TYPES = {fmt: renderer.content_type for fmt, renderer in RENDERERS.items()}
 ACTIVE = (SummaryStatus.QUEUED, SummaryStatus.RUNNING)
 FINISHED = (SummaryStatus.DONE, SummaryStatus.FAILED)
 
 
-class SummaryError(ValueError):
-    """A request that breaks a rule; the message is shown to the user."""
+class SummaryError(Refusal):
+    """A summary request the rules refuse; its `messages` say why."""
 
 
-# -- who may do what -----------------------------------------------------------
-
-
-def summary_may_request(*, participant: Participant) -> bool:
-    """Rapporteurs and organisers compile summaries; everyone downloads them."""
-    return participant.role in REQUESTER_ROLES
+class SummaryForbidden(SummaryError, Forbidden):
+    """The actor does not compile summaries (403)."""
 
 
 # -- requesting and sending ----------------------------------------------------
 
 
-def summary_request(*, session: Session, by=None) -> SummaryReport:
+def summary_request(*, session: Session, by) -> SummaryReport:
     """Record a new version of the session's summary and queue its compilation.
 
-    The version is the next number for the session (the session row is
-    locked, so two requests at once get two versions). The task is sent
-    after the transaction commits; with no broker reachable the report
-    stays recorded, unsent, for ``summary_send_pending``.
+    `by` is the rapporteur or an organiser (a Participant) or, from the
+    admin, a staff user. The version is the next number for the session
+    (the session row is locked, so two requests at once get two versions).
+    The task is sent after the transaction commits; with no broker
+    reachable the report stays recorded, unsent, for ``summary_send_pending``.
     """
+    require(permissions.request_summary_refusal(by, session), SummaryForbidden)
+    return _summary_queue(session=session, user=permissions.acting_user(by))
+
+
+def _summary_queue(*, session: Session, user) -> SummaryReport:
+    """Record and queue a new version, for a `user` already authorised."""
     with transaction.atomic():
         locked = (
             Session.objects.select_for_update()
@@ -108,7 +114,7 @@ def summary_request(*, session: Session, by=None) -> SummaryReport:
         report = SummaryReport.objects.create(
             session=locked,
             version=(last or 0) + 1,
-            requested_by=by,
+            requested_by=user,
             confidentiality=locked.workshop.confidentiality,
             status=SummaryStatus.QUEUED,
             progress_note=_("Waiting for a worker"),
@@ -125,8 +131,12 @@ def _send_after_commit(report_id: int, session_id: int) -> None:
         summary_send_pending(session_id=session_id)
 
 
-def summary_retry(*, report: SummaryReport, by=None) -> SummaryReport:
-    """Compile a failed report again (the same version), from the start."""
+def summary_retry(*, report: SummaryReport, by) -> SummaryReport:
+    """Compile a failed report again (the same version), from the start.
+
+    `by` as for ``summary_request``.
+    """
+    require(permissions.request_summary_refusal(by, report.session), SummaryForbidden)
     with transaction.atomic():
         locked = SummaryReport.objects.select_for_update().get(pk=report.pk)
         if locked.status != SummaryStatus.FAILED:
@@ -141,7 +151,12 @@ def summary_retry(*, report: SummaryReport, by=None) -> SummaryReport:
         locked.finished_at = None
         locked.save()
         transaction.on_commit(lambda: summary_send(report_id=locked.pk), robust=True)
-    logger.info("summary %s v%s retried by %s", locked.session_id, locked.version, by)
+    logger.info(
+        "summary %s v%s retried by %s",
+        locked.session_id,
+        locked.version,
+        permissions.acting_user(by),
+    )
     return locked
 
 
@@ -218,12 +233,13 @@ def summary_send_pending(
 
 
 def on_session_phase_change(*, session, old: str, new: str, by) -> None:
-    """Called inside session_set_phase's transaction after the phase moved.
+    """Called inside session_set_phase's transaction after the phase moved,
+    by the user `by` whom it has authorised.
 
     Closing a session compiles its summary.
     """
     if new == Phase.CLOSED and old != Phase.CLOSED:
-        summary_request(session=session, by=by)
+        _summary_queue(session=session, user=by)
 
 
 # -- compiling (run by the task) -----------------------------------------------

@@ -1,5 +1,8 @@
 """Celery tasks. Thin: they take ids and call a service.
 
+* ``compile_summary``: compile one report (sent by name by the service);
+* ``send_pending_summaries``: the periodic sweep of unsent reports, for beat.
+
 Reliability settings (see workshop/settings.py): tasks are acknowledged late
 and rejected back to the queue if their worker dies, so a compilation that a
 crash interrupts runs again on another worker; the service makes that re-run
@@ -52,3 +55,12 @@ def compile_summary(self, report_id: int) -> str:
     if attempt.retry_in is not None:
         raise self.retry(exc=attempt.error, countdown=attempt.retry_in)
     return attempt.status
+
+
+@shared_task(name=summaries.SWEEP_TASK_NAME, ignore_result=True)
+def send_pending_summaries() -> int:
+    """The periodic sweep, for Celery beat: send the summary requests still
+    waiting for the broker, and again those it lost, as ``manage.py
+    send_pending_summaries`` does from cron (leaving a request of the last
+    few seconds to the request that is sending it)."""
+    return summaries.summary_send_pending()

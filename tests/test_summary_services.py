@@ -339,6 +339,18 @@ def test_send_pending_resends_a_report_the_broker_lost(in_process, session):
     assert (sent, report.status) == (1, "done")
 
 
+def test_the_sweep_task_for_beat_sends_what_waits(in_process, session):
+    report = service.summary_request(session=session, by=admin_organiser())
+    SummaryReport.objects.filter(pk=report.pk).update(
+        requested_at=timezone.now() - timedelta(minutes=1)
+    )
+
+    sent = tasks.send_pending_summaries()
+
+    report.refresh_from_db()
+    assert (sent, report.status) == (1, "done")
+
+
 def test_send_pending_summaries_command_reports_what_is_left(
     broker_down, session, capsys
 ):

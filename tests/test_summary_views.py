@@ -1,9 +1,14 @@
 """The summaries pages: who may see, request, retry and download what."""
 
+import io
+from datetime import timedelta
+
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from dialogue.models import Role, SummaryReport, SummaryStatus
 from dialogue.services import summaries as service
@@ -215,6 +220,26 @@ def test_status_fragment_polls_while_the_summary_is_compiled(
     assert 'hx-trigger="every 1s"' in page
     assert '<progress id="summary-progress-1" max="100" value="40">' in page
     assert "Compiling: Writing the PDF" in page
+
+
+def test_pages_showing_a_waiting_request_do_not_send_it_the_sweep_does(
+    client, in_process, session, rapporteur
+):
+    report = service.summary_request(session=session, by=admin_organiser())
+    SummaryReport.objects.filter(pk=report.pk).update(  # on_commit never ran
+        requested_at=timezone.now() - timedelta(minutes=1)
+    )
+    client.force_login(rapporteur)
+
+    listed = client.get(url("summary_list", session))
+    polled = client.get(url("summary_status", session, 1), HTTP_HX_REQUEST="true")
+    waiting = SummaryReport.objects.get(pk=report.pk)
+    call_command("send_pending_summaries", stdout=io.StringIO())
+
+    report.refresh_from_db()
+    assert (listed.status_code, polled.status_code) == (200, 200)
+    assert (waiting.status, waiting.queued_at) == ("queued", None)
+    assert report.status == "done"
 
 
 def test_status_fragment_stops_polling_when_done(client, done, session, rapporteur):

@@ -18,9 +18,11 @@ handling as a worker (``dialogue.tasks`` only adds Celery's countdown).
   ``session_set_phase``, which has checked its own rule (``_summary_queue``).
 * A request is recorded first and sent to the broker after its transaction
   commits. If the broker cannot be reached the request stays recorded with
-  ``queued_at`` NULL; ``summary_send_pending`` (called by the summaries page,
-  by every new request and by ``manage.py send_pending_summaries``) sends it
-  later. Sending is claimed with a conditional UPDATE, so two senders never
+  ``queued_at`` NULL; ``summary_send_pending`` sends it later: after the
+  next request that reaches the broker, and from the periodic sweep
+  (``manage.py send_pending_summaries`` from cron, or the
+  ``dialogue.send_pending_summaries`` task for Celery beat). Pages that show
+  reports never send them: a GET does not write. Sending is claimed with a conditional UPDATE, so two senders never
   both send the same report.
 * Compiling is idempotent: a finished (done or failed) report is left alone;
   a report found "running" was interrupted (a worker died) and is compiled
@@ -66,6 +68,7 @@ from workshop.celery import app
 logger = logging.getLogger(__name__)
 
 TASK_NAME = "dialogue.compile_summary"
+SWEEP_TASK_NAME = "dialogue.send_pending_summaries"
 MAX_ATTEMPTS = 5
 TRANSIENT_ERRORS = (OperationalError, OSError)
 BACKOFF_FACTOR = 5  # seconds: 5, 10, 20, 40

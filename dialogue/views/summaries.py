@@ -3,8 +3,10 @@
 Every view is for the workshop's participants only (404 for anyone else).
 Requesting and retrying are for rapporteurs and organisers: the services
 say so (`permissions.request_summary_refusal`), and a refusal is shown with
-its status (403 for other roles). Files are served from MEDIA_ROOT through
-``summary_download``, never from a public URL.
+its status (403 for other roles). A GET never writes: a request recorded
+while the broker was down is sent by the next request or by the periodic
+sweep (`send_pending_summaries`), not by a page that shows it. Files are
+served from MEDIA_ROOT through ``summary_download``, never from a public URL.
 """
 
 from django.contrib import messages
@@ -61,8 +63,6 @@ def _context(participant, session, **extra) -> dict:
 @login_required
 def summary_list(request, slug, number):
     participant, session = _get_session_for_user(request, slug, number)
-    # A request made while the broker was down is sent on the next view.
-    service.summary_send_pending(session_id=session.pk)
     reports = SummaryReport.objects.filter(session=session).order_by("-version")
     return render(
         request,
@@ -106,9 +106,6 @@ def summary_status(request, slug, number, version):
     if not request.htmx:
         return redirect(f"{_list_url(session)}#summary-v{version}")
     report = _get_report(session, version)
-    if report.status == SummaryStatus.QUEUED and report.queued_at is None:
-        service.summary_send_pending(session_id=session.pk)
-        report.refresh_from_db()
     return render(
         request,
         "summary_list.html#version",

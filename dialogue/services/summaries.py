@@ -22,8 +22,8 @@ handling as a worker (``dialogue.tasks`` only adds Celery's countdown).
   next request that reaches the broker, and from the periodic sweep
   (``manage.py send_pending_summaries`` from cron, or the
   ``dialogue.send_pending_summaries`` task for Celery beat). Pages that show
-  reports never send them: a GET does not write. Sending is claimed with a conditional UPDATE, so two senders never
-  both send the same report.
+  reports never send them: a GET does not write. Sending is claimed with a
+  conditional UPDATE, so two senders never both send the same report.
 * Compiling is idempotent: a finished (done or failed) report is left alone;
   a report found "running" was interrupted (a worker died) and is compiled
   again as the SAME version. Files have fixed names per version, so a re-run

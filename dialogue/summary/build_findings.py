@@ -66,6 +66,7 @@ def convergence(
                 }
             )
     for m in _live(measures):
+        # A measure has one tally per delegation of the workshop.
         if m.tallies and len(m.endorsed_by) == len(m.tallies):
             lines.append(
                 _("Measure “%(title)s” is endorsed by every delegation.")

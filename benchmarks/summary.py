@@ -61,13 +61,10 @@ def measure(slug: str, fmt: str, database_url: str) -> dict:
     """Run in the subprocess: compile one format and report the figures."""
     _django(database_url)
     from dialogue.models import Session
-    from dialogue.summary_builder import build_summary_document
-    from dialogue.summary_render import (
-        render_docx,
-        render_html,
-        render_markdown,
-        render_pdf,
-    )
+    from dialogue.summary.build import build_summary_document
+    from dialogue.summary.render.docx import render_docx
+    from dialogue.summary.render.markdown import render_markdown
+    from dialogue.summary.render.pdf import render_html, render_pdf
 
     session = Session.objects.get(workshop__slug=slug, number=1)
     # Import the renderers' libraries before measuring, as a worker has.

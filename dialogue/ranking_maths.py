@@ -2,8 +2,10 @@
 
 Each delegation's members rank the same agenda items (a ballot is a complete
 strict ordering of the item keys, best first). This module aggregates those
-ballots and compares two delegations' aggregates. It is deliberately free of
-Django and of any I/O so it can be tested and benchmarked in isolation.
+ballots and compares two delegations' aggregates, and writes a rank for
+display (``rank_text``: the one formatter of the results page, the slope
+chart and the summary). It is deliberately free of Django and of any I/O so
+it can be tested and benchmarked in isolation.
 
 Conventions used throughout:
 
@@ -42,6 +44,7 @@ __all__ = [
     "item_feedback",
     "kendall_tau_b",
     "kendall_w",
+    "rank_text",
     "schulze",
     "shared_priorities",
 ]
@@ -452,6 +455,15 @@ def item_feedback(
         ValueError: as for ``schulze``.
     """
     return _feedback(_profile(ballots, candidates))
+
+
+def rank_text(value: float | None) -> str:
+    """A rank, median, spread or gap for display: 3, 2.5, 2.25 (never 2.50 or
+    3.0, at most two decimals); an en dash when there is none."""
+    if value is None:
+        return "\u2013"
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
 
 
 def _tie_break_order(

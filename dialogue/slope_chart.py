@@ -17,6 +17,8 @@ import re
 from collections.abc import Sequence
 from xml.sax.saxutils import escape
 
+from dialogue.ranking_maths import rank_text
+
 __all__ = ["slope_chart_svg"]
 
 WIDTH = 760
@@ -52,10 +54,6 @@ def _text(value: str) -> str:
 def _num(value: float) -> str:
     text = f"{value:.2f}".rstrip("0").rstrip(".")
     return "0" if text == "-0" else text
-
-
-def _rank_text(rank: float) -> str:
-    return str(int(rank)) if rank == int(rank) else f"{rank:g}"
 
 
 def _short(label: str) -> str:
@@ -107,7 +105,7 @@ def _default_description(
     if not items:
         return f"Slope chart comparing {left_label} and {right_label}: no items."
     lines = "; ".join(
-        f"{label}: {left_label} {_rank_text(left)}, {right_label} {_rank_text(right)}"
+        f"{label}: {left_label} {rank_text(left)}, {right_label} {rank_text(right)}"
         for label, left, right in items
     )
     return (
@@ -207,8 +205,8 @@ def slope_chart_svg(
         dash = DASHES[index % len(DASHES)]
         dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
         full = (
-            f"{label} ({left_label}: {_rank_text(left)}, "
-            f"{right_label}: {_rank_text(right)})"
+            f"{label} ({left_label}: {rank_text(left)}, "
+            f"{right_label}: {rank_text(right)})"
         )
         short = _short(label)
         out.extend(
@@ -220,9 +218,9 @@ def slope_chart_svg(
                 f'<circle cx="{LEFT_X}" cy="{_num(y1)}" r="3" fill="#000"/>',
                 f'<circle cx="{RIGHT_X}" cy="{_num(y2)}" r="3" fill="#000"/>',
                 f'<text x="{LEFT_X - LABEL_OFFSET}" y="{_num(y1)}" dy="0.35em" '
-                f'text-anchor="end">{_text(f"#{_rank_text(left)}  {short}")}</text>',
+                f'text-anchor="end">{_text(f"#{rank_text(left)}  {short}")}</text>',
                 f'<text x="{RIGHT_X + LABEL_OFFSET}" y="{_num(y2)}" dy="0.35em" '
-                f'text-anchor="start">{_text(f"#{_rank_text(right)}  {short}")}</text>',
+                f'text-anchor="start">{_text(f"#{rank_text(right)}  {short}")}</text>',
                 "</g>",
             ]
         )

@@ -16,6 +16,7 @@ from dialogue.services import summaries as service
 from dialogue.tasks import STEP_DELAY_ENV
 from tests.builders import (
     ARTIFACTS,
+    admin_organiser,
     docx_text,
     make_activity,
     make_participant,
@@ -110,7 +111,7 @@ def test_delegate_downloads_and_previews_the_latest_summary(
     settings.CELERY_TASK_ALWAYS_EAGER = True  # compiled in-process for this test
     settings.MEDIA_ROOT = tmp_path / "media"
     activity = make_activity(workshop)
-    service.summary_request(session=activity.session)
+    service.summary_request(session=activity.session, by=admin_organiser())
     assert SummaryReport.objects.get().status == "done"
     reader = make_participant(workshop, code=code)
     page = new_page()

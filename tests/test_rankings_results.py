@@ -6,9 +6,11 @@ import pytest
 from django.urls import reverse
 
 from dialogue.models import Phase, Role
+from dialogue.ranking_maths import rank_text
 from dialogue.selectors.rankings import round_results
 from dialogue.services.rankings import ranking_round_close, ranking_submit
 from dialogue.services.sessions import session_set_phase
+from dialogue.summary.build import build_summary_document
 from tests.builders import (
     admin_organiser,
     make_participant,
@@ -262,3 +264,58 @@ def test_results_escape_item_titles(client, workshop, open_session):
 
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_results_page_and_summary_count_the_same_ballots_after_an_item_is_added(
+    client, workshop
+):
+    # The item added after the round closed was never ranked: the results page
+    # and the summary both leave it out and both count every ballot.
+    session = make_ranking_session(workshop, items=3)
+    session_set_phase(session=session, phase=Phase.RANKING, by=admin_organiser())
+    for code, order in (("CN", [3, 2, 1]), ("CN", [3, 1, 2]), ("US", [1, 2, 3])):
+        ranking_submit(
+            session=session,
+            participant=make_participant(workshop, code=code),
+            order=ids(session, order),
+        )
+    ranking_round_close(session=session, by=admin_organiser())
+    cn, us = workshop.delegations.all()
+    AgendaItemFactory(session=session, number=4, proposed_by=cn, addressed_to=us)
+    client.force_login(make_participant(workshop, code="US").user)
+
+    response = client.get(
+        reverse("ranking_results", args=[workshop.slug, session.number, 1])
+    )
+    document = build_summary_document(session=session)
+
+    results = response.context["results"]
+    page = {
+        (group.label, row.item.number): row.rank_text
+        for group in results.groups
+        for row in group.rows
+    }
+    summary_ranks = {
+        (rank.delegation, row.number): rank_text(rank.rank)
+        for row in document.ranking.rows
+        for rank in row.ranks
+    }
+    assert response.status_code == 200
+    assert page == summary_ranks
+    assert page == {
+        ("Chinese scholars", 3): "1",
+        ("Chinese scholars", 1): "2.5",
+        ("Chinese scholars", 2): "2.5",
+        ("American scholars", 1): "1",
+        ("American scholars", 2): "2",
+        ("American scholars", 3): "3",
+    }
+    assert [(g.label, g.n_rankers) for g in results.groups] == [
+        ("Chinese scholars", 2),
+        ("American scholars", 1),
+    ]
+    assert document.ranking.rankers == (
+        ("Chinese scholars", 2),
+        ("American scholars", 1),
+    )
+    assert document.items[3].ranks == ()

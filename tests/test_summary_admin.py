@@ -4,7 +4,8 @@ import pytest
 from django.urls import reverse
 
 from dialogue.models import SummaryReport
-from tests.builders import make_ranking_session
+from dialogue.services.summaries import summary_request
+from tests.builders import admin_organiser, make_ranking_session
 from tests.factories import UserFactory
 
 
@@ -94,10 +95,8 @@ def test_retry_action_recompiles_the_failed_reports(
 def test_admin_change_page_is_read_only_with_downloads(
     client, in_process, organiser, session, django_capture_on_commit_callbacks
 ):
-    from dialogue.services.summaries import summary_request
-
     with django_capture_on_commit_callbacks(execute=True):
-        report = summary_request(session=session)
+        report = summary_request(session=session, by=admin_organiser())
     client.force_login(organiser)
 
     page = client.get(reverse("admin:dialogue_summaryreport_change", args=[report.pk]))

@@ -11,9 +11,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from dialogue.models import Confidentiality
-from dialogue.summary_builder import MAX_REMARKS, build_summary_document
-from dialogue.summary_document import DelegationDiscussion, ItemRank, Remark, Tally
+from dialogue.models import (
+    Confidentiality,
+)
+from dialogue.summary.build import build_summary_document
+from dialogue.summary.build_discussion import MAX_REMARKS
+from dialogue.summary.document import DelegationDiscussion, ItemRank, Remark, Tally
 from tests.builders import (
     Activity,
     make_activity,
@@ -295,3 +298,14 @@ def test_builder_with_three_delegations_ranks_each_and_draws_no_pair_chart(works
         ItemRank(delegation="American scholars", rank=1.0),
     )
     assert doc.convergence == ()
+
+
+def test_builder_off_the_record_leaves_out_the_measures_own_words(activity):
+    doc = _build(activity, Confidentiality.OFF_THE_RECORD)
+
+    (hotline,) = doc.items[0].measures
+    assert (hotline.title, hotline.our_action, hotline.their_action) == (
+        "Joint hotline",
+        "",
+        "",
+    )

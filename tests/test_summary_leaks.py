@@ -9,8 +9,10 @@ import pytest
 from pypdf import PdfReader
 
 from dialogue.models import Confidentiality
-from dialogue.summary_builder import build_summary_document
-from dialogue.summary_render import render_docx, render_markdown, render_pdf
+from dialogue.summary.build import build_summary_document
+from dialogue.summary.render.docx import render_docx
+from dialogue.summary.render.markdown import render_markdown
+from dialogue.summary.render.pdf import render_pdf
 from tests.builders import docx_text, make_activity, pdf_text
 
 FORMATS = {

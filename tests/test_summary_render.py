@@ -6,9 +6,11 @@ import pytest
 from django.utils import translation
 from docx import Document
 
+from dialogue.models import SummaryFormat
+from dialogue.ranking_maths import rank_text
 from dialogue.slope_chart import slope_chart_svg
-from dialogue.summary_document import (
-    CONFIDENTIALITY_STATEMENTS,
+from dialogue.summary.attribution import STATEMENTS
+from dialogue.summary.document import (
     DISCLAIMER,
     DelegationCount,
     DelegationDiscussion,
@@ -22,13 +24,13 @@ from dialogue.summary_document import (
     SummaryDocument,
     Tally,
 )
-from dialogue.summary_render import (
+from dialogue.summary.render import RENDERERS, pdf
+from dialogue.summary.render.docx import render_docx
+from dialogue.summary.render.markdown import render_markdown
+from dialogue.summary.render.pdf import (
     CJKFontMissing,
-    as_html,
     ensure_cjk_font,
-    render_docx,
     render_html,
-    render_markdown,
     render_pdf,
 )
 from tests.builders import docx_text, pdf_text
@@ -37,7 +39,7 @@ HOSTILE = "<script>alert(1)</script> **bold** [link](http://x.example)\n# not a 
 
 
 def sample_document(*, remarks_included=True, chart=True) -> SummaryDocument:
-    statement_en, statement_zh = CONFIDENTIALITY_STATEMENTS["chatham_house"]
+    statement_en, statement_zh = STATEMENTS["chatham_house"]
     ranks = (
         ItemRank(delegation="American scholars", rank=1.0),
         ItemRank(delegation="Chinese scholars", rank=2.0),
@@ -181,7 +183,7 @@ def test_markdown_escapes_participant_text():
 def test_markdown_prints_both_languages_of_the_statements():
     text = render_markdown(sample_document())
 
-    for statement in (*CONFIDENTIALITY_STATEMENTS["chatham_house"], *DISCLAIMER):
+    for statement in (*STATEMENTS["chatham_house"], *DISCLAIMER):
         assert statement in text
 
 
@@ -233,7 +235,7 @@ def test_docx_has_real_headings_tables_and_the_chart_image():
         "3",
     ]
     text = docx_text(data)
-    assert CONFIDENTIALITY_STATEMENTS["chatham_house"][1] in text
+    assert STATEMENTS["chatham_house"][1] in text
     assert DISCLAIMER[1] in text
     # Markdown becomes plain text: markup gone, user text kept as text.
     assert "<script>alert(1)</script> bold link" in text
@@ -267,7 +269,7 @@ def test_cjk_font_check_finds_the_installed_font():
 
 def test_cjk_font_check_fails_loudly_without_the_font(monkeypatch):
     ensure_cjk_font.cache_clear()
-    monkeypatch.setattr(as_html, "CJK_FONT", "No Such Font Zqx")
+    monkeypatch.setattr(pdf, "CJK_FONT", "No Such Font Zqx")
 
     with pytest.raises(CJKFontMissing, match="fonts-noto-cjk"):
         ensure_cjk_font()
@@ -284,3 +286,21 @@ def test_renderers_use_the_documents_language_not_the_active_one():
 
     assert markdown.startswith("# Summary of session 1: Suggestions")
     assert '<h2 id="summary-ranking">Ranking results</h2>' in html
+
+
+def test_every_format_has_one_renderer_in_the_table():
+    assert list(RENDERERS) == list(SummaryFormat)
+    assert {fmt: r.file_field for fmt, r in RENDERERS.items()} == {
+        "md": "markdown_file",
+        "docx": "docx_file",
+        "pdf": "pdf_file",
+    }
+
+
+@pytest.mark.parametrize(
+    ("rank", "text"),
+    [(3.0, "3"), (2.5, "2.5"), (2.25, "2.25"), (1 / 3, "0.33"), (None, "–")],
+)
+def test_ranks_are_written_as_on_the_results_page(rank, text):
+    # One formatter (ranking_maths.rank_text) for the page, the chart and here.
+    assert rank_text(rank) == text

@@ -13,11 +13,12 @@ from django.core.management.base import CommandError
 from django.db import OperationalError
 from django.utils import timezone
 
-from dialogue import summary_builder, tasks
-from dialogue.models import Phase, SummaryReport, SummaryStatus
+from dialogue import tasks
+from dialogue.models import Phase, Role, SummaryReport, SummaryStatus
 from dialogue.services import summaries as service
 from dialogue.services.sessions import session_set_phase
-from tests.builders import admin_organiser, make_ranking_session
+from tests.builders import admin_organiser, make_participant, make_ranking_session
+from tests.factories import UserFactory, WorkshopFactory
 
 
 @pytest.fixture
@@ -48,7 +49,7 @@ def broker_down(settings, tmp_path):
 
 
 def _fail_builder(monkeypatch, exc, times=None):
-    real = summary_builder.build_summary_document
+    real = service.build_summary_document
     calls = []
 
     def flaky(**kwargs):
@@ -57,7 +58,7 @@ def _fail_builder(monkeypatch, exc, times=None):
             raise exc
         return real(**kwargs)
 
-    monkeypatch.setattr(summary_builder, "build_summary_document", flaky)
+    monkeypatch.setattr(service, "build_summary_document", flaky)
     return calls
 
 
@@ -65,7 +66,7 @@ def test_request_records_a_version_and_compiles_it_after_commit(
     in_process, session, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        report = service.summary_request(session=session)
+        report = service.summary_request(session=session, by=admin_organiser())
 
     report.refresh_from_db()
     assert (report.version, report.status, report.progress, report.attempts) == (
@@ -90,8 +91,8 @@ def test_each_request_is_a_new_version_and_earlier_ones_are_kept(
     in_process, session, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        service.summary_request(session=session)
-        service.summary_request(session=session)
+        service.summary_request(session=session, by=admin_organiser())
+        service.summary_request(session=session, by=admin_organiser())
 
     reports = list(
         SummaryReport.objects.filter(session=session).values_list("version", "status")
@@ -118,7 +119,7 @@ def test_compiling_a_finished_report_again_does_nothing(
     in_process, session, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        report = service.summary_request(session=session)
+        report = service.summary_request(session=session, by=admin_organiser())
     report.refresh_from_db()
 
     outcome = service.summary_compile(report_id=report.pk)
@@ -129,7 +130,9 @@ def test_compiling_a_finished_report_again_does_nothing(
 
 
 def test_compiling_after_a_crash_finishes_the_same_report(in_process, session):
-    report = service.summary_request(session=session)  # on_commit not run
+    report = service.summary_request(
+        session=session, by=admin_organiser()
+    )  # on_commit not run
     SummaryReport.objects.filter(pk=report.pk).update(
         status=SummaryStatus.RUNNING, attempts=1, progress=30
     )
@@ -143,7 +146,7 @@ def test_compiling_after_a_crash_finishes_the_same_report(in_process, session):
 
 
 def test_a_report_that_keeps_crashing_its_worker_is_given_up(in_process, session):
-    report = service.summary_request(session=session)
+    report = service.summary_request(session=session, by=admin_organiser())
     SummaryReport.objects.filter(pk=report.pk).update(
         status=SummaryStatus.RUNNING, attempts=service.MAX_ATTEMPTS
     )
@@ -163,7 +166,7 @@ def test_transient_errors_are_retried(
     calls = _fail_builder(monkeypatch, OperationalError("database restarting"), 2)
 
     with django_capture_on_commit_callbacks(execute=True):
-        report = service.summary_request(session=session)
+        report = service.summary_request(session=session, by=admin_organiser())
 
     report.refresh_from_db()
     assert len(calls) == 3
@@ -176,7 +179,7 @@ def test_transient_errors_fail_the_report_after_the_last_retry(
     _fail_builder(monkeypatch, OSError("disk full"))
 
     with django_capture_on_commit_callbacks(execute=True):
-        report = service.summary_request(session=session)
+        report = service.summary_request(session=session, by=admin_organiser())
 
     report.refresh_from_db()
     assert (report.status, report.attempts, report.error) == (
@@ -192,7 +195,7 @@ def test_other_errors_fail_at_once_with_the_reason(
     _fail_builder(monkeypatch, ValueError("bad ballot"))
 
     with django_capture_on_commit_callbacks(execute=True):
-        report = service.summary_request(session=session)
+        report = service.summary_request(session=session, by=admin_organiser())
 
     report.refresh_from_db()
     assert (report.status, report.attempts, report.error) == (
@@ -204,7 +207,7 @@ def test_other_errors_fail_at_once_with_the_reason(
 
 
 def test_backoff_doubles_from_five_seconds():
-    assert [tasks.backoff(n) for n in range(5)] == [5, 10, 20, 40, 80]
+    assert [service.retry_delay(n) for n in range(5)] == [5, 10, 20, 40, 80]
 
 
 def test_retrying_a_failed_report_compiles_the_same_version(
@@ -212,10 +215,10 @@ def test_retrying_a_failed_report_compiles_the_same_version(
 ):
     _fail_builder(monkeypatch, ValueError("bad ballot"), times=1)
     with django_capture_on_commit_callbacks(execute=True):
-        report = service.summary_request(session=session)
+        report = service.summary_request(session=session, by=admin_organiser())
 
     with django_capture_on_commit_callbacks(execute=True):
-        service.summary_retry(report=report)
+        service.summary_retry(report=report, by=admin_organiser())
 
     report.refresh_from_db()
     assert (report.version, report.status, report.attempts, report.error) == (
@@ -227,17 +230,79 @@ def test_retrying_a_failed_report_compiles_the_same_version(
 
 
 def test_only_a_failed_report_can_be_retried(in_process, session):
-    report = service.summary_request(session=session)
+    report = service.summary_request(session=session, by=admin_organiser())
 
     with pytest.raises(service.SummaryError):
-        service.summary_retry(report=report)
+        service.summary_retry(report=report, by=admin_organiser())
+
+
+@pytest.mark.parametrize(
+    ("role", "code"),
+    [
+        (Role.DELEGATE, "CN"),
+        (Role.DELEGATE, "US"),
+        (Role.OBSERVER, None),
+        (Role.FACILITATOR, None),
+    ],
+)
+def test_only_the_rapporteur_and_organisers_request_a_summary(
+    in_process, session, role, code
+):
+    delegate = make_participant(session.workshop, role=role, code=code)
+
+    with pytest.raises(service.SummaryForbidden) as refused:
+        service.summary_request(session=session, by=delegate)
+
+    assert (refused.value.status, refused.value.messages) == (
+        403,
+        ["Only the rapporteur and the organisers compile summaries."],
+    )
+    assert SummaryReport.objects.count() == 0
+
+
+def test_a_rapporteurs_request_records_who_asked(in_process, session):
+    rapporteur = make_participant(session.workshop, role=Role.RAPPORTEUR)
+
+    report = service.summary_request(session=session, by=rapporteur)
+
+    assert report.requested_by == rapporteur.user
+
+
+def test_another_workshops_rapporteur_and_plain_staff_may_not_request(
+    in_process, session
+):
+    other = WorkshopFactory(slug="another-dialogue")
+    outsiders = [
+        make_participant(other, role=Role.RAPPORTEUR),
+        UserFactory(username="clerk", is_staff=True),
+    ]
+
+    for outsider in outsiders:
+        with pytest.raises(service.SummaryForbidden):
+            service.summary_request(session=session, by=outsider)
+
+    assert SummaryReport.objects.count() == 0
+
+
+def test_a_delegate_may_not_retry_a_failed_report(in_process, session):
+    report = SummaryReport.objects.create(
+        session=session, version=1, confidentiality="chatham_house", status="failed"
+    )
+
+    with pytest.raises(service.SummaryForbidden):
+        service.summary_retry(
+            report=report, by=make_participant(session.workshop, code="CN")
+        )
+
+    report.refresh_from_db()
+    assert report.status == "failed"
 
 
 def test_unreachable_broker_keeps_the_request_to_send_later(
     broker_down, session, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        report = service.summary_request(session=session)
+        report = service.summary_request(session=session, by=admin_organiser())
     report.refresh_from_db()
     still_down = service.summary_send_pending(grace=timedelta(0))
     broker_down.CELERY_TASK_ALWAYS_EAGER = True  # the queue is back
@@ -251,13 +316,15 @@ def test_unreachable_broker_keeps_the_request_to_send_later(
 
 
 def test_send_pending_waits_a_moment_for_a_request_being_sent(in_process, session):
-    service.summary_request(session=session)  # its on_commit send not run yet
+    service.summary_request(
+        session=session, by=admin_organiser()
+    )  # its on_commit send not run yet
 
     assert service.summary_send_pending() == 0
 
 
 def test_send_pending_resends_a_report_the_broker_lost(in_process, session):
-    report = service.summary_request(session=session)
+    report = service.summary_request(session=session, by=admin_organiser())
     long_ago = timezone.now() - timedelta(
         seconds=3 * in_process.CELERY_VISIBILITY_TIMEOUT
     )
@@ -271,10 +338,22 @@ def test_send_pending_resends_a_report_the_broker_lost(in_process, session):
     assert (sent, report.status) == (1, "done")
 
 
+def test_the_sweep_task_for_beat_sends_what_waits(in_process, session):
+    report = service.summary_request(session=session, by=admin_organiser())
+    SummaryReport.objects.filter(pk=report.pk).update(
+        requested_at=timezone.now() - timedelta(minutes=1)
+    )
+
+    sent = tasks.send_pending_summaries()
+
+    report.refresh_from_db()
+    assert (sent, report.status) == (1, "done")
+
+
 def test_send_pending_summaries_command_reports_what_is_left(
     broker_down, session, capsys
 ):
-    service.summary_request(session=session)
+    service.summary_request(session=session, by=admin_organiser())
 
     with pytest.raises(CommandError, match="1 summary request"):
         call_command("send_pending_summaries")

@@ -1,13 +1,23 @@
 """The summaries pages: who may see, request, retry and download what."""
 
+import io
+from datetime import timedelta
+
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from dialogue.models import Role, SummaryReport, SummaryStatus
 from dialogue.services import summaries as service
-from tests.builders import XSS_PAYLOADS, make_participant, make_ranking_session
+from tests.builders import (
+    XSS_PAYLOADS,
+    admin_organiser,
+    make_participant,
+    make_ranking_session,
+)
 from tests.factories import SummaryCommentFactory
 
 
@@ -31,7 +41,7 @@ def rapporteur(workshop):
 @pytest.fixture
 def done(in_process, session, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        report = service.summary_request(session=session)
+        report = service.summary_request(session=session, by=admin_organiser())
     report.refresh_from_db()
     assert report.status == SummaryStatus.DONE
     return report
@@ -151,6 +161,9 @@ def test_other_roles_may_not_request(client, in_process, session, role, code):
     response = client.post(url("summary_request", session))
 
     assert response.status_code == 403
+    assert response.context["messages"] == [
+        "Only the rapporteur and the organisers compile summaries."
+    ]
     assert SummaryReport.objects.count() == 0
 
 
@@ -195,7 +208,9 @@ def test_request_with_the_broker_down_says_so_and_keeps_the_request(
 def test_status_fragment_polls_while_the_summary_is_compiled(
     client, in_process, session, rapporteur
 ):
-    report = service.summary_request(session=session)  # not sent: on_commit
+    report = service.summary_request(
+        session=session, by=admin_organiser()
+    )  # not sent: on_commit
     SummaryReport.objects.filter(pk=report.pk).update(
         status=SummaryStatus.RUNNING, progress=40, progress_note="Writing the PDF"
     )
@@ -209,6 +224,26 @@ def test_status_fragment_polls_while_the_summary_is_compiled(
     assert 'hx-trigger="every 1s"' in page
     assert '<progress id="summary-progress-1" max="100" value="40">' in page
     assert "Compiling: Writing the PDF" in page
+
+
+def test_pages_showing_a_waiting_request_do_not_send_it_the_sweep_does(
+    client, in_process, session, rapporteur
+):
+    report = service.summary_request(session=session, by=admin_organiser())
+    SummaryReport.objects.filter(pk=report.pk).update(  # on_commit never ran
+        requested_at=timezone.now() - timedelta(minutes=1)
+    )
+    client.force_login(rapporteur)
+
+    listed = client.get(url("summary_list", session))
+    polled = client.get(url("summary_status", session, 1), HTTP_HX_REQUEST="true")
+    waiting = SummaryReport.objects.get(pk=report.pk)
+    call_command("send_pending_summaries", stdout=io.StringIO())
+
+    report.refresh_from_db()
+    assert (listed.status_code, polled.status_code) == (200, 200)
+    assert (waiting.status, waiting.queued_at) == ("queued", None)
+    assert report.status == "done"
 
 
 def test_status_fragment_stops_polling_when_done(client, done, session, rapporteur):
@@ -292,7 +327,10 @@ def test_retry_of_a_summary_that_did_not_fail_is_400(client, done, session, rapp
     response = client.post(url("summary_retry", session, 1))
 
     assert response.status_code == 400
-    assert response.content.decode() == "Only a summary that failed can be tried again."
+    assert response.context["messages"] == [
+        "Only a summary that failed can be tried again."
+    ]
+    assert "Only a summary that failed can be tried again." in response.content.decode()
 
 
 def test_retry_is_403_for_a_delegate_and_405_for_get(client, failed, session):
@@ -433,12 +471,14 @@ def test_preview_renders_hostile_comments_inert(
     from html.parser import HTMLParser
 
     # Quote every remark, not only the five most endorsed.
-    monkeypatch.setattr("dialogue.summary_builder.MAX_REMARKS", len(XSS_PAYLOADS))
+    monkeypatch.setattr(
+        "dialogue.summary.build_discussion.MAX_REMARKS", len(XSS_PAYLOADS)
+    )
     cn = make_participant(session.workshop, code="CN")
     for payload in XSS_PAYLOADS:
         SummaryCommentFactory(item=session.items.get(number=1), author=cn, body=payload)
     with django_capture_on_commit_callbacks(execute=True):
-        service.summary_request(session=session)
+        service.summary_request(session=session, by=admin_organiser())
     client.force_login(make_participant(session.workshop, code="US").user)
 
     page = client.get(url("summary_preview", session, 1)).content.decode()

@@ -18,7 +18,12 @@ from django.utils import timezone
 from dialogue.models import Role, SummaryReport
 from dialogue.services import summaries as service
 from dialogue.tasks import STEP_DELAY_ENV
-from tests.builders import make_activity, make_participant, make_ranking_session
+from tests.builders import (
+    admin_organiser,
+    make_activity,
+    make_participant,
+    make_ranking_session,
+)
 
 pytestmark = [
     pytest.mark.postgres,
@@ -74,7 +79,9 @@ def test_killed_worker_task_completes_once_on_another_worker(workers, workshop, 
     session = make_ranking_session(workshop, items=3, phase="closed")
     first = workers("summary-killed", **{STEP_DELAY_ENV: "3"})
 
-    report = service.summary_request(session=session)  # sent on commit
+    report = service.summary_request(
+        session=session, by=admin_organiser()
+    )  # sent on commit
     running = wait_for(
         lambda: (
             (r := _report(report.pk)).status == "running" and r.progress >= 30 and r
@@ -111,7 +118,7 @@ def test_unreachable_broker_then_send_pending_with_a_worker(
     session = make_ranking_session(workshop, items=2, phase="closed")
     real_broker = settings.CELERY_BROKER_URL
     settings.CELERY_BROKER_URL = "redis://127.0.0.1:9/0"  # nothing listens there
-    report = service.summary_request(session=session)
+    report = service.summary_request(session=session, by=admin_organiser())
     unsent = _report(report.pk)
     settings.CELERY_BROKER_URL = real_broker
     workers("summary-later")

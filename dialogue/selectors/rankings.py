@@ -1,9 +1,12 @@
 """Reads for priority ranking, each keeping ballots secret.
 
-No function here returns another participant's ordering. Aggregates
-(`round_results`, `round_feedback`) refuse an open round, so a page cannot
-show a partial result by mistake; while a round is open the only figures
-are the facilitator's turnout counts.
+No function here says whose ballot is whose: a participant reads back only
+their own (`own_ballot`), and `counted_ballots` hands the aggregates the
+orderings of a closed round without names, grouped by delegation. It is
+also the one rule of which ballots count, for the results page and the
+summary alike. Everything built on it (`round_results`, `round_feedback`)
+refuses an open round, so a page cannot show a partial result by mistake;
+while a round is open the only figures are the facilitator's turnout counts.
 """
 
 from collections import defaultdict
@@ -25,6 +28,7 @@ from dialogue.models import (
     Workshop,
 )
 from dialogue.models.rankings import MAX_ROUNDS
+from dialogue.ranking_maths import rank_text
 from dialogue.slope_chart import slope_chart_svg
 
 
@@ -107,8 +111,31 @@ def own_ballot(*, round_: RankingRound, participant: Participant) -> OwnBallot |
     return OwnBallot(order=[item_id for item_id, _ in rows], submitted_at=rows[0][1])
 
 
-def _ballots(round_: RankingRound) -> dict[int, list[list[int]]]:
-    """Ballots of a round grouped by delegation id, in one query."""
+@dataclass(frozen=True)
+class CountedBallots:
+    """The ballots of a closed round that count, and the items they rank."""
+
+    candidates: list[int]  # item ids, in agenda order
+    by_delegation: dict[int, list[list[int]]]  # delegation id -> ballots
+
+    @property
+    def everyone(self) -> list[list[int]]:
+        return [ballot for group in self.by_delegation.values() for ballot in group]
+
+
+def counted_ballots(*, round_: RankingRound, items: list[AgendaItem]) -> CountedBallots:
+    """Which ballots of a closed round count, over which items: the one rule
+    that the results page and the summary both follow.
+
+    Delegates' ballots count (grouped by their delegation). Ballots are
+    complete when cast, so the items they rank are those of the first
+    ballot; items added to the agenda afterwards were not ranked in this
+    round and are left out (deleted items left every ballot together, by
+    cascade). A ballot that does not rank every one of those items is left
+    out. With no ballot, every item is a candidate. One query (`items` is
+    already loaded); raises ValueError for an open round: its ballots stay
+    secret.
+    """
     if round_.is_open:
         raise ValueError("an open round's ballots are secret")
     rows = (
@@ -119,34 +146,25 @@ def _ballots(round_: RankingRound) -> dict[int, list[list[int]]]:
         .values_list("ranking_id", "ranking__participant__delegation_id", "item_id")
     )
     ballots: dict[int, list[list[int]]] = defaultdict(list)
+    first: list[int] | None = None
     current = None
     for ranking_id, delegation_id, item_id in rows.iterator(chunk_size=5000):
         if ranking_id != current:
             current = ranking_id
             ballot: list[int] = []
             ballots[delegation_id].append(ballot)
+            first = ballot if first is None else first
         ballot.append(item_id)
-    return ballots
-
-
-def _candidates(items: list[AgendaItem], ballots: dict[int, list[list[int]]]):
-    """Items every ballot ranks, in agenda order, and the ballots over them.
-
-    Ballots are complete when cast; items added to the agenda afterwards were
-    not ranked in this round and are left out (deleted items left every
-    ballot together, by cascade).
-    """
-    all_ballots = [ballot for group in ballots.values() for ballot in group]
-    if not all_ballots:
-        return [item.id for item in items], {}
-    ranked = set(all_ballots[0])
+    if first is None:
+        return CountedBallots(candidates=[item.id for item in items], by_delegation={})
+    ranked = set(first)
     candidates = [item.id for item in items if item.id in ranked]
     keep = set(candidates)
-    cleaned = {}
+    counted = {}
     for delegation_id, group in ballots.items():
-        rows = [[i for i in ballot if i in keep] for ballot in group]
-        cleaned[delegation_id] = [row for row in rows if len(row) == len(keep)]
-    return candidates, cleaned
+        kept = [[i for i in ballot if i in keep] for ballot in group]
+        counted[delegation_id] = [row for row in kept if len(row) == len(keep)]
+    return CountedBallots(candidates=candidates, by_delegation=counted)
 
 
 @dataclass(frozen=True)
@@ -160,15 +178,15 @@ class RankedRow:
 
     @property
     def rank_text(self) -> str:
-        return number_text(self.rank)
+        return rank_text(self.rank)
 
     @property
     def median_text(self) -> str:
-        return "" if self.median is None else number_text(self.median)
+        return rank_text(self.median)
 
     @property
     def iqr_text(self) -> str:
-        return "" if self.iqr is None else number_text(self.iqr)
+        return rank_text(self.iqr)
 
 
 @dataclass(frozen=True)
@@ -197,7 +215,7 @@ class PairResult:
     @property
     def asymmetry_rows(self) -> list[tuple[AgendaItem, str, str, str]]:
         return [
-            (item, number_text(a), number_text(b), number_text(gap))
+            (item, rank_text(a), rank_text(b), rank_text(gap))
             for item, a, b, gap in self.asymmetries
         ]
 
@@ -236,12 +254,6 @@ def _group(label, delegation, aggregate, by_id) -> GroupResult:
     )
 
 
-def number_text(value: float) -> str:
-    """A rank or quartile for display: 3, 2.5, 2.25 (never 2.50 or 3.0)."""
-    text = f"{value:.2f}".rstrip("0").rstrip(".")
-    return "0" if text == "-0" else text
-
-
 def _chart(round_, index, a: GroupResult, b: GroupResult, candidates, by_id) -> str:
     name_a, name_b = a.delegation.name, b.delegation.name
     # Short: the chart truncates a long title; the axes name the delegations.
@@ -251,9 +263,9 @@ def _chart(round_, index, a: GroupResult, b: GroupResult, candidates, by_id) -> 
         % {
             "item": by_id[item_id].title,
             "a": name_a,
-            "rank_a": number_text(a.ranks[item_id]),
+            "rank_a": rank_text(a.ranks[item_id]),
             "b": name_b,
-            "rank_b": number_text(b.ranks[item_id]),
+            "rank_b": rank_text(b.ranks[item_id]),
         }
         for item_id in candidates
     )
@@ -285,19 +297,22 @@ def round_results(
 
     Raises ValueError for an open round: its ballots stay secret.
     """
-    ballots = _ballots(round_)
-    candidates, ballots = _candidates(items, ballots)
+    counted = counted_ballots(round_=round_, items=items)
+    candidates = counted.candidates
     by_id = {item.id: item for item in items}
     aggregates = [
-        ranking_maths.aggregate(ballots.get(d.id, []), candidates) for d in delegations
+        ranking_maths.aggregate(counted.by_delegation.get(d.id, []), candidates)
+        for d in delegations
     ]
     groups = [
         _group(d.name, d, aggregate, by_id)
         for d, aggregate in zip(delegations, aggregates, strict=True)
     ]
-    everyone = [ballot for group in ballots.values() for ballot in group]
     joint = _group(
-        _("All delegates"), None, ranking_maths.aggregate(everyone, candidates), by_id
+        _("All delegates"),
+        None,
+        ranking_maths.aggregate(counted.everyone, candidates),
+        by_id,
     )
     pairs = []
     indexed = list(zip(groups, aggregates, strict=True))
@@ -334,11 +349,11 @@ class ItemFeedback:
 
     @property
     def median_text(self) -> str:
-        return number_text(self.median)
+        return rank_text(self.median)
 
     @property
     def iqr_text(self) -> str:
-        return number_text(self.iqr)
+        return rank_text(self.iqr)
 
 
 def round_feedback(
@@ -346,12 +361,10 @@ def round_feedback(
 ) -> dict[int, list[ItemFeedback]]:
     """Each item's median rank and spread in a closed round, per delegation
     (by code) and overall, keyed by item id. Anonymous: figures only."""
-    ballots = _ballots(round_)
-    candidates, ballots = _candidates(items, ballots)
-    groups = [(d.name, ballots.get(d.id, [])) for d in delegations]
-    groups.append(
-        (_("All delegates"), [ballot for group in ballots.values() for ballot in group])
-    )
+    counted = counted_ballots(round_=round_, items=items)
+    groups = [(d.name, counted.by_delegation.get(d.id, [])) for d in delegations]
+    groups.append((_("All delegates"), counted.everyone))
+    candidates = counted.candidates
     result: dict[int, list[ItemFeedback]] = {item_id: [] for item_id in candidates}
     for label, group in groups:
         if not group:

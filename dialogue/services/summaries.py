@@ -5,18 +5,32 @@ Life of a SummaryReport (one compiled version of a session's summary):
     requested (status queued, queued_at NULL)
       -> sent to the broker (queued_at set)         summary_send
       -> running (attempts + 1)                     summary_compile
-      -> done (files stored) | failed (error)       summary_compile / _fail
+      -> done (files stored) | failed (error)       summary_attempt
 
+The service never imports the task: it sends the job to the broker by the
+task's name (``TASK_NAME``), and in-process mode (no broker configured)
+runs ``summary_attempt`` right here, with the same retries and failure
+handling as a worker (``dialogue.tasks`` only adds Celery's countdown).
+
+* Requesting and retrying are for the rapporteur and the organisers (or a
+  staff user in the admin): both check ``permissions.request_summary_refusal``
+  themselves. Closing a session requests its summary from inside
+  ``session_set_phase``, which has checked its own rule (``_summary_queue``).
 * A request is recorded first and sent to the broker after its transaction
   commits. If the broker cannot be reached the request stays recorded with
-  ``queued_at`` NULL; ``summary_send_pending`` (called by the summaries page,
-  by every new request and by ``manage.py send_pending_summaries``) sends it
-  later. Sending is claimed with a conditional UPDATE, so two senders never
-  both send the same report.
+  ``queued_at`` NULL; ``summary_send_pending`` sends it later: after the
+  next request that reaches the broker, and from the periodic sweep
+  (``manage.py send_pending_summaries`` from cron, or the
+  ``dialogue.send_pending_summaries`` task for Celery beat). Pages that show
+  reports never send them: a GET does not write. Sending is claimed with a
+  conditional UPDATE, so two senders never both send the same report.
 * Compiling is idempotent: a finished (done or failed) report is left alone;
   a report found "running" was interrupted (a worker died) and is compiled
   again as the SAME version. Files have fixed names per version, so a re-run
   overwrites rather than adds.
+* Transient errors (the database or the disk briefly unavailable) are
+  retried with exponential backoff (``retry_delay``); anything else, or the
+  last transient failure, is recorded on the report as "failed: reason".
 * A report that keeps killing its worker is given up after ``MAX_ATTEMPTS``.
 """
 
@@ -24,71 +38,73 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import PurePosixPath
 
+from celery.utils.time import get_exponential_backoff_interval
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dialogue import permissions
+from dialogue.errors import Forbidden, Refusal, require
 from dialogue.models import (
-    Participant,
     Phase,
-    Role,
     Session,
     SummaryFormat,
     SummaryReport,
     SummaryStatus,
 )
+from dialogue.summary.build import build_summary_document
+from dialogue.summary.render import RENDERERS
+from dialogue.summary.render.pdf import render_html
+from workshop.celery import app
 
 logger = logging.getLogger(__name__)
 
 TASK_NAME = "dialogue.compile_summary"
+SWEEP_TASK_NAME = "dialogue.send_pending_summaries"
 MAX_ATTEMPTS = 5
-REQUESTER_ROLES = (Role.RAPPORTEUR, Role.ORGANISER)
-FILE_FIELDS = {
-    SummaryFormat.MARKDOWN: "markdown_file",
-    SummaryFormat.DOCX: "docx_file",
-    SummaryFormat.PDF: "pdf_file",
-}
-CONTENT_TYPES = {
-    SummaryFormat.MARKDOWN: "text/markdown; charset=utf-8",
-    SummaryFormat.DOCX: (
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-    ),
-    SummaryFormat.PDF: "application/pdf",
-}
+TRANSIENT_ERRORS = (OperationalError, OSError)
+BACKOFF_FACTOR = 5  # seconds: 5, 10, 20, 40
+BACKOFF_MAX = 300
+# Read from the one table of formats; kept for dialogue/admin_summaries.py.
+CONTENT_TYPES = {fmt: renderer.content_type for fmt, renderer in RENDERERS.items()}
 ACTIVE = (SummaryStatus.QUEUED, SummaryStatus.RUNNING)
 FINISHED = (SummaryStatus.DONE, SummaryStatus.FAILED)
 
 
-class SummaryError(ValueError):
-    """A request that breaks a rule; the message is shown to the user."""
+class SummaryError(Refusal):
+    """A summary request the rules refuse; its `messages` say why."""
 
 
-# -- who may do what -----------------------------------------------------------
-
-
-def summary_may_request(*, participant: Participant) -> bool:
-    """Rapporteurs and organisers compile summaries; everyone downloads them."""
-    return participant.role in REQUESTER_ROLES
+class SummaryForbidden(SummaryError, Forbidden):
+    """The actor does not compile summaries (403)."""
 
 
 # -- requesting and sending ----------------------------------------------------
 
 
-def summary_request(*, session: Session, by=None) -> SummaryReport:
+def summary_request(*, session: Session, by) -> SummaryReport:
     """Record a new version of the session's summary and queue its compilation.
 
-    The version is the next number for the session (the session row is
-    locked, so two requests at once get two versions). The task is sent
-    after the transaction commits; with no broker reachable the report
-    stays recorded, unsent, for ``summary_send_pending``.
+    `by` is the rapporteur or an organiser (a Participant) or, from the
+    admin, a staff user. The version is the next number for the session
+    (the session row is locked, so two requests at once get two versions).
+    The task is sent after the transaction commits; with no broker
+    reachable the report stays recorded, unsent, for ``summary_send_pending``.
     """
+    require(permissions.request_summary_refusal(by, session), SummaryForbidden)
+    return _summary_queue(session=session, user=permissions.acting_user(by))
+
+
+def _summary_queue(*, session: Session, user) -> SummaryReport:
+    """Record and queue a new version, for a `user` already authorised."""
     with transaction.atomic():
         locked = (
             Session.objects.select_for_update()
@@ -101,7 +117,7 @@ def summary_request(*, session: Session, by=None) -> SummaryReport:
         report = SummaryReport.objects.create(
             session=locked,
             version=(last or 0) + 1,
-            requested_by=by,
+            requested_by=user,
             confidentiality=locked.workshop.confidentiality,
             status=SummaryStatus.QUEUED,
             progress_note=_("Waiting for a worker"),
@@ -118,8 +134,12 @@ def _send_after_commit(report_id: int, session_id: int) -> None:
         summary_send_pending(session_id=session_id)
 
 
-def summary_retry(*, report: SummaryReport, by=None) -> SummaryReport:
-    """Compile a failed report again (the same version), from the start."""
+def summary_retry(*, report: SummaryReport, by) -> SummaryReport:
+    """Compile a failed report again (the same version), from the start.
+
+    `by` as for ``summary_request``.
+    """
+    require(permissions.request_summary_refusal(by, report.session), SummaryForbidden)
     with transaction.atomic():
         locked = SummaryReport.objects.select_for_update().get(pk=report.pk)
         if locked.status != SummaryStatus.FAILED:
@@ -134,7 +154,12 @@ def summary_retry(*, report: SummaryReport, by=None) -> SummaryReport:
         locked.finished_at = None
         locked.save()
         transaction.on_commit(lambda: summary_send(report_id=locked.pk), robust=True)
-    logger.info("summary %s v%s retried by %s", locked.session_id, locked.version, by)
+    logger.info(
+        "summary %s v%s retried by %s",
+        locked.session_id,
+        locked.version,
+        permissions.acting_user(by),
+    )
     return locked
 
 
@@ -151,13 +176,11 @@ def summary_send(*, report_id: int) -> bool:
     ).update(queued_at=timezone.now())
     if not claimed:
         return True  # already sent (or no longer waiting): nothing to do
-    from dialogue.tasks import compile_summary
-    from workshop.celery import app
-
     if settings.CELERY_TASK_ALWAYS_EAGER:
-        result = compile_summary.apply(args=[report_id], throw=False)
-        if result.failed():
-            logger.error("summary %s failed in-process: %r", report_id, result.result)
+        try:
+            _compile_in_process(report_id)
+        except Exception:  # as a worker would: the request itself stands
+            logger.exception("summary %s failed in-process", report_id)
         return True
     try:
         with app.connection_for_write(settings.CELERY_BROKER_URL) as connection:
@@ -213,12 +236,13 @@ def summary_send_pending(
 
 
 def on_session_phase_change(*, session, old: str, new: str, by) -> None:
-    """Called inside session_set_phase's transaction after the phase moved.
+    """Called inside session_set_phase's transaction after the phase moved,
+    by the user `by` whom it has authorised.
 
     Closing a session compiles its summary.
     """
     if new == Phase.CLOSED and old != Phase.CLOSED:
-        summary_request(session=session, by=by)
+        _summary_queue(session=session, user=by)
 
 
 # -- compiling (run by the task) -----------------------------------------------
@@ -287,17 +311,9 @@ def summary_compile(
     """Compile one report: build the document once, render and store each format.
 
     Returns the report's status afterwards ("done", or the status that made
-    it skip). Errors propagate to the caller (the task), which decides
-    between retrying and ``summary_fail``.
+    it skip). Errors propagate to the caller, ``summary_attempt``, which
+    decides between retrying and ``summary_fail``.
     """
-    from dialogue.summary_builder import build_summary_document
-    from dialogue.summary_render import (
-        render_docx,
-        render_html,
-        render_markdown,
-        render_pdf,
-    )
-
     report = _claim(report_id)
     if report is None:
         status = (
@@ -314,21 +330,11 @@ def summary_compile(
     )
     stem = file_stem(report)
     names = {}
-    steps = [
-        (SummaryFormat.MARKDOWN, 30, _("Writing Markdown"), "md"),
-        (SummaryFormat.DOCX, 50, _("Writing the Word document"), "docx"),
-        (SummaryFormat.PDF, 70, _("Writing the PDF"), "pdf"),
-    ]
-    for fmt, percent, note, extension in steps:
-        _progress(report_id, percent, note)
+    for step, (fmt, renderer) in enumerate(RENDERERS.items()):
+        _progress(report_id, 30 + 20 * step, str(renderer.progress_note))
         between_steps()
-        if fmt == SummaryFormat.MARKDOWN:
-            content = render_markdown(document).encode("utf-8")
-        elif fmt == SummaryFormat.DOCX:
-            content = render_docx(document)
-        else:
-            content = render_pdf(document)
-        names[FILE_FIELDS[fmt]] = _store(f"{stem}.{extension}", content)
+        content = renderer.render(document)
+        names[renderer.file_field] = _store(f"{stem}.{fmt}", content)
     _progress(report_id, 90, _("Writing the preview"))
     _store(f"{stem}.html", render_html(document, fragment=True).encode("utf-8"))
     between_steps()
@@ -341,6 +347,74 @@ def summary_compile(
         **names,
     )
     return SummaryStatus.DONE
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """What one attempt at compiling a report came to."""
+
+    status: str  # the report's status afterwards (or "missing")
+    retry_in: float | None = None  # seconds before trying again, if it should
+    error: Exception | None = None  # the transient error to retry after
+
+
+def retry_delay(retries: int) -> int:
+    """Seconds to wait before retry number ``retries + 1``: 5, 10, 20, 40..."""
+    return get_exponential_backoff_interval(
+        factor=BACKOFF_FACTOR, retries=retries, maximum=BACKOFF_MAX, full_jitter=False
+    )
+
+
+def _reason(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def summary_attempt(
+    *,
+    report_id: int,
+    retries: int = 0,
+    wait: bool = True,
+    between_steps: Callable[[], None] = lambda: None,
+) -> Attempt:
+    """Compile the report once and record the outcome: the one failure
+    policy of the workers and of in-process mode.
+
+    ``retries`` is how many attempts came before this one. A transient error
+    asks for another attempt after ``retry_delay(retries)`` seconds (at once
+    when not ``wait``) until the last of ``MAX_ATTEMPTS``, which records the
+    failure instead; any other error fails the report at once.
+    """
+    try:
+        return Attempt(
+            status=summary_compile(report_id=report_id, between_steps=between_steps)
+        )
+    except TRANSIENT_ERRORS as exc:
+        if retries >= MAX_ATTEMPTS - 1:
+            summary_fail(report_id=report_id, reason=_reason(exc))
+            return Attempt(status=SummaryStatus.FAILED)
+        countdown = retry_delay(retries) if wait else 0
+        summary_note_retry(
+            report_id=report_id,
+            reason=_reason(exc),
+            countdown=countdown,
+            attempt=retries + 1,
+        )
+        return Attempt(status=SummaryStatus.QUEUED, retry_in=countdown, error=exc)
+    except Exception as exc:  # a bug or bad data: retrying would not help
+        logger.exception("summary %s failed", report_id)
+        summary_fail(report_id=report_id, reason=_reason(exc))
+        return Attempt(status=SummaryStatus.FAILED)
+
+
+def _compile_in_process(report_id: int) -> str:
+    """In-process mode has no worker to come back later: retry at once."""
+    retries = 0
+    while True:
+        attempt = summary_attempt(report_id=report_id, retries=retries, wait=False)
+        if attempt.retry_in is None:
+            return attempt.status
+        retries += 1
 
 
 def summary_note_retry(
@@ -377,9 +451,9 @@ def summary_fail(*, report_id: int, reason: str) -> None:
 
 def summary_file(*, report: SummaryReport, fmt: str):
     """The stored file of one format, or None when it is not (yet) there."""
-    if report.status != SummaryStatus.DONE or fmt not in FILE_FIELDS:
+    if report.status != SummaryStatus.DONE or fmt not in RENDERERS:
         return None
-    field = getattr(report, FILE_FIELDS[fmt])
+    field = getattr(report, RENDERERS[fmt].file_field)
     if not field or not field.storage.exists(field.name):
         return None
     return field

@@ -1,15 +1,17 @@
 """Session summaries: the versions page, requesting, progress, downloads.
 
 Every view is for the workshop's participants only (404 for anyone else).
-Requesting and retrying are for rapporteurs and organisers (403 for other
-roles). Files are served from MEDIA_ROOT through ``summary_download``, never
-from a public URL.
+Requesting and retrying are for rapporteurs and organisers: the services
+say so (`permissions.request_summary_refusal`), and a refusal is shown with
+its status (403 for other roles). A GET never writes: a request recorded
+while the broker was down is sent by the next request or by the periodic
+sweep (`send_pending_summaries`), not by a page that shows it. Files are
+served from MEDIA_ROOT through ``summary_download``, never from a public URL.
 """
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponseBadRequest
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
@@ -17,9 +19,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from dialogue import permissions
+from dialogue.errors import refusal_response
 from dialogue.models import SummaryReport, SummaryStatus
 from dialogue.selectors import workshops as selectors
 from dialogue.services import summaries as service
+from dialogue.summary.render import RENDERERS
 
 
 def _get_session_for_user(request, slug, number):
@@ -48,7 +53,7 @@ def _context(participant, session, **extra) -> dict:
         "workshop": participant.workshop,
         "participant": participant,
         "session": session,
-        "may_request": service.summary_may_request(participant=participant),
+        "can": permissions.Can(participant, session),
         **extra,
     }
 
@@ -58,8 +63,6 @@ def _context(participant, session, **extra) -> dict:
 @login_required
 def summary_list(request, slug, number):
     participant, session = _get_session_for_user(request, slug, number)
-    # A request made while the broker was down is sent on the next view.
-    service.summary_send_pending(session_id=session.pk)
     reports = SummaryReport.objects.filter(session=session).order_by("-version")
     return render(
         request,
@@ -72,11 +75,10 @@ def summary_list(request, slug, number):
 @login_required
 def summary_request(request, slug, number):
     participant, session = _get_session_for_user(request, slug, number)
-    if not service.summary_may_request(participant=participant):
-        raise PermissionDenied(
-            _("Only the rapporteur and the organisers compile summaries.")
-        )
-    report = service.summary_request(session=session, by=request.user)
+    try:
+        report = service.summary_request(session=session, by=participant)
+    except service.SummaryError as exc:
+        return refusal_response(request, exc, back=session)
     report.refresh_from_db(fields=["queued_at", "status"])
     if report.status == SummaryStatus.QUEUED and report.queued_at is None:
         messages.warning(
@@ -104,9 +106,6 @@ def summary_status(request, slug, number, version):
     if not request.htmx:
         return redirect(f"{_list_url(session)}#summary-v{version}")
     report = _get_report(session, version)
-    if report.status == SummaryStatus.QUEUED and report.queued_at is None:
-        service.summary_send_pending(session_id=session.pk)
-        report.refresh_from_db()
     return render(
         request,
         "summary_list.html#version",
@@ -118,15 +117,11 @@ def summary_status(request, slug, number, version):
 @login_required
 def summary_retry(request, slug, number, version):
     participant, session = _get_session_for_user(request, slug, number)
-    if not service.summary_may_request(participant=participant):
-        raise PermissionDenied(
-            _("Only the rapporteur and the organisers compile summaries.")
-        )
     report = _get_report(session, version)
     try:
-        service.summary_retry(report=report, by=request.user)
+        service.summary_retry(report=report, by=participant)
     except service.SummaryError as exc:
-        return HttpResponseBadRequest(str(exc))
+        return refusal_response(request, exc, back=session)
     messages.success(
         request,
         _("Version %(version)d is being compiled again.") % {"version": version},
@@ -147,7 +142,7 @@ def summary_download(request, slug, number, version, fmt):
         field.open("rb"),
         as_attachment=True,
         filename=service.download_name(report=report, fmt=fmt),
-        content_type=service.CONTENT_TYPES[fmt],
+        content_type=RENDERERS[fmt].content_type,
     )
     response["Cache-Control"] = "private, no-store"
     return response

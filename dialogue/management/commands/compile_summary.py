@@ -6,13 +6,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from dialogue.models import Confidentiality, Session
-from dialogue.summary_builder import build_summary_document
-from dialogue.summary_render import (
-    CJKFontMissing,
-    render_docx,
-    render_markdown,
-    render_pdf,
-)
+from dialogue.summary.build import build_summary_document
+from dialogue.summary.render import RENDERERS
+from dialogue.summary.render.pdf import CJKFontMissing
 
 
 class Command(BaseCommand):
@@ -27,7 +23,7 @@ class Command(BaseCommand):
         parser.add_argument("slug")
         parser.add_argument("session_number", type=int)
         parser.add_argument(
-            "--format", dest="fmt", choices=["md", "docx", "pdf"], default="md"
+            "--format", dest="fmt", choices=[str(f) for f in RENDERERS], default="md"
         )
         parser.add_argument(
             "-o", "--output", default="-", help="file to write; - for stdout"
@@ -50,12 +46,7 @@ class Command(BaseCommand):
             session=session, confidentiality=confidentiality
         )
         try:
-            if fmt == "md":
-                content = render_markdown(document).encode("utf-8")
-            elif fmt == "docx":
-                content = render_docx(document)
-            else:
-                content = render_pdf(document)
+            content = RENDERERS[fmt].render(document)
         except CJKFontMissing as exc:
             raise CommandError(str(exc)) from exc
         if output == "-":

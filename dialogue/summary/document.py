@@ -1,11 +1,12 @@
 """A session summary as plain data: built once, rendered to every format.
 
-Pure module: no Django, no database. ``dialogue.summary_builder`` fills these
-dataclasses from the database, applying the workshop's confidentiality mode
-while it does so (under the Chatham House Rule an author becomes "a
-participant from the X delegation"; off the record no remark is kept at all).
-The renderers in ``dialogue.summary_render`` only ever see this tree, so no
-renderer can leak a name that the builder left out.
+Pure module: no Django, no database, no models. ``dialogue.summary.build``
+fills these dataclasses from the database, naming people only as the
+workshop's confidentiality mode allows (``dialogue.summary.attribution``:
+under the Chatham House Rule an author becomes "a participant from the X
+delegation"; off the record no remark is kept at all). The renderers in
+``dialogue.summary.render`` only ever see this tree, so no renderer can leak
+a name that the builder left out.
 
 Every string here is final display text (already translated where it comes
 from the interface, verbatim where it comes from a participant).
@@ -15,31 +16,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-# The confidentiality statements and the disclaimer are printed in English AND
-# Chinese whatever the interface language, so they are plain constants here
-# rather than translatable strings.
-CONFIDENTIALITY_STATEMENTS: dict[str, tuple[str, str]] = {
-    "chatham_house": (
-        "This summary follows the Chatham House Rule: its readers are free to "
-        "use the information it contains, but neither the identity nor the "
-        "affiliation of any speaker, nor that of any other participant, may "
-        "be revealed.",
-        "本纪要遵循查塔姆宫规则：读者可以自由使用其中的信息，但不得透露任何"
-        "发言者或其他与会者的身份及所属机构。",
-    ),
-    "on_record": (
-        "This summary is on the record: remarks are attributed to the "
-        "participants who made them.",
-        "本纪要为公开记录：发言均注明发言者。",
-    ),
-    "off_record": (
-        "This summary is off the record: it reports only aggregate results "
-        "(numbers of remarks, rankings and tallies of answers); no remark is "
-        "quoted or attributed.",
-        "本纪要为不公开记录：仅报告汇总结果（发言数量、排序及答复统计），不引用"
-        "也不注明任何发言。",
-    ),
-}
+# Printed in English AND Chinese whatever the interface language, so a plain
+# constant rather than a translatable string.
 DISCLAIMER = (
     "Prepared by the rapporteur; does not necessarily reflect consensus.",
     "由报告员编写，不一定反映各方共识。",
@@ -114,7 +92,7 @@ class Tally:
 class MeasureSummary:
     title: str
     proposed_by: str  # delegation name
-    our_action: str
+    our_action: str  # "" off the record
     their_action: str
     status: str  # display label
     status_value: str
@@ -177,10 +155,3 @@ class SummaryDocument:
     remarks_included: bool  # False off the record: only aggregates
     notes: tuple[str, ...] = field(default=())  # how the sections were made
     language: str = "en"  # the interface language the text was built in
-
-
-def rank_text(rank: float | None) -> str:
-    """A rank for display: 3, 2.5, or an en dash when there is none."""
-    if rank is None:
-        return "–"
-    return str(int(rank)) if rank == int(rank) else f"{rank:g}"

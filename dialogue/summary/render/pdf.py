@@ -8,7 +8,6 @@ confidentiality statement would silently print as empty boxes.
 """
 
 import functools
-import logging
 import shutil
 import subprocess
 
@@ -16,15 +15,13 @@ from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.safestring import mark_safe
+from weasyprint import CSS, HTML
 
-from dialogue.summary_document import SummaryDocument
-from dialogue.summary_render import text
+from dialogue.summary.document import SummaryDocument
+from dialogue.summary.render import text
 
 CJK_FONT = "Noto Sans CJK SC"
 STYLESHEET = "css/summary.css"
-
-# WeasyPrint logs every page it lays out at INFO; a worker's log needs none.
-logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 
 class CJKFontMissing(RuntimeError):
@@ -100,8 +97,6 @@ def render_html(doc: SummaryDocument, *, fragment: bool = False) -> str:
 
 
 def render_pdf(doc: SummaryDocument) -> bytes:
-    from weasyprint import CSS, HTML
-
     ensure_cjk_font()
     stylesheet = finders.find(STYLESHEET)
     if stylesheet is None:

@@ -3,14 +3,14 @@
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from dialogue.summary_document import (
+from dialogue.ranking_maths import rank_text
+from dialogue.summary.document import (
     DelegationDiscussion,
     Header,
     ItemSection,
     MeasureSummary,
     RankingResult,
     Remark,
-    rank_text,
 )
 
 
@@ -158,7 +158,7 @@ def ranking_cells(ranking: RankingResult) -> list[list[str]]:
     for row in ranking.rows:
         spread = "–"
         if row.median is not None:
-            spread = f"{row.median:g} ({row.iqr:g})"
+            spread = f"{rank_text(row.median)} ({rank_text(row.iqr)})"
         rows.append(
             [
                 rank_text(row.overall_rank),

@@ -5,8 +5,8 @@ import re
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from dialogue.summary_document import Remark, SummaryDocument
-from dialogue.summary_render import text
+from dialogue.summary.document import Remark, SummaryDocument
+from dialogue.summary.render import text
 
 # Characters that could turn participant text into markup: links, emphasis,
 # code, raw HTML, table cells. Escaped with a backslash, which CommonMark
@@ -59,6 +59,11 @@ def _remark(remark: Remark, depth: int = 1) -> list[str]:
 def render_markdown(doc: SummaryDocument) -> str:
     with translation.override(doc.language):
         return _render(doc)
+
+
+def render_markdown_file(doc: SummaryDocument) -> bytes:
+    """The Markdown as the stored file: UTF-8."""
+    return render_markdown(doc).encode("utf-8")
 
 
 def _render(doc: SummaryDocument) -> str:

@@ -9,26 +9,26 @@ a Chinese font for it.
 
 import io
 
+import cairosvg
 from django.utils import translation
 from django.utils.translation import gettext as _
+from docx import Document
+from docx.oxml.ns import qn
+from docx.shared import Cm
 
-from dialogue.summary_document import Remark, SummaryDocument
-from dialogue.summary_render import text
-from dialogue.text import markdown_to_text
+from dialogue.summary.document import Remark, SummaryDocument
+from dialogue.summary.render import text
+from dialogue.user_text import markdown_to_text
 
 CJK_FONT = "Noto Sans CJK SC"
 CHART_WIDTH_PX = 1520
 
 
 def chart_png(svg: str) -> bytes:
-    import cairosvg
-
     return cairosvg.svg2png(bytestring=svg.encode("utf-8"), output_width=CHART_WIDTH_PX)
 
 
 def _east_asian(style_or_run_element, *, lang: bool = False) -> None:
-    from docx.oxml.ns import qn
-
     rpr = style_or_run_element.get_or_add_rPr()
     fonts = rpr.find(qn("w:rFonts"))
     if fonts is None:
@@ -45,8 +45,6 @@ def _east_asian(style_or_run_element, *, lang: bool = False) -> None:
 
 class _Writer:
     def __init__(self):
-        from docx import Document
-
         self.doc = Document()
         for name in ("Normal", "Title", "Heading 1", "Heading 2", "Heading 3"):
             _east_asian(self.doc.styles[name].element, lang=name == "Normal")
@@ -76,8 +74,6 @@ class _Writer:
         return table
 
     def remark(self, remark: Remark, depth: int = 0):
-        from docx.shared import Cm
-
         for paragraph_text in markdown_to_text(remark.text).split("\n\n"):
             paragraph = self.para(paragraph_text.strip(), style="Quote")
             paragraph.paragraph_format.left_indent = Cm(1 + depth)
@@ -87,8 +83,6 @@ class _Writer:
             self.remark(reply, depth + 1)
 
     def picture(self, png: bytes):
-        from docx.shared import Cm
-
         self.doc.add_picture(io.BytesIO(png), width=Cm(16))
 
     def bytes(self) -> bytes:

@@ -157,7 +157,7 @@ def summary_preview(request, slug, number, version):
     body = service.summary_preview_html(report=report)
     if body is None:
         raise Http404
-    # The stored body was rendered by templates/summary_pdf.html with
+    # The stored body was rendered by templates/summary_report.html with
     # autoescaping on (participant text is escaped there); it is our own
     # output, read back from MEDIA_ROOT, not user input.
     report_html = mark_safe(body)  # noqa: S308

@@ -10,7 +10,7 @@ stored in; the compiling service, the download views and
 * ``text``: the sentences every format prints the same way;
 * ``markdown``: CommonMark with GitHub-style tables;
 * ``docx``: Word, with the slope chart as a PNG;
-* ``pdf``: HTML from templates/summary_pdf.html (also the browser
+* ``pdf``: HTML from templates/summary_report.html (also the browser
   preview), printed by WeasyPrint.
 """
 

@@ -1,4 +1,4 @@
-"""SummaryDocument -> HTML (templates/summary_pdf.html) -> PDF with WeasyPrint.
+"""SummaryDocument -> HTML (templates/summary_report.html) -> PDF with WeasyPrint.
 
 The same template is the browser's preview page: its ``report`` partial is
 the report itself, stored beside the PDF when a version is compiled.
@@ -91,7 +91,7 @@ def _context(doc: SummaryDocument) -> dict:
 
 def render_html(doc: SummaryDocument, *, fragment: bool = False) -> str:
     """The report as a whole HTML document, or only its body (``fragment``)."""
-    name = "summary_pdf.html#report" if fragment else "summary_pdf.html"
+    name = "summary_report.html#report" if fragment else "summary_report.html"
     with translation.override(doc.language):
         return render_to_string(name, _context(doc))
 

@@ -11,6 +11,7 @@ from dialogue.models.comments import (
 from dialogue.models.measures import (
     MeasureEndorsement,
     MeasureEvent,
+    MeasureEventKind,
     MeasureResponse,
     MeasureStatus,
     MeasureType,
@@ -48,6 +49,7 @@ __all__ = [
     "Invitation",
     "MeasureEndorsement",
     "MeasureEvent",
+    "MeasureEventKind",
     "MeasureResponse",
     "MeasureStatus",
     "MeasureType",

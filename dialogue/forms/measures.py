@@ -1,5 +1,5 @@
 """Forms for reciprocal measures. They check shapes only; the rules live in
-dialogue.services.measures."""
+dialogue.services.measures and dialogue.permissions."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -11,7 +11,7 @@ from dialogue.models import (
     Sequencing,
     Stance,
 )
-from dialogue.services.measures import TIMEFRAME_MAX, TITLE_MAX, MeasureContent
+from dialogue.services.measure_content import TIMEFRAME_MAX, TITLE_MAX, MeasureContent
 
 
 class ItemChoiceField(forms.ModelMultipleChoiceField):

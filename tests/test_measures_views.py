@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from dialogue import permissions
 from dialogue.models import (
     MeasureEndorsement,
     MeasureResponse,
@@ -525,6 +526,7 @@ def test_item_panel_template_renders_with_the_item_page_context(rf, d):
             "workshop": d.workshop,
             "participant": d.delegates["CN"][1],
             "item": d.items[(2, 1)],
+            "can": permissions.Can(d.delegates["CN"][1], d.sessions[2]),
         },
         request=request,
     )

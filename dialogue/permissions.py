@@ -313,6 +313,12 @@ def endorse_measure_refusal(
     return None
 
 
+def delegation_heads() -> Q:
+    """The participants who head their delegation, as a filter: `is_head`
+    for a query (does a delegation have a head; who may endorse for it)."""
+    return Q(role=Role.DELEGATE, is_head=True, delegation__isnull=False)
+
+
 def _is_proposer(participant: Participant, measure: ReciprocalMeasure) -> bool:
     return measure.proposer_id == participant.pk
 

@@ -10,7 +10,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import TypedDict
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch
 from django.http import Http404
 
 from dialogue import permissions
@@ -309,11 +309,10 @@ def measure_detail_data(
         )
         .get(pk=measure.pk)
     )
-    delegations = list(
-        workshop.delegations.annotate(
-            head_count=Count("participants", filter=Q(participants__is_head=True))
-        )
+    heads = Participant.objects.filter(
+        permissions.delegation_heads(), delegation=OuterRef("pk")
     )
+    delegations = list(workshop.delegations.annotate(has_head=Exists(heads)))
     responses = list(
         measure.responses.select_related("participant__user", "participant__delegation")
     )
@@ -348,7 +347,7 @@ def measure_detail_data(
             delegations=delegations,
             responses=[(r.participant.delegation_id, r.stance) for r in responses],
             endorsements=endorsements,
-            headed={d.pk for d in delegations if d.head_count},
+            headed={d.pk for d in delegations if d.has_head},
         ),
         responses=responses,
         endorsements=endorsements,

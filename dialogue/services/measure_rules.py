@@ -1,10 +1,10 @@
 """What a measure's state allows, and how a delegation endorses.
 
-These are business rules about the measure itself, not about who asks (that
-is `dialogue.permissions`): a withdrawn measure is answered by nobody, and a
-delegation without a head endorses by majority whoever presses the button.
-The transitions check them again under the row lock; pages ask them to
-decide what to offer.
+These are business rules about the measure and its workshop, not about who
+asks (that is `dialogue.permissions`): nobody answers a withdrawn measure,
+and under the default rule a delegation without a head endorses by the
+majority of its delegates. The transitions check them under the row lock;
+pages ask them to decide what to offer.
 """
 
 from django.utils.translation import gettext as _
@@ -16,14 +16,6 @@ from dialogue.models import (
     MeasureStatus,
     ReciprocalMeasure,
     Workshop,
-)
-
-# Statuses in which a measure is alive: it can be answered and endorsed.
-OPEN_STATUSES = (
-    MeasureStatus.PROPOSED,
-    MeasureStatus.UNDER_DISCUSSION,
-    MeasureStatus.ENDORSED_ONE,
-    MeasureStatus.ENDORSED_BOTH,
 )
 
 # The actions each status refuses, with the reason: whole sentences per

@@ -63,14 +63,9 @@ from dialogue.services.measure_content import (
     content_for_side,
     measure_changes,
 )
-from dialogue.services.measure_rules import (
-    OPEN_STATUSES,
-    endorsement_mode,
-    measure_refusal,
-)
+from dialogue.services.measure_rules import endorsement_mode, measure_refusal
 
 __all__ = [
-    "OPEN_STATUSES",
     "TIMEFRAME_MAX",
     "TITLE_MAX",
     "MeasureContent",
@@ -175,7 +170,7 @@ def _recount_majority(
     delegates = Participant.objects.filter(delegation=delegation, role=Role.DELEGATE)
     mode = endorsement_mode(
         workshop=measure.workshop,
-        delegation_has_head=delegates.filter(is_head=True).exists(),
+        delegation_has_head=delegates.filter(permissions.delegation_heads()).exists(),
     )
     reached = False
     if mode == MeasureEndorsement.MAJORITY:

@@ -54,6 +54,6 @@ def refusal_response(request, exc: Refusal, *, back=None, status=None):
     return render(
         request,
         "refusal.html",
-        {"messages": exc.messages, "back": back},
+        {"reasons": exc.messages, "back": back},
         status=status or exc.status,
     )

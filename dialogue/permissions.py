@@ -24,9 +24,12 @@ from django.utils.translation import gettext_lazy as _
 from dialogue.models import (
     Comment,
     CommentState,
+    Delegation,
+    EndorsementRule,
     MeasureStatus,
     Participant,
     Phase,
+    ReciprocalMeasure,
     Role,
     Session,
 )
@@ -249,8 +252,99 @@ def visible_measures(participant: Participant) -> Q:
     )
 
 
+def write_measures_refusal(participant: Participant):
+    """The measure pages' gate: anyone but a delegate reads measures and
+    writes none, so every write page refuses them outright (403). A delegate
+    refused one action is told why by that action's rule below."""
+    if not is_delegate(participant):
+        return _("Only delegates can propose and answer measures.")
+    return None
+
+
+def _trades_measures(participant: Participant, workshop_id: int) -> bool:
+    """Delegates of the measure's own workshop propose, answer and counter."""
+    return is_delegate(participant) and not _other_workshop(participant, workshop_id)
+
+
+def propose_measure_refusal(participant: Participant):
+    """Proposing a new measure (or saving it as a draft) in one's workshop."""
+    if not _trades_measures(participant, participant.workshop_id):
+        return _("Only delegates can propose a measure.")
+    return None
+
+
 def can_propose_measure(participant: Participant) -> bool:
-    return is_delegate(participant)
+    return propose_measure_refusal(participant) is None
+
+
+def answer_measure_refusal(participant: Participant, measure: ReciprocalMeasure):
+    if not _trades_measures(participant, measure.workshop_id):
+        return _("Only delegates can answer a measure.")
+    return None
+
+
+def counter_measure_refusal(participant: Participant, measure: ReciprocalMeasure):
+    if not _trades_measures(participant, measure.workshop_id):
+        return _("Only delegates can counter a measure.")
+    return None
+
+
+def endorse_measure_refusal(
+    participant: Participant, measure: ReciprocalMeasure, delegation: Delegation
+):
+    """Endorsing on behalf of `delegation`: its own head, in a workshop whose
+    delegations endorse through their heads (not by majority alone)."""
+    if delegation.workshop_id != measure.workshop_id:
+        return _("This delegation is not part of the workshop.")
+    if not is_head(participant):
+        return _("Only the head of a delegation can endorse on its behalf.")
+    if participant.delegation_id != delegation.pk or _other_workshop(
+        participant, measure.workshop_id
+    ):
+        return _("You head %(yours)s; you cannot endorse on behalf of %(other)s.") % {
+            "yours": participant.delegation.name,
+            "other": delegation.name,
+        }
+    if measure.workshop.endorsement_rule == EndorsementRule.MAJORITY:
+        return _(
+            "In this workshop a delegation endorses when a majority of "
+            "its delegates support a measure, not through its head."
+        )
+    return None
+
+
+def delegation_heads() -> Q:
+    """The participants who head their delegation, as a filter: `is_head`
+    for a query (does a delegation have a head; who may endorse for it)."""
+    return Q(role=Role.DELEGATE, is_head=True, delegation__isnull=False)
+
+
+def _is_proposer(participant: Participant, measure: ReciprocalMeasure) -> bool:
+    return measure.proposer_id == participant.pk
+
+
+def edit_measure_refusal(participant: Participant, measure: ReciprocalMeasure):
+    if not _is_proposer(participant, measure):
+        return _("Only its proposer can edit a measure.")
+    return None
+
+
+def withdraw_measure_refusal(participant: Participant, measure: ReciprocalMeasure):
+    if not _is_proposer(participant, measure):
+        return _("Only its proposer can withdraw a measure.")
+    return None
+
+
+def propose_draft_refusal(participant: Participant, measure: ReciprocalMeasure):
+    if not _is_proposer(participant, measure):
+        return _("Only its proposer can propose a draft.")
+    return None
+
+
+def delete_draft_refusal(participant: Participant, measure: ReciprocalMeasure):
+    if not _is_proposer(participant, measure):
+        return _("Only its proposer can delete a draft.")
+    return None
 
 
 # -- for templates -----------------------------------------------------------------

@@ -6,7 +6,15 @@ URL names are global (no namespaces), so templates say {% url 'item_detail' %}.
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from dialogue.views import accounts, comments, measures, pages, rankings, summaries
+from dialogue.views import (
+    accounts,
+    comments,
+    measure_board,
+    measures,
+    pages,
+    rankings,
+    summaries,
+)
 
 WORKSHOP = "w/<slug:slug>/"
 SESSION = WORKSHOP + "sessions/<int:number>/"
@@ -75,12 +83,12 @@ measure_urls = [
     path("<int:pk>/delete/", measures.measure_delete, name="measure_delete"),
     path(
         "sessions/<int:number>/counts/",
-        measures.measure_session_counts,
+        measure_board.measure_session_counts,
         name="measure_session_counts",
     ),
     path(
         "items/<int:number>/<int:item_number>/",
-        measures.measure_item_list,
+        measure_board.measure_item_list,
         name="measure_item_list",
     ),
 ]
@@ -96,5 +104,5 @@ urlpatterns = [
     path(SESSION + "items/<int:item_number>/", include(item_urls)),
     path(SESSION + "ranking/", include(ranking_urls)),
     path(SESSION + "summaries/", include(summary_urls)),
-    path(SESSION + "measures/", measures.measure_board, name="measure_board"),
+    path(SESSION + "measures/", measure_board.measure_board, name="measure_board"),
 ]

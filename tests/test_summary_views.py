@@ -161,7 +161,7 @@ def test_other_roles_may_not_request(client, in_process, session, role, code):
     response = client.post(url("summary_request", session))
 
     assert response.status_code == 403
-    assert response.context["messages"] == [
+    assert response.context["reasons"] == [
         "Only the rapporteur and the organisers compile summaries."
     ]
     assert SummaryReport.objects.count() == 0
@@ -327,7 +327,7 @@ def test_retry_of_a_summary_that_did_not_fail_is_400(client, done, session, rapp
     response = client.post(url("summary_retry", session, 1))
 
     assert response.status_code == 400
-    assert response.context["messages"] == [
+    assert response.context["reasons"] == [
         "Only a summary that failed can be tried again."
     ]
     assert "Only a summary that failed can be tried again." in response.content.decode()

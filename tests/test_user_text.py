@@ -94,3 +94,25 @@ def test_a_hide_reason_with_bad_bytes_is_a_400_and_changes_nothing(
         response.content.decode()
     )
     assert (comment.state, comment.hidden_reason) == (CommentState.VISIBLE, "")
+
+
+def test_a_refusal_page_says_its_reason_once(client, seeded):
+    session = seeded.sessions.get(number=1)
+    delegate = ParticipantFactory(
+        workshop=seeded,
+        role=Role.DELEGATE,
+        delegation=seeded.delegations.get(code="CN"),
+    )
+    client.force_login(delegate.user)
+
+    response = client.post(
+        reverse("session_phase", args=[seeded.slug, session.number]), {"phase": "open"}
+    )
+
+    assert response.status_code == 403
+    assert (
+        response.content.decode().count(
+            "Only facilitators can change the session&#x27;s phase."
+        )
+        == 1
+    )

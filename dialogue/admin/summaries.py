@@ -171,7 +171,9 @@ class SummaryReportAdmin(admin.ModelAdmin):
             "opts": self.model._meta,
             "form": form,
         }
-        return TemplateResponse(request, "admin/dialogue/summaryreport/request.html", context)
+        return TemplateResponse(
+            request, "admin/dialogue/summaryreport/request.html", context
+        )
 
     def download_view(self, request, pk, fmt):
         report = get_object_or_404(

@@ -1,9 +1,10 @@
 """Forms for reciprocal measures. They check shapes only; the rules live in
-dialogue.services.measures."""
+dialogue.services.measures and dialogue.permissions."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from dialogue.measure_content import TIMEFRAME_MAX, TITLE_MAX, MeasureContent
 from dialogue.models import (
     AgendaItem,
     MeasureType,
@@ -11,7 +12,6 @@ from dialogue.models import (
     Sequencing,
     Stance,
 )
-from dialogue.services.measures import TIMEFRAME_MAX, TITLE_MAX, MeasureContent
 
 
 class ItemChoiceField(forms.ModelMultipleChoiceField):
@@ -79,6 +79,18 @@ class MeasureForm(forms.Form):
         ).select_related("session")
         self.fields["title"].widget.attrs["autocomplete"] = "off"
 
+    @classmethod
+    def blank(cls, *, workshop, item_ids=()) -> "MeasureForm":
+        """An empty proposal, linked to the workshop's items among `item_ids`."""
+        form = cls(workshop=workshop)
+        form.initial = {
+            "sequencing": Sequencing.SIMULTANEOUS,
+            "reversibility": Reversibility.REVERSIBLE,
+            "measure_type": MeasureType.OTHER,
+            "items": list(form.fields["items"].queryset.filter(pk__in=item_ids)),
+        }
+        return form
+
     def content(self) -> MeasureContent:
         return MeasureContent.from_dict(self.cleaned_data)
 
@@ -96,3 +108,38 @@ class AnswerForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Required: say why, or what would need to change."),
     )
+
+
+class BoardFilterForm(forms.Form):
+    """The package board's filters from its query string: an item of the
+    session by number, a proposing delegation by code; both optional."""
+
+    item = forms.CharField(required=False, strip=False)
+    delegation = forms.CharField(required=False, strip=False)
+
+    def __init__(self, data, *, items, delegations):
+        super().__init__(data)
+        self.items = items
+        self.delegations = delegations
+
+    def clean_item(self):
+        raw = self.cleaned_data["item"]
+        if not raw:
+            return None
+        for item in self.items:
+            if str(item.number) == raw:
+                return item
+        raise forms.ValidationError(
+            _("There is no item %(item)s in this session."), params={"item": raw}
+        )
+
+    def clean_delegation(self):
+        raw = self.cleaned_data["delegation"]
+        if not raw:
+            return None
+        for delegation in self.delegations:
+            if delegation.code == raw:
+                return delegation
+        raise forms.ValidationError(
+            _("There is no delegation %(code)s in this workshop."), params={"code": raw}
+        )

@@ -5,6 +5,7 @@ from dialogue.models.comments import Comment, CommentState, Endorsement, FocusCh
 from dialogue.models.measures import (
     MeasureEndorsement,
     MeasureEvent,
+    MeasureEventKind,
     MeasureResponse,
     MeasureStatus,
     MeasureType,
@@ -42,6 +43,7 @@ __all__ = [
     "Invitation",
     "MeasureEndorsement",
     "MeasureEvent",
+    "MeasureEventKind",
     "MeasureResponse",
     "MeasureStatus",
     "MeasureType",

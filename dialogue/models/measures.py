@@ -46,6 +46,22 @@ class Stance(models.TextChoices):
     CLARIFY = "clarify", _("Ask for clarification")
 
 
+class MeasureEventKind(models.TextChoices):
+    """What happened to a measure: one kind per entry of its history."""
+
+    CREATED = "created", _("Created")
+    PROPOSED = "proposed", _("Proposed")
+    EDITED = "edited", _("Edited")
+    ANSWERED = "answered", _("Answered")
+    ANSWER_CHANGED = "answer_changed", _("Answer changed")
+    ENDORSED = "endorsed", _("Endorsed")
+    ENDORSEMENT_LOST = "endorsement_lost", _("Endorsement lost")
+    COUNTERED = "countered", _("Countered")
+    SUPERSEDED = "superseded", _("Superseded")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    IMPORTED = "imported", _("Imported")
+
+
 class ReciprocalMeasure(models.Model):
     """'Our side would do X if yours does Y', one revision of it."""
 
@@ -224,7 +240,7 @@ class MeasureEvent(models.Model):
         related_name="events",
         verbose_name=_("measure"),
     )
-    kind = models.CharField(_("what"), max_length=30)
+    kind = models.CharField(_("what"), max_length=30, choices=MeasureEventKind)
     from_status = models.CharField(
         _("from"), max_length=20, choices=MeasureStatus, blank=True
     )
@@ -249,3 +265,47 @@ class MeasureEvent(models.Model):
 
     def __str__(self):
         return f"{self.measure}: {self.kind}"
+
+    def describe(self) -> str:
+        """The event as a line of the measure's history, translated: what its
+        actor did ("answered “Support”"), from the kind and its detail."""
+        detail = self.detail or {}
+        kind = self.kind
+        if kind in _PLAIN_SENTENCES:
+            return str(_PLAIN_SENTENCES[kind])
+        stances = dict(Stance.choices)
+        code = detail.get("delegation", "")
+        if kind == MeasureEventKind.ANSWERED:
+            return _("answered “%(stance)s”") % {
+                "stance": stances.get(detail.get("stance"), "")
+            }
+        if kind == MeasureEventKind.ANSWER_CHANGED:
+            return _("changed the answer from “%(previous)s” to “%(stance)s”") % {
+                "previous": stances.get(detail.get("previous_stance"), ""),
+                "stance": stances.get(detail.get("stance"), ""),
+            }
+        if kind == MeasureEventKind.ENDORSED:
+            if detail.get("via") == MeasureEndorsement.HEAD:
+                return _("endorsed it on behalf of %(code)s") % {"code": code}
+            return _("a majority of %(code)s now supports it") % {"code": code}
+        if kind == MeasureEventKind.ENDORSEMENT_LOST:
+            return _("the majority of %(code)s no longer supports it") % {"code": code}
+        if kind == MeasureEventKind.COUNTERED:
+            return _("made this counter-proposal to revision %(revision)s") % {
+                "revision": detail.get("revision_of", "")
+            }
+        if kind == MeasureEventKind.SUPERSEDED:
+            return _("superseded it with revision %(revision)s") % {
+                "revision": detail.get("revision", "")
+            }
+        return kind
+
+
+# The kinds whose line needs nothing from the detail.
+_PLAIN_SENTENCES = {
+    MeasureEventKind.CREATED: _("created it"),
+    MeasureEventKind.PROPOSED: _("proposed it"),
+    MeasureEventKind.EDITED: _("edited it"),
+    MeasureEventKind.WITHDRAWN: _("withdrew it"),
+    MeasureEventKind.IMPORTED: _("imported from a workshop file"),
+}

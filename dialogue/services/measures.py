@@ -24,282 +24,86 @@ on every answer from that delegation: if supporters change their answers and
 the majority is lost, the endorsement is removed (recorded as
 ``endorsement_lost``) and the status falls back accordingly.
 
-Refusals raise MeasureError (a ValidationError) with a message for people;
-views show it as a form error or a 400, and nothing has been written.
+Who may do each action is decided in `dialogue.permissions`; what a
+measure's status allows, in `dialogue.measure_rules`; the content
+as a value, in `dialogue.measure_content`; each kind of event, in
+`dialogue.services.measure_events`. Refusals raise MeasureError (a Refusal,
+status 400), or MeasureForbidden (403) when the participant's role does not
+trade measures at all; nothing has been written.
 """
 
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from dialogue.live import session_touch
+from dialogue import permissions
+from dialogue.errors import Forbidden, Refusal, require
+from dialogue.live import sessions_touch
+from dialogue.measure_content import (
+    TIMEFRAME_MAX,
+    TITLE_MAX,
+    MeasureContent,
+    changed_fields,
+    content_errors,
+    content_for_side,
+    measure_changes,
+)
+from dialogue.measure_rules import endorsement_mode, measure_refusal
 from dialogue.models import (
     AgendaItem,
     Delegation,
-    EndorsementRule,
     MeasureEndorsement,
-    MeasureEvent,
     MeasureResponse,
     MeasureStatus,
-    MeasureType,
     Participant,
     ReciprocalMeasure,
-    Reversibility,
     Role,
-    Sequencing,
     Stance,
 )
+from dialogue.services import measure_events as events
 
-# Statuses in which a measure is alive: it can be answered and countered.
-OPEN_STATUSES = (
-    MeasureStatus.PROPOSED,
-    MeasureStatus.UNDER_DISCUSSION,
-    MeasureStatus.ENDORSED_ONE,
-    MeasureStatus.ENDORSED_BOTH,
-)
-TITLE_MAX = 200
-TIMEFRAME_MAX = 200
-
-# Sequencing seen from the other side: "proposer first" becomes "other first".
-MIRRORED_SEQUENCING = {
-    Sequencing.PROPOSER_FIRST: Sequencing.OTHER_FIRST,
-    Sequencing.OTHER_FIRST: Sequencing.PROPOSER_FIRST,
-}
-
-
-class MeasureError(ValidationError):
-    """A measure action that the rules refuse; the message is for people."""
-
-
-@dataclass(frozen=True)
-class MeasureContent:
-    """What a delegate writes in a measure (its links to items travel apart)."""
-
-    title: str
-    our_action: str
-    their_action: str = ""
-    sequencing: str = Sequencing.SIMULTANEOUS
-    conditionality: str = ""
-    verification: str = ""
-    timeframe: str = ""
-    reversibility: str = Reversibility.REVERSIBLE
-    measure_type: str = MeasureType.OTHER
-
-    @classmethod
-    def names(cls) -> list[str]:
-        return [f.name for f in fields(cls)]
-
-    @classmethod
-    def of(cls, measure: ReciprocalMeasure) -> "MeasureContent":
-        return cls(**{name: getattr(measure, name) for name in cls.names()})
-
-    @classmethod
-    def from_dict(cls, data: dict) -> "MeasureContent":
-        return cls(**{name: data[name] for name in cls.names() if name in data})
-
-    def mirrored(self) -> "MeasureContent":
-        """The same measure written by the other side: their action becomes
-        ours and "proposer first" becomes "other first"."""
-        values = asdict(self)
-        values["our_action"], values["their_action"] = (
-            self.their_action,
-            self.our_action,
-        )
-        values["sequencing"] = MIRRORED_SEQUENCING.get(self.sequencing, self.sequencing)
-        return MeasureContent(**values)
+__all__ = [
+    "TIMEFRAME_MAX",
+    "TITLE_MAX",
+    "MeasureContent",
+    "MeasureError",
+    "MeasureForbidden",
+    "content_for_side",
+    "endorsement_mode",
+    "measure_answer",
+    "measure_changes",
+    "measure_counter",
+    "measure_create",
+    "measure_delete_draft",
+    "measure_endorse",
+    "measure_propose",
+    "measure_refusal",
+    "measure_update",
+    "measure_withdraw",
+    "on_session_phase_change",
+]
 
 
-def content_for_side(measure: ReciprocalMeasure, delegation_id: int) -> MeasureContent:
-    """The measure's content as a delegate of `delegation_id` would write it.
-
-    A counter-proposal from the other side starts from this, so "what our
-    side would do" keeps meaning the counter's proposer's side.
-    """
-    content = MeasureContent.of(measure)
-    if delegation_id != measure.proposing_delegation_id and content.their_action:
-        return content.mirrored()
-    return content
+class MeasureError(Refusal):
+    """A measure action that the rules refuse; the message is for people (400)."""
 
 
-def changed_fields(
-    new: MeasureContent,
-    new_items: Iterable[int],
-    old: MeasureContent,
-    old_items: Iterable[int],
-) -> list[str]:
-    """Names of the fields that differ (and "items" if the links differ)."""
-    changed = [
-        name
-        for name in MeasureContent.names()
-        if getattr(new, name) != getattr(old, name)
-    ]
-    if set(new_items) != set(old_items):
-        changed.append("items")
-    return changed
-
-
-def measure_changes(measure: ReciprocalMeasure) -> list[str]:
-    """The fields a counter-proposal changed against its previous revision.
-
-    Needs ``revision_of`` (with its items prefetched) and the measure's items.
-    """
-    previous = measure.revision_of
-    if previous is None:
-        return []
-    return changed_fields(
-        MeasureContent.of(measure),
-        [item.pk for item in measure.items.all()],
-        content_for_side(previous, measure.proposing_delegation_id),
-        [item.pk for item in previous.items.all()],
-    )
-
-
-def endorsement_mode(*, workshop, delegation_has_head: bool) -> str:
-    """How this delegation endorses: MeasureEndorsement.HEAD or .MAJORITY."""
-    rule = workshop.endorsement_rule
-    if rule == EndorsementRule.MAJORITY:
-        return MeasureEndorsement.MAJORITY
-    if rule == EndorsementRule.HEAD or delegation_has_head:
-        return MeasureEndorsement.HEAD
-    return MeasureEndorsement.MAJORITY
+class MeasureForbidden(MeasureError, Forbidden):
+    """The participant's role does not trade measures at all (403)."""
 
 
 # --- checks -----------------------------------------------------------------
 
-# Whole sentences per action, so each translates as one.
-_NOT_DELEGATE = {
-    "propose": gettext_lazy("Only delegates can propose a measure."),
-    "answer": gettext_lazy("Only delegates can answer a measure."),
-    "counter": gettext_lazy("Only delegates can counter a measure."),
-}
-_NOT_PROPOSER = {
-    "edit": gettext_lazy("Only its proposer can edit a measure."),
-    "propose": gettext_lazy("Only its proposer can propose a draft."),
-    "delete": gettext_lazy("Only its proposer can delete a draft."),
-    "withdraw": gettext_lazy("Only its proposer can withdraw a measure."),
-}
-_CLOSED = {
-    ("answer", MeasureStatus.DRAFT): gettext_lazy(
-        "A draft cannot be answered: propose it first."
-    ),
-    ("endorse", MeasureStatus.DRAFT): gettext_lazy(
-        "A draft cannot be endorsed: propose it first."
-    ),
-    ("counter", MeasureStatus.DRAFT): gettext_lazy(
-        "A draft cannot be countered: edit it instead."
-    ),
-    ("withdraw", MeasureStatus.DRAFT): gettext_lazy(
-        "A draft is not on the table yet; delete it instead."
-    ),
-    ("answer", MeasureStatus.WITHDRAWN): gettext_lazy(
-        "This measure was withdrawn; it can no longer be answered."
-    ),
-    ("endorse", MeasureStatus.WITHDRAWN): gettext_lazy(
-        "This measure was withdrawn; it can no longer be endorsed."
-    ),
-    ("counter", MeasureStatus.WITHDRAWN): gettext_lazy(
-        "This measure was withdrawn; it can no longer be countered."
-    ),
-    ("edit", MeasureStatus.WITHDRAWN): gettext_lazy(
-        "This measure was withdrawn; it can no longer be edited."
-    ),
-    ("withdraw", MeasureStatus.WITHDRAWN): gettext_lazy(
-        "This measure is already withdrawn."
-    ),
-    ("answer", MeasureStatus.SUPERSEDED): gettext_lazy(
-        "This measure was superseded by a counter-proposal; answer its latest "
-        "revision instead."
-    ),
-    ("endorse", MeasureStatus.SUPERSEDED): gettext_lazy(
-        "This measure was superseded by a counter-proposal; endorse its latest "
-        "revision instead."
-    ),
-    ("counter", MeasureStatus.SUPERSEDED): gettext_lazy(
-        "This measure was already superseded by a counter-proposal; counter its "
-        "latest revision instead."
-    ),
-    ("edit", MeasureStatus.SUPERSEDED): gettext_lazy(
-        "This measure was superseded by a counter-proposal; it can no longer be edited."
-    ),
-    ("withdraw", MeasureStatus.SUPERSEDED): gettext_lazy(
-        "This measure was superseded by a counter-proposal; it can no longer be "
-        "withdrawn."
-    ),
-    ("counter", MeasureStatus.ENDORSED_BOTH): gettext_lazy(
-        "Both delegations have endorsed this measure; it can no longer be countered."
-    ),
-    ("withdraw", MeasureStatus.ENDORSED_BOTH): gettext_lazy(
-        "Both delegations have endorsed this measure; it can no longer be withdrawn."
-    ),
-}
-_ANSWERED = gettext_lazy(
-    "This measure has been answered, so it can no longer be edited: counter it "
-    "or withdraw it instead."
-)
 
-
-def _require_delegate(participant: Participant, workshop_id: int, action: str):
-    if (
-        participant.workshop_id != workshop_id
-        or participant.role != Role.DELEGATE
-        or not participant.delegation_id
-    ):
-        raise MeasureError(_NOT_DELEGATE[action])
-
-
-def _require_proposer(measure: ReciprocalMeasure, participant: Participant, action):
-    if measure.proposer_id != participant.pk:
-        raise MeasureError(_NOT_PROPOSER[action])
-
-
-def _refuse_closed(measure: ReciprocalMeasure, action: str) -> None:
-    """Refuse `action` where the measure's status does not allow it."""
-    message = _CLOSED.get((action, measure.status))
-    if message is not None:
-        raise MeasureError(message)
-
-
-def measure_refusal(*, measure: ReciprocalMeasure, action: str) -> str | None:
-    """Why `action` ("answer", "counter", "edit", ...) is refused in the
-    measure's present state, or None. For pages deciding what to offer; the
-    transitions check again under the row lock."""
-    message = _CLOSED.get((action, measure.status))
-    if message is None and action == "edit":
-        editable = measure.status == MeasureStatus.DRAFT or (
-            measure.status == MeasureStatus.PROPOSED and not measure.responses.exists()
-        )
-        message = None if editable else _ANSWERED
-    return str(message) if message is not None else None
+def _require_state(measure: ReciprocalMeasure, action: str, **known) -> None:
+    require(measure_refusal(measure=measure, action=action, **known), MeasureError)
 
 
 def _validate_content(content: MeasureContent) -> None:
-    errors = {}
-    if not content.title.strip():
-        errors["title"] = _("Give the measure a title.")
-    elif len(content.title) > TITLE_MAX:
-        errors["title"] = _("The title is too long (at most %(max)d characters).") % {
-            "max": TITLE_MAX
-        }
-    if not content.our_action.strip():
-        errors["our_action"] = _("Say what the proposing side would do.")
-    if len(content.timeframe) > TIMEFRAME_MAX:
-        errors["timeframe"] = _(
-            "The timeframe is too long (at most %(max)d characters)."
-        ) % {"max": TIMEFRAME_MAX}
-    for name, choices in (
-        ("sequencing", Sequencing),
-        ("reversibility", Reversibility),
-        ("measure_type", MeasureType),
-    ):
-        if getattr(content, name) not in choices.values:
-            errors[name] = _("%(value)r is not a valid choice.") % {
-                "value": getattr(content, name)
-            }
+    errors = content_errors(content)
     if errors:
         raise MeasureError(errors)
 
@@ -330,34 +134,6 @@ def _lock(measure: ReciprocalMeasure) -> ReciprocalMeasure:
     )
 
 
-def _record(
-    measure: ReciprocalMeasure,
-    kind: str,
-    by: Participant | None,
-    *,
-    status: str | None = None,
-    detail: dict | None = None,
-) -> None:
-    """Record an event; with `status`, move the measure there as part of it."""
-    old = measure.status
-    moved = status is not None and status != old
-    if moved:
-        measure.status = status
-        update = ["status", "updated_at"]
-        if old == MeasureStatus.DRAFT and measure.proposed_at is None:
-            measure.proposed_at = timezone.now()
-            update.append("proposed_at")
-        measure.save(update_fields=update)
-    MeasureEvent.objects.create(
-        measure=measure,
-        kind=kind,
-        actor=by,
-        from_status=old if moved else "",
-        to_status=status if moved else "",
-        detail=detail or {},
-    )
-
-
 def _session_ids(measure: ReciprocalMeasure) -> set[int]:
     return set(
         AgendaItem.objects.filter(measures=measure).values_list("session_id", flat=True)
@@ -365,10 +141,8 @@ def _session_ids(measure: ReciprocalMeasure) -> set[int]:
 
 
 def _touch(session_ids: Iterable[int]) -> None:
-    # Sorted: two transactions touching the same sessions lock them in the
-    # same order, so they cannot deadlock on each other.
-    for session_id in sorted(set(session_ids)):
-        session_touch(session_id=session_id)
+    """Live boards of these sessions see the change on their next poll."""
+    sessions_touch(session_ids=session_ids)
 
 
 def _settled_status(measure: ReciprocalMeasure) -> str:
@@ -396,7 +170,7 @@ def _recount_majority(
     delegates = Participant.objects.filter(delegation=delegation, role=Role.DELEGATE)
     mode = endorsement_mode(
         workshop=measure.workshop,
-        delegation_has_head=delegates.filter(is_head=True).exists(),
+        delegation_has_head=delegates.filter(permissions.delegation_heads()).exists(),
     )
     reached = False
     if mode == MeasureEndorsement.MAJORITY:
@@ -407,20 +181,24 @@ def _recount_majority(
             participant__role=Role.DELEGATE,
         ).count()
         reached = supporters * 2 > delegates.count()
-    detail = {"delegation": delegation.code, "via": MeasureEndorsement.MAJORITY}
     if reached and existing is None:
         MeasureEndorsement.objects.create(
             measure=measure, delegation=delegation, via=MeasureEndorsement.MAJORITY
         )
-        _record(measure, "endorsed", by, status=_settled_status(measure), detail=detail)
+        events.endorsed(
+            measure=measure,
+            by=by,
+            delegation=delegation,
+            via=MeasureEndorsement.MAJORITY,
+            moved=events.move_status(measure, _settled_status(measure)),
+        )
     elif not reached and existing is not None:
         existing.delete()
-        _record(
-            measure,
-            "endorsement_lost",
-            by,
-            status=_settled_status(measure),
-            detail=detail,
+        events.endorsement_lost(
+            measure=measure,
+            by=by,
+            delegation=delegation,
+            moved=events.move_status(measure, _settled_status(measure)),
         )
 
 
@@ -435,7 +213,7 @@ def measure_create(
     propose: bool = True,
 ) -> ReciprocalMeasure:
     """A new measure: proposed at once, or a private draft (`propose=False`)."""
-    _require_delegate(proposer, proposer.workshop_id, "propose")
+    require(permissions.propose_measure_refusal(proposer), MeasureForbidden)
     _validate_content(content)
     item_ids = _item_ids(items, proposer.workshop_id)
     now = timezone.now()
@@ -453,9 +231,7 @@ def measure_create(
         measure.root = measure
         measure.save(update_fields=["root"])
         measure.items.set(item_ids)
-        MeasureEvent.objects.create(
-            measure=measure, kind="created", actor=proposer, to_status=status, at=now
-        )
+        events.created(measure=measure, by=proposer, at=now)
         _touch(_session_ids(measure))
     return measure
 
@@ -472,12 +248,8 @@ def measure_update(
     item_ids = _item_ids(items, measure.workshop_id)
     with transaction.atomic():
         locked = _lock(measure)
-        _require_proposer(locked, by, "edit")
-        _refuse_closed(locked, "edit")
-        if locked.status != MeasureStatus.DRAFT and (
-            locked.status != MeasureStatus.PROPOSED or locked.responses.exists()
-        ):
-            raise MeasureError(_ANSWERED)
+        require(permissions.edit_measure_refusal(by, locked), MeasureError)
+        _require_state(locked, "edit")
         old_items = list(locked.items.values_list("pk", flat=True))
         changed = changed_fields(
             content, item_ids, MeasureContent.of(locked), old_items
@@ -489,7 +261,7 @@ def measure_update(
             setattr(locked, name, value)
         locked.save()
         locked.items.set(item_ids)
-        _record(locked, "edited", by, detail={"changed": changed})
+        events.edited(measure=locked, by=by, changed=changed)
         _touch(sessions | _session_ids(locked))
     return locked
 
@@ -500,13 +272,10 @@ def measure_propose(
     """Make a draft visible to everyone: draft -> proposed."""
     with transaction.atomic():
         locked = _lock(measure)
-        _require_proposer(locked, by, "propose")
-        if locked.status != MeasureStatus.DRAFT:
-            raise MeasureError(
-                _("Only a draft can be proposed; this measure is already %(status)s.")
-                % {"status": locked.get_status_display().lower()}
-            )
-        _record(locked, "proposed", by, status=MeasureStatus.PROPOSED)
+        require(permissions.propose_draft_refusal(by, locked), MeasureError)
+        _require_state(locked, "propose")
+        moved = events.move_status(locked, MeasureStatus.PROPOSED)
+        events.proposed(measure=locked, by=by, moved=moved)
         _touch(_session_ids(locked))
     return locked
 
@@ -515,11 +284,8 @@ def measure_delete_draft(*, measure: ReciprocalMeasure, by: Participant) -> None
     """Discard a draft. A proposed measure is withdrawn instead, never deleted."""
     with transaction.atomic():
         locked = _lock(measure)
-        _require_proposer(locked, by, "delete")
-        if locked.status != MeasureStatus.DRAFT:
-            raise MeasureError(
-                _("Only a draft can be deleted; withdraw a proposed measure instead.")
-            )
+        require(permissions.delete_draft_refusal(by, locked), MeasureError)
+        _require_state(locked, "delete")
         sessions = _session_ids(locked)
         locked.delete()
         _touch(sessions)
@@ -529,7 +295,7 @@ def measure_answer(
     *, measure: ReciprocalMeasure, by: Participant, stance: str, reason: str
 ) -> MeasureResponse:
     """Record a delegate's answer; a second answer replaces the first."""
-    _require_delegate(by, measure.workshop_id, "answer")
+    require(permissions.answer_measure_refusal(by, measure), MeasureForbidden)
     if stance not in Stance.values:
         raise MeasureError({"stance": _("Choose one of the answers.")})
     reason = reason.strip()
@@ -537,7 +303,7 @@ def measure_answer(
         raise MeasureError({"reason": _("Give a reason for your answer.")})
     with transaction.atomic():
         locked = _lock(measure)
-        _refuse_closed(locked, "answer")
+        _require_state(locked, "answer")
         response = MeasureResponse.objects.filter(
             measure=locked, participant=by
         ).first()
@@ -551,22 +317,24 @@ def measure_answer(
                 created_at=now,
                 updated_at=now,
             )
-            kind, detail = "answered", {"stance": stance}
+            previous = None
         elif (response.stance, response.reason) == (stance, reason):
             return response
         else:
-            detail = {"stance": stance, "previous_stance": response.stance}
-            kind = "answer_changed"
+            previous = response.stance
             response.stance, response.reason, response.updated_at = stance, reason, now
             response.save(update_fields=["stance", "reason", "updated_at"])
+        # The first answer puts a proposed measure under discussion.
         first = locked.status == MeasureStatus.PROPOSED
-        _record(
-            locked,
-            kind,
-            by,
-            status=MeasureStatus.UNDER_DISCUSSION if first else None,
-            detail=detail,
+        moved = events.move_status(
+            locked, MeasureStatus.UNDER_DISCUSSION if first else None
         )
+        if previous is None:
+            events.answered(measure=locked, by=by, stance=stance, moved=moved)
+        else:
+            events.answer_changed(
+                measure=locked, by=by, stance=stance, previous=previous, moved=moved
+            )
         _recount_majority(locked, by.delegation, by)
         _touch(_session_ids(locked))
     return response
@@ -576,27 +344,12 @@ def measure_endorse(
     *, measure: ReciprocalMeasure, delegation: Delegation, by: Participant
 ) -> ReciprocalMeasure:
     """A delegation head endorses the measure on behalf of the delegation."""
-    if delegation.workshop_id != measure.workshop_id:
-        raise MeasureError(_("This delegation is not part of the workshop."))
-    if not (by.role == Role.DELEGATE and by.is_head and by.delegation_id):
-        raise MeasureError(
-            _("Only the head of a delegation can endorse on its behalf.")
-        )
-    if by.delegation_id != delegation.pk or by.workshop_id != measure.workshop_id:
-        raise MeasureError(
-            _("You head %(yours)s; you cannot endorse on behalf of %(other)s.")
-            % {"yours": by.delegation.name, "other": delegation.name}
-        )
     with transaction.atomic():
         locked = _lock(measure)
-        if locked.workshop.endorsement_rule == EndorsementRule.MAJORITY:
-            raise MeasureError(
-                _(
-                    "In this workshop a delegation endorses when a majority of "
-                    "its delegates support a measure, not through its head."
-                )
-            )
-        _refuse_closed(locked, "endorse")
+        require(
+            permissions.endorse_measure_refusal(by, locked, delegation), MeasureError
+        )
+        _require_state(locked, "endorse")
         existing = MeasureEndorsement.objects.filter(
             measure=locked, delegation=delegation
         ).first()
@@ -621,12 +374,12 @@ def measure_endorse(
                 endorsed_by=by,
                 endorsed_at=now,
             )
-        _record(
-            locked,
-            "endorsed",
-            by,
-            status=_settled_status(locked),
-            detail={"delegation": delegation.code, "via": MeasureEndorsement.HEAD},
+        events.endorsed(
+            measure=locked,
+            by=by,
+            delegation=delegation,
+            via=MeasureEndorsement.HEAD,
+            moved=events.move_status(locked, _settled_status(locked)),
         )
         _touch(_session_ids(locked))
     return locked
@@ -638,9 +391,10 @@ def measure_withdraw(
     """The proposer takes the measure off the table."""
     with transaction.atomic():
         locked = _lock(measure)
-        _require_proposer(locked, by, "withdraw")
-        _refuse_closed(locked, "withdraw")
-        _record(locked, "withdrawn", by, status=MeasureStatus.WITHDRAWN)
+        require(permissions.withdraw_measure_refusal(by, locked), MeasureError)
+        _require_state(locked, "withdraw")
+        moved = events.move_status(locked, MeasureStatus.WITHDRAWN)
+        events.withdrawn(measure=locked, by=by, moved=moved)
         _touch(_session_ids(locked))
     return locked
 
@@ -657,12 +411,12 @@ def measure_counter(
     The counter is written from its proposer's side (see `content_for_side`)
     and must change something; the changed fields are recorded on its event.
     """
-    _require_delegate(by, measure.workshop_id, "counter")
+    require(permissions.counter_measure_refusal(by, measure), MeasureForbidden)
     _validate_content(content)
     item_ids = _item_ids(items, measure.workshop_id)
     with transaction.atomic():
         locked = _lock(measure)
-        _refuse_closed(locked, "counter")
+        _require_state(locked, "counter")
         old_items = list(locked.items.values_list("pk", flat=True))
         changed = changed_fields(
             content, item_ids, content_for_side(locked, by.delegation_id), old_items
@@ -685,22 +439,10 @@ def measure_counter(
             **asdict(content),
         )
         counter.items.set(item_ids)
-        MeasureEvent.objects.create(
-            measure=counter,
-            kind="countered",
-            actor=by,
-            to_status=MeasureStatus.PROPOSED,
-            at=now,
-            detail={"revision_of": locked.revision, "changed": changed},
-        )
+        events.countered(measure=counter, by=by, changed=changed, at=now)
         sessions = _session_ids(locked)
-        _record(
-            locked,
-            "superseded",
-            by,
-            status=MeasureStatus.SUPERSEDED,
-            detail={"revision": counter.revision},
-        )
+        moved = events.move_status(locked, MeasureStatus.SUPERSEDED)
+        events.superseded(measure=locked, by=by, counter=counter, moved=moved)
         _touch(sessions | _session_ids(counter))
     return counter
 

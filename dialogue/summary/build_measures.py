@@ -3,9 +3,7 @@ item of the session, with its status, the delegations that endorsed it and
 each delegation's tally of answers (by stance). What each side would do is
 the proposer's own words: kept only when the mode quotes remarks."""
 
-from collections import Counter, defaultdict
-
-from django.db.models import Count
+from collections import defaultdict
 
 from dialogue.models import (
     MeasureEndorsement,
@@ -15,25 +13,18 @@ from dialogue.models import (
     Session,
     Stance,
 )
+from dialogue.selectors.measures import TallyRow, measure_tally
 from dialogue.summary.document import MeasureSummary, Tally
 
 
-def measure_tallies(*, measure_ids: list[int]) -> dict[tuple, Counter]:
-    """Answers to each measure per (measure id, delegation id), by stance.
-
-    The same count as the measure page's tally (views/measures.py `_tally`):
-    both should read it from one shared selector (`selectors/measures.py`),
-    and this function should become a call to it.
-    """
-    tallies: dict[tuple, Counter] = defaultdict(Counter)
-    for row in (
-        MeasureResponse.objects.filter(measure_id__in=measure_ids)
-        .values("measure_id", "participant__delegation_id", "stance")
-        .annotate(n=Count("id"))
-    ):
-        key = (row["measure_id"], row["participant__delegation_id"])
-        tallies[key][row["stance"]] += row["n"]
-    return tallies
+def _answers(*, measure_ids: list[int]) -> dict[int, list[tuple[int, str]]]:
+    """Each measure's answers as (delegation id, stance) pairs, in one query."""
+    answers: dict[int, list] = defaultdict(list)
+    for measure_id, delegation_id, stance in MeasureResponse.objects.filter(
+        measure_id__in=measure_ids
+    ).values_list("measure_id", "participant__delegation_id", "stance"):
+        answers[measure_id].append((delegation_id, stance))
+    return answers
 
 
 def measures(
@@ -57,12 +48,21 @@ def measures(
         reciprocalmeasure_id__in=ids, agendaitem__session=session
     ).values_list("reciprocalmeasure_id", "agendaitem__number"):
         numbers[measure_id].add(item_number)
-    endorsed: dict[int, set] = defaultdict(set)
-    for measure_id, delegation_id in MeasureEndorsement.objects.filter(
-        measure_id__in=ids
-    ).values_list("measure_id", "delegation_id"):
-        endorsed[measure_id].add(delegation_id)
-    tallies = measure_tallies(measure_ids=ids)
+    endorsed: dict[int, list] = defaultdict(list)
+    for endorsement in MeasureEndorsement.objects.filter(measure_id__in=ids):
+        endorsed[endorsement.measure_id].append(endorsement)
+    answers = _answers(measure_ids=ids)
+    # The measure page's tally, from the one shared selector.
+    tallies = {
+        m.pk: measure_tally(
+            workshop=session.workshop,
+            delegations=delegations.values(),
+            responses=answers[m.pk],
+            endorsements=endorsed[m.pk],
+            headed=(),
+        )
+        for m in found
+    }
     return [
         MeasureSummary(
             title=m.title,
@@ -75,25 +75,20 @@ def measures(
             timeframe=m.timeframe,
             revision=m.revision,
             endorsed_by=tuple(
-                delegation.name
-                for d, delegation in delegations.items()
-                if d in endorsed[m.pk]
+                row["delegation"].name for row in tallies[m.pk] if row["endorsement"]
             ),
-            tallies=tuple(
-                _tally(delegation.name, tallies.get((m.pk, d), Counter()))
-                for d, delegation in delegations.items()
-            ),
+            tallies=tuple(_tally(row) for row in tallies[m.pk]),
             item_numbers=tuple(sorted(numbers[m.pk])),
         )
         for m in found
     ]
 
 
-def _tally(delegation: str, counter: Counter) -> Tally:
+def _tally(row: TallyRow) -> Tally:
     return Tally(
-        delegation=delegation,
-        support=counter[Stance.SUPPORT],
-        support_with_changes=counter[Stance.SUPPORT_WITH_CHANGES],
-        oppose=counter[Stance.OPPOSE],
-        clarify=counter[Stance.CLARIFY],
+        delegation=row["delegation"].name,
+        support=row["by_stance"][Stance.SUPPORT],
+        support_with_changes=row["by_stance"][Stance.SUPPORT_WITH_CHANGES],
+        oppose=row["by_stance"][Stance.OPPOSE],
+        clarify=row["by_stance"][Stance.CLARIFY],
     )

@@ -9,11 +9,17 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, fields
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from dialogue.models import MeasureType, ReciprocalMeasure, Reversibility, Sequencing
+from dialogue.user_text import text_problem
 
 TITLE_MAX = 200
 TIMEFRAME_MAX = 200
+# What each side would do, its conditions and verification: a few paragraphs.
+ACTION_MAX = 4000
+# The reason given with an answer.
+REASON_MAX = 2000
 
 # Sequencing seen from the other side: "proposer first" becomes "other first".
 MIRRORED_SEQUENCING = {
@@ -60,21 +66,35 @@ class MeasureContent:
         return MeasureContent(**values)
 
 
+# Each text a measure holds: its label (as the form shows it), its length
+# limit and whether it may span lines. The form and the services both check
+# against this table, through dialogue.user_text.
+TEXT_FIELDS = {
+    "title": (gettext_lazy("Title"), TITLE_MAX, False),
+    "our_action": (gettext_lazy("What your side would do"), ACTION_MAX, True),
+    "their_action": (gettext_lazy("What the other side would do"), ACTION_MAX, True),
+    "conditionality": (gettext_lazy("Conditions"), ACTION_MAX, True),
+    "verification": (gettext_lazy("How it would be verified"), ACTION_MAX, True),
+    "timeframe": (gettext_lazy("Timeframe"), TIMEFRAME_MAX, False),
+}
+
+
 def content_errors(content: MeasureContent) -> dict[str, str]:
     """The content's mistakes by field name, for people; empty when it is fine."""
     errors = {}
-    if not content.title.strip():
+    for name, (label, limit, multiline) in TEXT_FIELDS.items():
+        _text, problem = text_problem(
+            getattr(content, name), max_length=limit, multiline=multiline
+        )
+        if problem:
+            errors[name] = _("%(field)s %(problem)s.") % {
+                "field": label,
+                "problem": problem,
+            }
+    if "title" not in errors and not content.title.strip():
         errors["title"] = _("Give the measure a title.")
-    elif len(content.title) > TITLE_MAX:
-        errors["title"] = _("The title is too long (at most %(max)d characters).") % {
-            "max": TITLE_MAX
-        }
-    if not content.our_action.strip():
+    if "our_action" not in errors and not content.our_action.strip():
         errors["our_action"] = _("Say what the proposing side would do.")
-    if len(content.timeframe) > TIMEFRAME_MAX:
-        errors["timeframe"] = _(
-            "The timeframe is too long (at most %(max)d characters)."
-        ) % {"max": TIMEFRAME_MAX}
     for name, choices in (
         ("sequencing", Sequencing),
         ("reversibility", Reversibility),

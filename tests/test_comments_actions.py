@@ -62,8 +62,14 @@ def test_post_on_a_point(client, item, cn):
     ("data", "message"),
     [
         ({"body": ""}, "Write something before posting."),
-        ({"body": "x" * 10_001}, "Ensure this value has at most 10000 characters"),
-        ({"body": "a\x00b"}, "Null characters are not allowed."),
+        (
+            {"body": "x" * 10_001},
+            "Your comment is 10001 characters long; the limit is 10000.",
+        ),
+        (
+            {"body": "a\x00b"},
+            "Your comment contains a character that is not allowed (U+0000).",
+        ),
         ({"body": "ok", "point": "999999"}, "Select a valid choice."),
         ({"body": "ok", "parent": "abc"}, "Enter a whole number."),
         (

@@ -4,19 +4,16 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from dialogue.forms.fields import SubmissionKeyField
+from dialogue.forms.fields import SubmissionKeyField, UserTextField
 from dialogue.models import AgendaPoint
 
 
 class CommentForm(forms.Form):
-    body = forms.CharField(
+    body = UserTextField(
         label=_("Your comment"),
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=settings.COMMENT_MAX_LENGTH,
-        help_text=_(
-            "Markdown-lite: *emphasis*, **strong**, `code`, lists, links. "
-            "At most 10,000 characters."
-        ),
+        help_text=_("Markdown-lite: *emphasis*, **strong**, `code`, lists, links."),
         error_messages={"required": _("Write something before posting.")},
     )
     point = forms.ModelChoiceField(
@@ -37,7 +34,7 @@ class CommentForm(forms.Form):
 
 
 class EditForm(forms.Form):
-    body = forms.CharField(
+    body = UserTextField(
         label=_("Your comment"),
         widget=forms.Textarea(attrs={"rows": 6}),
         max_length=settings.COMMENT_MAX_LENGTH,

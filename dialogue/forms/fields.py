@@ -4,6 +4,9 @@ key that makes a create action sent twice create one thing."""
 import uuid
 
 from django import forms
+from django.core import validators
+from django.utils.text import format_lazy
+from django.utils.translation import ngettext_lazy
 
 from dialogue.user_text import clean_user_text
 
@@ -15,8 +18,20 @@ class UserTextField(forms.CharField):
 
     def __init__(self, *, max_length: int, multiline: bool = True, **kwargs):
         self.multiline = multiline
-        kwargs.setdefault("strip", False)  # clean_user_text strips, after its check
+        limit = ngettext_lazy(
+            "At most %(limit)s character.", "At most %(limit)s characters.", "limit"
+        ) % {"limit": max_length}
+        help_text = kwargs.pop("help_text", "")
+        kwargs["help_text"] = (
+            format_lazy("{} {}", help_text, limit) if help_text else limit
+        )
         super().__init__(max_length=None, **kwargs)
+        # One check of characters, clean_user_text's, names the field for NUL too.
+        self.validators = [
+            v
+            for v in self.validators
+            if not isinstance(v, validators.ProhibitNullCharactersValidator)
+        ]
         self.text_limit = max_length
         self.widget.attrs["maxlength"] = str(max_length)
 

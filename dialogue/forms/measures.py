@@ -4,7 +4,14 @@ dialogue.services.measures and dialogue.permissions."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from dialogue.measure_content import TIMEFRAME_MAX, TITLE_MAX, MeasureContent
+from dialogue.forms.fields import UserTextField
+from dialogue.measure_content import (
+    ACTION_MAX,
+    REASON_MAX,
+    TIMEFRAME_MAX,
+    TITLE_MAX,
+    MeasureContent,
+)
 from dialogue.models import (
     AgendaItem,
     MeasureType,
@@ -22,20 +29,22 @@ class ItemChoiceField(forms.ModelMultipleChoiceField):
 class MeasureForm(forms.Form):
     """Propose, edit or counter a measure. Labels speak from the writer's side."""
 
-    title = forms.CharField(label=_("Title"), max_length=TITLE_MAX)
+    title = UserTextField(label=_("Title"), max_length=TITLE_MAX, multiline=False)
     items = ItemChoiceField(
         label=_("Agenda items"),
         queryset=AgendaItem.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         help_text=_("The items of either session that this measure answers."),
     )
-    our_action = forms.CharField(
+    our_action = UserTextField(
         label=_("What your side would do"),
         widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=ACTION_MAX,
     )
-    their_action = forms.CharField(
+    their_action = UserTextField(
         label=_("What the other side would do"),
         widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=ACTION_MAX,
         required=False,
         help_text=_(
             "Leave empty for a unilateral initiative that invites reciprocation."
@@ -52,18 +61,23 @@ class MeasureForm(forms.Form):
         ],
         widget=forms.RadioSelect,
     )
-    conditionality = forms.CharField(
+    conditionality = UserTextField(
         label=_("Conditions"),
         widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=ACTION_MAX,
         required=False,
     )
-    verification = forms.CharField(
+    verification = UserTextField(
         label=_("How it would be verified"),
         widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=ACTION_MAX,
         required=False,
     )
-    timeframe = forms.CharField(
-        label=_("Timeframe"), max_length=TIMEFRAME_MAX, required=False
+    timeframe = UserTextField(
+        label=_("Timeframe"),
+        max_length=TIMEFRAME_MAX,
+        multiline=False,
+        required=False,
     )
     reversibility = forms.ChoiceField(
         label=_("Can it be reversed?"),
@@ -103,9 +117,10 @@ class AnswerForm(forms.Form):
     stance = forms.ChoiceField(
         label=_("Answer"), choices=Stance.choices, widget=forms.RadioSelect
     )
-    reason = forms.CharField(
+    reason = UserTextField(
         label=_("Reason"),
         widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=REASON_MAX,
         help_text=_("Required: say why, or what would need to change."),
     )
 

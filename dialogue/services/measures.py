@@ -35,6 +35,7 @@ trade measures at all; nothing has been written.
 from collections.abc import Iterable
 from dataclasses import asdict
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -43,6 +44,7 @@ from dialogue import permissions
 from dialogue.errors import Forbidden, Refusal, require
 from dialogue.live import sessions_touch
 from dialogue.measure_content import (
+    REASON_MAX,
     TIMEFRAME_MAX,
     TITLE_MAX,
     MeasureContent,
@@ -64,6 +66,7 @@ from dialogue.models import (
     Stance,
 )
 from dialogue.services import measure_events as events
+from dialogue.user_text import clean_user_text
 
 __all__ = [
     "TIMEFRAME_MAX",
@@ -298,9 +301,12 @@ def measure_answer(
     require(permissions.answer_measure_refusal(by, measure), MeasureForbidden)
     if stance not in Stance.values:
         raise MeasureError({"stance": _("Choose one of the answers.")})
-    reason = reason.strip()
-    if not reason:
+    if not (reason or "").strip():
         raise MeasureError({"reason": _("Give a reason for your answer.")})
+    try:
+        reason = clean_user_text(reason, label=_("The reason"), max_length=REASON_MAX)
+    except ValidationError as exc:
+        raise MeasureError({"reason": exc.messages[0]}) from None
     with transaction.atomic():
         locked = _lock(measure)
         _require_state(locked, "answer")

@@ -10,10 +10,10 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from dialogue.models import Comment, Phase, Role
+from dialogue.models import Comment, Phase, ReciprocalMeasure, Role
 from dialogue.services.comments import comment_post
 from dialogue.services.sessions import session_set_phase
-from tests.builders import admin_organiser
+from tests.builders import admin_organiser, build_dialogue
 from tests.factories import ParticipantFactory
 
 
@@ -124,3 +124,64 @@ def test_the_same_comment_sent_twice_at_once_is_stored_once(seeded):
 
     assert statuses == [302, 302]
     assert Comment.objects.filter(author=delegate).count() == 1
+
+
+def _measure_form(d, key):
+    return {
+        "title": "Hotlines at every level",
+        "our_action": "Open a hotline.",
+        "sequencing": "simultaneous",
+        "reversibility": "reversible",
+        "measure_type": "communication",
+        "items": [d.items[(1, 1)].pk],
+        "action": "propose",
+        "submission": key,
+    }
+
+
+@pytest.mark.parametrize("code", ["CN", "US"])
+def test_a_measure_proposed_twice_is_stored_once(client, d, code):
+    delegate = d.delegates[code][1]
+    client.force_login(delegate.user)
+    url = reverse("measure_create", args=[d.workshop.slug])
+    form = _measure_form(d, str(uuid.uuid4()))
+
+    first = client.post(url, form)
+    second = client.post(url, form)
+
+    measure = ReciprocalMeasure.objects.get(proposer=delegate)
+    assert (first.status_code, second.status_code) == (302, 302)
+    assert (
+        first["Location"]
+        == second["Location"]
+        == reverse("measure_detail", args=[d.workshop.slug, measure.pk])
+    )
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_same_measure_sent_twice_at_once_is_stored_once(workshop):
+    d = build_dialogue(workshop)
+    delegate = d.delegates["US"][1]
+    form = _measure_form(d, str(uuid.uuid4()))
+    url = reverse("measure_create", args=[d.workshop.slug])
+    barrier = threading.Barrier(2)
+    statuses = []
+
+    def send():
+        client = Client()
+        client.force_login(delegate.user)
+        try:
+            barrier.wait(timeout=10)
+            statuses.append(client.post(url, form).status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert statuses == [302, 302]
+    assert ReciprocalMeasure.objects.filter(proposer=delegate).count() == 1

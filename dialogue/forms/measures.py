@@ -4,7 +4,7 @@ dialogue.services.measures and dialogue.permissions."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from dialogue.forms.fields import UserTextField
+from dialogue.forms.fields import SubmissionKeyField, UserTextField
 from dialogue.measure_content import (
     ACTION_MAX,
     REASON_MAX,
@@ -85,6 +85,7 @@ class MeasureForm(forms.Form):
         widget=forms.RadioSelect,
     )
     measure_type = forms.ChoiceField(label=_("Type"), choices=MeasureType.choices)
+    submission = SubmissionKeyField()
 
     def __init__(self, *args, workshop, **kwargs):
         super().__init__(*args, **kwargs)

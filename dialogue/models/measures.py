@@ -1,6 +1,7 @@
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from dialogue.models.workshops import AgendaItem, Delegation, Participant, Workshop
@@ -138,6 +139,11 @@ class ReciprocalMeasure(models.Model):
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     proposed_at = models.DateTimeField(_("proposed"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # The key of the form that created it: the same proposal sent twice finds
+    # this measure instead of creating another.
+    submission_key = models.UUIDField(
+        _("submission key"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -148,9 +154,16 @@ class ReciprocalMeasure(models.Model):
                 condition=Q(status=MeasureStatus.DRAFT) | Q(proposed_at__isnull=False),
                 name="measure_proposed_has_date",
             ),
+            models.UniqueConstraint(
+                fields=["proposer", "submission_key"], name="measure_submitted_once"
+            ),
         ]
 
     def __str__(self):
+        # A draft is its proposer's alone: wherever Django lists the row (the
+        # admin's delete confirmations among them) it is not named.
+        if self.status == MeasureStatus.DRAFT:
+            return gettext("A draft measure (private to its proposer)")
         return f"{self.title} (r{self.revision})"
 
 

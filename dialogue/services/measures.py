@@ -32,11 +32,12 @@ status 400), or MeasureForbidden (403) when the participant's role does not
 trade measures at all; nothing has been written.
 """
 
+import uuid
 from collections.abc import Iterable
 from dataclasses import asdict
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -214,28 +215,55 @@ def measure_create(
     content: MeasureContent,
     items: Iterable[AgendaItem],
     propose: bool = True,
+    submission_key: uuid.UUID | None = None,
 ) -> ReciprocalMeasure:
-    """A new measure: proposed at once, or a private draft (`propose=False`)."""
+    """A new measure: proposed at once, or a private draft (`propose=False`).
+
+    With a `submission_key` (the form's), the same proposal sent again
+    returns the measure it created the first time and writes nothing.
+    """
     require(permissions.propose_measure_refusal(proposer), MeasureForbidden)
     _validate_content(content)
     item_ids = _item_ids(items, proposer.workshop_id)
+    if earlier := _submitted(proposer, submission_key):
+        return earlier
     now = timezone.now()
     status = MeasureStatus.PROPOSED if propose else MeasureStatus.DRAFT
-    with transaction.atomic():
-        measure = ReciprocalMeasure.objects.create(
-            workshop_id=proposer.workshop_id,
-            proposer=proposer,
-            proposing_delegation_id=proposer.delegation_id,
-            status=status,
-            created_at=now,
-            proposed_at=now if propose else None,
-            **asdict(content),
-        )
-        measure.root = measure
-        measure.save(update_fields=["root"])
-        measure.items.set(item_ids)
-        events.created(measure=measure, by=proposer, at=now)
-        _touch(_session_ids(measure))
+    try:
+        with transaction.atomic():
+            measure = _create(proposer, content, item_ids, status, now, submission_key)
+    except IntegrityError:  # the same submission, committed meanwhile
+        if earlier := _submitted(proposer, submission_key):
+            return earlier
+        raise
+    return measure
+
+
+def _submitted(proposer: Participant, key: uuid.UUID | None):
+    """The measure an earlier sending of the same form created, if any."""
+    if key is None:
+        return None
+    return ReciprocalMeasure.objects.filter(
+        proposer=proposer, submission_key=key
+    ).first()
+
+
+def _create(proposer, content, item_ids, status, now, submission_key):
+    measure = ReciprocalMeasure.objects.create(
+        workshop_id=proposer.workshop_id,
+        proposer=proposer,
+        proposing_delegation_id=proposer.delegation_id,
+        status=status,
+        created_at=now,
+        proposed_at=now if status == MeasureStatus.PROPOSED else None,
+        submission_key=submission_key,
+        **asdict(content),
+    )
+    measure.root = measure
+    measure.save(update_fields=["root"])
+    measure.items.set(item_ids)
+    events.created(measure=measure, by=proposer, at=now)
+    _touch(_session_ids(measure))
     return measure
 
 

@@ -230,6 +230,7 @@ def measure_create(request, slug):
                 content=form.content(),
                 items=form.cleaned_data["items"],
                 propose=request.POST.get("action") != "draft",
+                submission_key=form.cleaned_data["submission"],
             )
         except MeasureError as exc:
             form.add_error(None, exc)

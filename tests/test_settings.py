@@ -8,7 +8,14 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from workshop.env import env_bool, env_int, env_list, parse_database_url, redact_url
+from workshop.env import (
+    env_bool,
+    env_int,
+    env_list,
+    parse_cache_url,
+    parse_database_url,
+    redact_url,
+)
 
 REPO = Path(__file__).resolve().parent.parent
 PROD_KEY = "k3Jx9-QvZ2pL7mN4rT8wY1bC6dF0gH5jK2lP9sU4vX7zA3eR6tY8uI1oP4aS7dF0g"
@@ -125,6 +132,22 @@ def test_database_url_postgres_uses_psycopg_pool():
 def test_database_url_refuses_bad_urls(url, message):
     with pytest.raises(ImproperlyConfigured, match=message):
         parse_database_url(url, base_dir=REPO)
+
+
+def test_cache_url_redis_is_outage_tolerant_with_short_timeouts():
+    assert parse_cache_url("redis://cache:6379/1") == {
+        "BACKEND": "workshop.cache.OutageTolerantRedisCache",
+        "LOCATION": "redis://cache:6379/1",
+        "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.5},
+    }
+    assert parse_cache_url(None) == {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache"
+    }
+
+
+def test_cache_url_refuses_other_schemes():
+    with pytest.raises(ImproperlyConfigured, match="CACHE_URL='memcached://x'"):
+        parse_cache_url("memcached://x")
 
 
 def test_redact_url_hides_the_password():

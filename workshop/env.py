@@ -115,6 +115,28 @@ def parse_database_url(url: str, *, base_dir) -> dict:
     )
 
 
+def parse_cache_url(url: str | None) -> dict:
+    """Turn a CACHE_URL into a Django CACHES entry.
+
+    Unset: a per-process memory cache. ``redis://`` / ``rediss://``: Redis
+    through ``workshop.cache.OutageTolerantRedisCache``, which treats an
+    unreachable Redis as an empty cache. Each command waits at most
+    ``socket_timeout`` seconds (``socket_connect_timeout`` to connect);
+    both may be given in the URL's query, e.g. ``?socket_timeout=1``.
+    """
+    if not url:
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    if url.startswith(("redis://", "rediss://")):
+        return {
+            "BACKEND": "workshop.cache.OutageTolerantRedisCache",
+            "LOCATION": url,
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.5},
+        }
+    raise ImproperlyConfigured(
+        f"CACHE_URL={url!r} is not supported; use redis://host:6379/2 or leave it unset."
+    )
+
+
 def redact_url(url: str) -> str:
     """The URL with any password replaced, safe to show in /healthz."""
     parts = urlsplit(url)

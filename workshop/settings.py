@@ -9,7 +9,14 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from workshop.env import env_bool, env_int, env_list, env_str, parse_database_url
+from workshop.env import (
+    env_bool,
+    env_int,
+    env_list,
+    env_str,
+    parse_cache_url,
+    parse_database_url,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -85,23 +92,12 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 
-def _cache(url: str | None) -> dict:
-    if not url:
-        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    if url.startswith(("redis://", "rediss://")):
-        return {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": url,
-        }
-    raise ImproperlyConfigured(
-        f"CACHE_URL={url!r} is not supported; use redis://host:6379/2 or leave it unset."
-    )
-
-
 # The cache holds sessions (read on every request without a query) and the
 # sign-in throttle. Without CACHE_URL it is per process, which is right for
-# `make run`; with several processes, point CACHE_URL at Redis.
-CACHES = {"default": _cache(env_str("CACHE_URL"))}
+# `make run`; with several processes, point CACHE_URL at Redis. While Redis
+# is away the cache is empty, not an error (workshop/cache.py): sessions are
+# read from the database, which keeps them all.
+CACHES = {"default": parse_cache_url(env_str("CACHE_URL"))}
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # Invitations: links are built on SITE_URL and expire after this many days.

@@ -1,4 +1,8 @@
-"""GET /healthz: database and broker status as JSON, for load balancers."""
+"""GET /healthz: database and broker status as JSON, for load balancers.
+
+The broker check makes one attempt bounded by BROKER_SECONDS, so a broker
+that is down or frozen does not hold up the answer.
+"""
 
 from django.conf import settings
 from django.db import connection
@@ -7,6 +11,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from workshop.celery import app as celery_app
+
+BROKER_SECONDS = 0.75
 
 
 def _database_status() -> dict:
@@ -24,9 +30,15 @@ def _broker_status() -> dict:
         # No broker configured: jobs run in-process, nothing to reach.
         return {"ok": True, "mode": "in-process"}
     url = settings.CELERY_BROKER_URL
+    bounded = {
+        "socket_connect_timeout": BROKER_SECONDS,
+        "socket_timeout": BROKER_SECONDS,
+    }
     try:
-        with celery_app.connection_for_write(url) as conn:
-            conn.ensure_connection(max_retries=1, timeout=2)
+        with celery_app.connection_for_write(
+            url, connect_timeout=BROKER_SECONDS, transport_options=bounded
+        ) as conn:
+            conn.ensure_connection(max_retries=0, timeout=BROKER_SECONDS)
     except Exception as exc:  # any failure here means "not healthy"
         return {"ok": False, "mode": "worker", "error": type(exc).__name__}
     return {"ok": True, "mode": "worker"}

@@ -112,11 +112,29 @@ def test_database_url_postgres_uses_psycopg_pool():
         "PASSWORD": "s@cret",
         "HOST": "db.internal",
         "PORT": "6543",
+        "CONN_HEALTH_CHECKS": True,
         "OPTIONS": {
-            "pool": {"min_size": 1, "max_size": 4, "timeout": 10},
+            "pool": {
+                "min_size": 1,
+                "max_size": 4,
+                "timeout": 1.5,
+                "reconnect_timeout": 5.0,
+            },
+            "connect_timeout": 2,
             "sslmode": "require",
         },
     }
+
+
+def test_database_url_sets_how_long_connecting_may_take():
+    """Both bounds keep a request short while the database is away."""
+    config = parse_database_url(
+        "postgres://db.internal/dialogue?connect_timeout=3&pool_timeout=0.5",
+        base_dir=REPO,
+    )
+
+    assert config["OPTIONS"]["connect_timeout"] == 3
+    assert config["OPTIONS"]["pool"]["timeout"] == 0.5
 
 
 @pytest.mark.parametrize(
@@ -126,6 +144,11 @@ def test_database_url_postgres_uses_psycopg_pool():
         ("postgres://host:5432/", "names no database"),
         ("postgres://host:99999/db", "has an invalid port"),
         ("postgres://host/db?pool_max=lots", "pool_max must be an integer"),
+        ("postgres://host/db?pool_max=0", "pool_max must be at least 1"),
+        ("postgres://host/db?connect_timeout=1.5", "connect_timeout must be an int"),
+        ("postgres://host/db?pool_timeout=soon", "pool_timeout must be a number"),
+        ("postgres://host/db?pool_timeout=0", "pool_timeout must be at least 0.1"),
+        ("postgres://host/db?pool_timeout=nan", "pool_timeout must be at least 0.1"),
         ("sqlite://", "names no file"),
     ],
 )

@@ -173,6 +173,23 @@ def test_cache_url_refuses_other_schemes():
         parse_cache_url("memcached://x")
 
 
+def test_language_cookie_is_secure_lax_and_http_only_in_production(tmp_path):
+    result = run_manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.conf import settings as s; print(s.LANGUAGE_COOKIE_SECURE, "
+        "s.LANGUAGE_COOKIE_SAMESITE, s.LANGUAGE_COOKIE_HTTPONLY)",
+        env={
+            "DEBUG": "0",
+            "SECRET_KEY": PROD_KEY,
+            "DATABASE_URL": f"sqlite:///{tmp_path}/a.db",
+        },
+    )
+
+    assert result.stdout == "True Lax True\n", result.stderr
+
+
 def test_redact_url_hides_the_password():
     assert redact_url("redis://:hunter2@cache:6379/0") == "redis://:***@cache:6379/0"
     assert redact_url("redis://127.0.0.1:6379/0") == "redis://127.0.0.1:6379/0"

@@ -8,36 +8,66 @@ import yaml
 REPO = Path(__file__).resolve().parent.parent
 
 
-def test_compose_has_the_four_services_with_health_checks():
-    compose = yaml.safe_load((REPO / "docker-compose.yml").read_text())
+def compose() -> dict:
+    return yaml.safe_load((REPO / "docker-compose.yml").read_text())
 
-    services = compose["services"]
 
-    assert sorted(services) == ["db", "redis", "web", "worker"]
-    assert all("healthcheck" in service for service in services.values())
+def test_compose_has_the_five_services_with_health_checks():
+    services = compose()["services"]
+
+    assert sorted(services) == ["beat", "db", "redis", "web", "worker"]
+    # beat answers nothing; its container ends with its process.
+    assert all("healthcheck" in services[name] for name in services if name != "beat")
     assert services["web"]["healthcheck"]["test"][-1] == "http://127.0.0.1:8000/healthz"
 
 
 def test_compose_web_and_worker_share_the_generated_files_volume():
-    compose = yaml.safe_load((REPO / "docker-compose.yml").read_text())
+    config = compose()
 
-    web, worker = compose["services"]["web"], compose["services"]["worker"]
+    web, worker = config["services"]["web"], config["services"]["worker"]
 
     assert web["volumes"] == worker["volumes"] == ["generated:/data/media"]
     assert web["environment"]["MEDIA_ROOT"] == "/data/media"
-    assert "generated" in compose["volumes"]
+    assert "generated" in config["volumes"]
 
 
 def test_compose_runs_gunicorn_and_celery_from_the_dockerfile():
-    compose = yaml.safe_load((REPO / "docker-compose.yml").read_text())
+    services = compose()["services"]
     dockerfile = (REPO / "Dockerfile").read_text()
 
-    worker = compose["services"]["worker"]["command"]
+    worker = services["worker"]["command"]
 
     assert worker[:4] == ["celery", "-A", "workshop", "worker"]
     assert 'CMD ["gunicorn", "workshop.wsgi"' in dockerfile
-    assert compose["services"]["web"]["environment"]["DEBUG"] == "0"
-    assert compose["services"]["web"]["depends_on"] == {
+    assert services["web"]["environment"]["DEBUG"] == "0"
+    assert services["web"]["depends_on"] == {
         "db": {"condition": "service_healthy"},
         "redis": {"condition": "service_healthy"},
     }
+
+
+def test_compose_redis_keeps_queued_tasks_across_a_restart():
+    """Without persistence a Redis restart would lose every queued task."""
+    config = compose()
+    redis = config["services"]["redis"]
+
+    command = redis["command"]
+
+    assert command[command.index("--appendonly") + 1] == "yes"
+    assert redis["volumes"] == ["redisdata:/data"]
+    assert "redisdata" in config["volumes"]
+    # The broker and the cache share it, in databases of their own.
+    environment = config["services"]["web"]["environment"]
+    assert environment["CELERY_BROKER_URL"] == "redis://redis:6379/0"
+    assert environment["CACHE_URL"] == "redis://redis:6379/1"
+
+
+def test_compose_runs_one_celery_beat_with_the_app_settings():
+    services = compose()["services"]
+
+    beat = services["beat"]
+
+    assert beat["command"][:4] == ["celery", "-A", "workshop", "beat"]
+    assert beat["environment"] == services["worker"]["environment"]
+    assert beat["depends_on"] == services["worker"]["depends_on"]
+    assert "deploy" not in beat and "scale" not in beat  # one, never more

@@ -1,6 +1,10 @@
+import time
+
 import pytest
 from django.test import override_settings
 from django.urls import reverse
+
+from tests.faults import free_port
 
 
 @override_settings(CELERY_TASK_ALWAYS_EAGER=True, CELERY_BROKER_URL="memory://")
@@ -51,3 +55,18 @@ def test_healthz_answers_any_host_header(client, db):
 
     assert response.status_code == 200
     assert client.get("/", HTTP_HOST="10.1.2.3:8000").status_code == 400
+
+
+def test_healthz_answers_within_a_second_when_the_broker_refuses(client, db):
+    """One attempt, no retry after a pause: a load balancer's check is short."""
+    with override_settings(
+        CELERY_TASK_ALWAYS_EAGER=False,
+        CELERY_BROKER_URL=f"redis://127.0.0.1:{free_port()}/0",
+    ):
+        start = time.monotonic()
+        response = client.get(reverse("healthz"))
+        elapsed = time.monotonic() - start
+
+    assert response.status_code == 503
+    assert response.json()["broker"]["ok"] is False
+    assert elapsed < 1, f"{elapsed:.2f} s"

@@ -8,7 +8,14 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from workshop.env import env_bool, env_int, env_list, parse_database_url, redact_url
+from workshop.env import (
+    env_bool,
+    env_int,
+    env_list,
+    parse_cache_url,
+    parse_database_url,
+    redact_url,
+)
 
 REPO = Path(__file__).resolve().parent.parent
 PROD_KEY = "k3Jx9-QvZ2pL7mN4rT8wY1bC6dF0gH5jK2lP9sU4vX7zA3eR6tY8uI1oP4aS7dF0g"
@@ -105,11 +112,29 @@ def test_database_url_postgres_uses_psycopg_pool():
         "PASSWORD": "s@cret",
         "HOST": "db.internal",
         "PORT": "6543",
+        "CONN_HEALTH_CHECKS": True,
         "OPTIONS": {
-            "pool": {"min_size": 1, "max_size": 4, "timeout": 10},
+            "pool": {
+                "min_size": 1,
+                "max_size": 4,
+                "timeout": 1.5,
+                "reconnect_timeout": 5.0,
+            },
+            "connect_timeout": 2,
             "sslmode": "require",
         },
     }
+
+
+def test_database_url_sets_how_long_connecting_may_take():
+    """Both bounds keep a request short while the database is away."""
+    config = parse_database_url(
+        "postgres://db.internal/dialogue?connect_timeout=3&pool_timeout=0.5",
+        base_dir=REPO,
+    )
+
+    assert config["OPTIONS"]["connect_timeout"] == 3
+    assert config["OPTIONS"]["pool"]["timeout"] == 0.5
 
 
 @pytest.mark.parametrize(
@@ -119,12 +144,50 @@ def test_database_url_postgres_uses_psycopg_pool():
         ("postgres://host:5432/", "names no database"),
         ("postgres://host:99999/db", "has an invalid port"),
         ("postgres://host/db?pool_max=lots", "pool_max must be an integer"),
+        ("postgres://host/db?pool_max=0", "pool_max must be at least 1"),
+        ("postgres://host/db?connect_timeout=1.5", "connect_timeout must be an int"),
+        ("postgres://host/db?pool_timeout=soon", "pool_timeout must be a number"),
+        ("postgres://host/db?pool_timeout=0", "pool_timeout must be at least 0.1"),
+        ("postgres://host/db?pool_timeout=nan", "pool_timeout must be at least 0.1"),
         ("sqlite://", "names no file"),
     ],
 )
 def test_database_url_refuses_bad_urls(url, message):
     with pytest.raises(ImproperlyConfigured, match=message):
         parse_database_url(url, base_dir=REPO)
+
+
+def test_cache_url_redis_is_outage_tolerant_with_short_timeouts():
+    assert parse_cache_url("redis://cache:6379/1") == {
+        "BACKEND": "workshop.cache.OutageTolerantRedisCache",
+        "LOCATION": "redis://cache:6379/1",
+        "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.5},
+    }
+    assert parse_cache_url(None) == {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache"
+    }
+
+
+def test_cache_url_refuses_other_schemes():
+    with pytest.raises(ImproperlyConfigured, match="CACHE_URL='memcached://x'"):
+        parse_cache_url("memcached://x")
+
+
+def test_language_cookie_is_secure_lax_and_http_only_in_production(tmp_path):
+    result = run_manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.conf import settings as s; print(s.LANGUAGE_COOKIE_SECURE, "
+        "s.LANGUAGE_COOKIE_SAMESITE, s.LANGUAGE_COOKIE_HTTPONLY)",
+        env={
+            "DEBUG": "0",
+            "SECRET_KEY": PROD_KEY,
+            "DATABASE_URL": f"sqlite:///{tmp_path}/a.db",
+        },
+    )
+
+    assert result.stdout == "True Lax True\n", result.stderr
 
 
 def test_redact_url_hides_the_password():

@@ -1,8 +1,10 @@
-"""The production topology without Docker: gunicorn and a Celery worker as real
-processes against the loopback PostgreSQL and Redis, checked over HTTP.
+"""The production topology without Docker: gunicorn, a Celery worker and Celery
+beat as real processes against the loopback PostgreSQL and Redis, checked over
+HTTP.
 
-This is what docker-compose.yml runs (web = gunicorn, worker = celery), with
-the same production settings: DEBUG off, a real SECRET_KEY, HTTPS assumed.
+This is what docker-compose.yml runs (web = gunicorn, worker and beat =
+celery), with the same production settings: DEBUG off, a real SECRET_KEY,
+HTTPS assumed.
 """
 
 import json
@@ -148,6 +150,26 @@ def test_gunicorn_and_celery_worker_serve_the_app(
             stderr=subprocess.STDOUT,
         )
     )
+    # As docker-compose.yml's beat service runs it.
+    processes.append(
+        subprocess.Popen(
+            [
+                str(BIN / "celery"),
+                "-A",
+                "workshop",
+                "beat",
+                "--loglevel",
+                "INFO",
+                "--schedule",
+                str(tmp_path / "celerybeat-schedule"),
+            ],
+            cwd=REPO,
+            env=production_env,
+            stdout=open(tmp_path / "beat.log", "wb"),  # noqa: SIM115
+            stderr=subprocess.STDOUT,
+        )
+    )
+    beat = processes[-1]
     base = f"http://127.0.0.1:{port}"
 
     status, headers, body = wait_for(lambda: get(f"{base}/healthz"))
@@ -185,3 +207,7 @@ def test_gunicorn_and_celery_worker_serve_the_app(
         lambda: app.control.ping(destination=[worker_name], timeout=1.0), timeout=60
     )
     assert replies == [{worker_name: {"ok": "pong"}}]
+
+    # beat is up with the same settings, and stays up.
+    wait_for(lambda: b"beat: Starting..." in (tmp_path / "beat.log").read_bytes())
+    assert beat.poll() is None, (tmp_path / "beat.log").read_text()

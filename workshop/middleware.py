@@ -1,4 +1,13 @@
+import logging
+
+import psycopg_pool
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+from django.utils.cache import add_never_cache_headers
+
+logger = logging.getLogger(__name__)
 
 
 class ContentSecurityPolicyMiddleware:
@@ -30,3 +39,47 @@ class HealthCheckMiddleware:
 
             return healthz(request)
         return self.get_response(request)
+
+
+# The database cannot be reached, the pool had no connection for its whole
+# timeout, or SQLite is locked: worth trying again in a moment.
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError, psycopg_pool.PoolTimeout)
+
+
+class DatabaseUnavailableMiddleware:
+    """Answer 503 with Retry-After when a view cannot reach the database.
+
+    Instead of the 500 page, the person reads that the site will be back in a
+    moment (503.html, or its message alone for htmx), and a load balancer
+    sees a temporary failure. The page is rendered without the request, so it
+    needs neither the session nor the user (both live in the database).
+    Connecting fails fast (see workshop.env.parse_database_url) and the pool
+    reconnects by itself once the database is back: no restart is needed.
+    """
+
+    RETRY_AFTER_SECONDS = 5
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, DATABASE_UNAVAILABLE):
+            return None
+        logger.warning(
+            "database unavailable for %s %s (%s: %s); answered 503",
+            request.method,
+            request.path,
+            type(exception).__name__,
+            (str(exception).strip().splitlines() or [""])[0],
+        )
+        fragment = getattr(request, "htmx", False)
+        response = HttpResponse(
+            render_to_string("503.html#message" if fragment else "503.html"),
+            status=503,
+        )
+        response["Retry-After"] = str(self.RETRY_AFTER_SECONDS)
+        add_never_cache_headers(response)
+        return response

@@ -9,7 +9,14 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from workshop.env import env_bool, env_int, env_list, env_str, parse_database_url
+from workshop.env import (
+    env_bool,
+    env_int,
+    env_list,
+    env_str,
+    parse_cache_url,
+    parse_database_url,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -46,6 +53,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "workshop.middleware.ContentSecurityPolicyMiddleware",
     "workshop.middleware.HealthCheckMiddleware",
+    "workshop.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -85,23 +93,12 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 
-def _cache(url: str | None) -> dict:
-    if not url:
-        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    if url.startswith(("redis://", "rediss://")):
-        return {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": url,
-        }
-    raise ImproperlyConfigured(
-        f"CACHE_URL={url!r} is not supported; use redis://host:6379/2 or leave it unset."
-    )
-
-
 # The cache holds sessions (read on every request without a query) and the
 # sign-in throttle. Without CACHE_URL it is per process, which is right for
-# `make run`; with several processes, point CACHE_URL at Redis.
-CACHES = {"default": _cache(env_str("CACHE_URL"))}
+# `make run`; with several processes, point CACHE_URL at Redis. While Redis
+# is away the cache is empty, not an error (workshop/cache.py): sessions are
+# read from the database, which keeps them all.
+CACHES = {"default": parse_cache_url(env_str("CACHE_URL"))}
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # Invitations: links are built on SITE_URL and expire after this many days.
@@ -137,6 +134,12 @@ LOGOUT_REDIRECT_URL = "login"
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# The language cookie (set by /accounts/language/ and /i18n/setlang/) goes
+# with first-party requests only, over HTTPS only when DEBUG is off. No
+# script reads it, so scripts may not.
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SECURE = not DEBUG
 USE_I18N = True
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
 USE_TZ = True
@@ -200,7 +203,15 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # One visibility timeout, used by the broker and by the tasks' own limits.
 CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=60)
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
+# A broker that is down, or frozen with its connections open, costs a
+# publish (a summary request) seconds, not a hung request: each connection
+# attempt and each command gives up after these timeouts (longer than the
+# worker's one-second BRPOP wait for work, as kombu needs).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    "socket_connect_timeout": 2,
+    "socket_timeout": 3,
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_TIME_LIMIT = CELERY_VISIBILITY_TIMEOUT - 30
 

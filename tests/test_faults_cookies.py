@@ -26,12 +26,6 @@ def test_switching_language_sets_a_locked_down_cookie(client, db, url):
     assert_locked_down(cookie)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="dialogue/views/accounts.py _remember_language sets the cookie by "
-    "hand without httponly; once it passes the LANGUAGE_COOKIE_* settings, "
-    "remove this mark",
-)
 @override_settings(LANGUAGE_COOKIE_SECURE=True, SESSION_COOKIE_SECURE=True)
 def test_signing_in_sets_the_remembered_language_in_a_locked_down_cookie(client, db):
     user = UserFactory(username="reader")

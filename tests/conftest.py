@@ -19,8 +19,10 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
+from django.utils import translation
 
 from dialogue.models import Participant, Phase, Workshop
 from dialogue.services.accounts import organisers_group
@@ -84,11 +86,17 @@ def pytest_runtest_setup(item):
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """The cache holds sessions and the sign-in throttle: no test inherits them."""
-    from django.core.cache import cache
-
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A request activates its language for the thread (LocaleMiddleware does
+    not switch back): no test inherits the language of the one before."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

@@ -26,9 +26,8 @@ from dialogue.models import (
     SummaryStatus,
 )
 from dialogue.services.sessions import session_set_phase
-from tests.builders import admin_organiser
-from tests.conftest import make_participant
-from tests.factories import UserFactory, make_ranking_session
+from tests.builders import admin_organiser, make_participant, make_ranking_session
+from tests.factories import UserFactory
 from tests.faults import RedisServer
 from workshop.cache import OutageTolerantClient
 from workshop.env import parse_cache_url

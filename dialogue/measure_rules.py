@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from dialogue.models import (
     EndorsementRule,
-    MeasureEndorsement,
+    EndorsementVia,
     MeasureStatus,
     ReciprocalMeasure,
     Workshop,
@@ -108,10 +108,10 @@ def measure_refusal(
 
 
 def endorsement_mode(*, workshop: Workshop, delegation_has_head: bool) -> str:
-    """How this delegation endorses: MeasureEndorsement.HEAD or .MAJORITY."""
+    """How this delegation endorses: EndorsementVia.HEAD or .MAJORITY."""
     rule = workshop.endorsement_rule
     if rule == EndorsementRule.MAJORITY:
-        return MeasureEndorsement.MAJORITY
+        return EndorsementVia.MAJORITY
     if rule == EndorsementRule.HEAD or delegation_has_head:
-        return MeasureEndorsement.HEAD
-    return MeasureEndorsement.MAJORITY
+        return EndorsementVia.HEAD
+    return EndorsementVia.MAJORITY

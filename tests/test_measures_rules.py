@@ -10,6 +10,7 @@ from dialogue.measure_rules import measure_refusal
 from dialogue.models import (
     Delegation,
     EndorsementRule,
+    EndorsementVia,
     MeasureEndorsement,
     MeasureEvent,
     MeasureEventKind,
@@ -167,7 +168,7 @@ def test_an_answered_proposal_is_no_longer_edited():
 
 
 def test_tally_counts_each_delegations_answers_and_says_how_it_endorses():
-    endorsement = MeasureEndorsement(delegation=US, via=MeasureEndorsement.HEAD)
+    endorsement = MeasureEndorsement(delegation=US, via=EndorsementVia.HEAD)
 
     rows = measure_tally(
         workshop=Workshop(endorsement_rule=EndorsementRule.HEAD_OR_MAJORITY),

@@ -1,36 +1,44 @@
-"""The domain model, one module per noun group; import from here."""
+"""The domain model, one module per noun group, and the vocabularies
+(dialogue.vocabulary) the models use; import all of them from here."""
 
 from dialogue.models.accounts import Invitation, Profile
-from dialogue.models.comments import Comment, CommentState, Endorsement, FocusChange
+from dialogue.models.comments import Comment, Endorsement, FocusChange
 from dialogue.models.measures import (
     MeasureEndorsement,
     MeasureEvent,
-    MeasureEventKind,
     MeasureResponse,
-    MeasureStatus,
-    MeasureType,
     ReciprocalMeasure,
-    Reversibility,
-    Sequencing,
-    Stance,
 )
 from dialogue.models.rankings import Ranking, RankingEntry, RankingRound
-from dialogue.models.summaries import SummaryFormat, SummaryReport, SummaryStatus
+from dialogue.models.summaries import SummaryReport
 from dialogue.models.workshops import (
     AgendaItem,
     AgendaPoint,
-    Confidentiality,
     Delegation,
-    EndorsementRule,
     Participant,
-    Phase,
     PhaseChange,
-    Role,
     Session,
     Workshop,
 )
+from dialogue.vocabulary import (
+    CommentState,
+    Confidentiality,
+    EndorsementRule,
+    EndorsementVia,
+    MeasureEventKind,
+    MeasureStatus,
+    MeasureType,
+    Phase,
+    Reversibility,
+    Role,
+    Sequencing,
+    Stance,
+    SummaryFormat,
+    SummaryStatus,
+)
 
 __all__ = [
+    "EndorsementVia",
     "AgendaItem",
     "AgendaPoint",
     "Comment",

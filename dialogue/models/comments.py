@@ -5,12 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dialogue.models.workshops import AgendaItem, AgendaPoint, Participant, Session
-
-
-class CommentState(models.TextChoices):
-    VISIBLE = "visible", _("Visible")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
-    HIDDEN = "hidden", _("Hidden by a facilitator")
+from dialogue.vocabulary import CommentState
 
 
 class Comment(models.Model):

@@ -5,62 +5,15 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from dialogue.models.workshops import AgendaItem, Delegation, Participant, Workshop
-
-
-class MeasureStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    PROPOSED = "proposed", _("Proposed")
-    UNDER_DISCUSSION = "under_discussion", _("Under discussion")
-    ENDORSED_ONE = "endorsed_one", _("Endorsed by one side")
-    ENDORSED_BOTH = "endorsed_both", _("Endorsed by both sides")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
-    SUPERSEDED = "superseded", _("Superseded")
-
-
-class Sequencing(models.TextChoices):
-    SIMULTANEOUS = "simultaneous", _("Simultaneous")
-    PROPOSER_FIRST = "proposer_first", _("Proposing side first")
-    OTHER_FIRST = "other_first", _("Other side first")
-    PHASED = "phased", _("Phased, step by step")
-
-
-class Reversibility(models.TextChoices):
-    REVERSIBLE = "reversible", _("Reversible")
-    PARTLY = "partly", _("Partly reversible")
-    IRREVERSIBLE = "irreversible", _("Irreversible")
-
-
-class MeasureType(models.TextChoices):
-    COMMUNICATION = "communication", _("Communication")
-    TRANSPARENCY = "transparency", _("Transparency")
-    CONSTRAINT = "constraint", _("Constraint")
-    COOPERATION = "cooperation", _("Cooperation")
-    EXCHANGE = "exchange", _("Exchange")
-    ECONOMIC = "economic", _("Economic")
-    OTHER = "other", _("Other")
-
-
-class Stance(models.TextChoices):
-    SUPPORT = "support", _("Support")
-    SUPPORT_WITH_CHANGES = "support_with_changes", _("Support with changes")
-    OPPOSE = "oppose", _("Oppose")
-    CLARIFY = "clarify", _("Ask for clarification")
-
-
-class MeasureEventKind(models.TextChoices):
-    """What happened to a measure: one kind per entry of its history."""
-
-    CREATED = "created", _("Created")
-    PROPOSED = "proposed", _("Proposed")
-    EDITED = "edited", _("Edited")
-    ANSWERED = "answered", _("Answered")
-    ANSWER_CHANGED = "answer_changed", _("Answer changed")
-    ENDORSED = "endorsed", _("Endorsed")
-    ENDORSEMENT_LOST = "endorsement_lost", _("Endorsement lost")
-    COUNTERED = "countered", _("Countered")
-    SUPERSEDED = "superseded", _("Superseded")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
-    IMPORTED = "imported", _("Imported")
+from dialogue.vocabulary import (
+    EndorsementVia,
+    MeasureEventKind,
+    MeasureStatus,
+    MeasureType,
+    Reversibility,
+    Sequencing,
+    Stance,
+)
 
 
 class ReciprocalMeasure(models.Model):
@@ -204,10 +157,6 @@ class MeasureResponse(models.Model):
 class MeasureEndorsement(models.Model):
     """A delegation's endorsement of a measure: by its head, or by majority."""
 
-    HEAD = "head"
-    MAJORITY = "majority"
-    VIA_CHOICES = [(HEAD, _("its head")), (MAJORITY, _("a majority of its delegates"))]
-
     measure = models.ForeignKey(
         ReciprocalMeasure,
         on_delete=models.CASCADE,
@@ -220,7 +169,7 @@ class MeasureEndorsement(models.Model):
         related_name="measure_endorsements",
         verbose_name=_("delegation"),
     )
-    via = models.CharField(_("endorsed by"), max_length=10, choices=VIA_CHOICES)
+    via = models.CharField(_("endorsed by"), max_length=10, choices=EndorsementVia)
     endorsed_by = models.ForeignKey(
         Participant,
         on_delete=models.SET_NULL,
@@ -298,7 +247,7 @@ class MeasureEvent(models.Model):
                 "stance": stances.get(detail.get("stance"), ""),
             }
         if kind == MeasureEventKind.ENDORSED:
-            if detail.get("via") == MeasureEndorsement.HEAD:
+            if detail.get("via") == EndorsementVia.HEAD:
                 return _("endorsed it on behalf of %(code)s") % {"code": code}
             return _("a majority of %(code)s now supports it") % {"code": code}
         if kind == MeasureEventKind.ENDORSEMENT_LOST:

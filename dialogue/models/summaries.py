@@ -4,20 +4,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dialogue.models.workshops import Confidentiality, Session
-
-
-class SummaryStatus(models.TextChoices):
-    QUEUED = "queued", _("Queued")
-    RUNNING = "running", _("Compiling")
-    DONE = "done", _("Ready")
-    FAILED = "failed", _("Failed")
-
-
-class SummaryFormat(models.TextChoices):
-    MARKDOWN = "md", _("Markdown")
-    DOCX = "docx", _("Word (DOCX)")
-    PDF = "pdf", _("PDF")
+from dialogue.models.workshops import Session
+from dialogue.vocabulary import Confidentiality, SummaryStatus
 
 
 class SummaryReport(models.Model):

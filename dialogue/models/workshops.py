@@ -5,22 +5,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-
-class Confidentiality(models.TextChoices):
-    ON_THE_RECORD = "on_record", _("On the record")
-    CHATHAM_HOUSE = "chatham_house", _("Chatham House Rule")
-    OFF_THE_RECORD = "off_record", _("Off the record")
-
-
-class EndorsementRule(models.TextChoices):
-    """How a delegation endorses a reciprocal measure."""
-
-    HEAD_OR_MAJORITY = (
-        "head_or_majority",
-        _("Its head endorses; without a head, a majority of its delegates"),
-    )
-    HEAD = "head", _("Only its head endorses")
-    MAJORITY = "majority", _("A majority of its delegates support it")
+from dialogue.vocabulary import Confidentiality, EndorsementRule, Phase, Role
 
 
 class Workshop(models.Model):
@@ -107,14 +92,6 @@ class Delegation(models.Model):
         return f"{self.name} ({self.code})"
 
 
-class Role(models.TextChoices):
-    ORGANISER = "organiser", _("Organiser")
-    FACILITATOR = "facilitator", _("Facilitator")
-    DELEGATE = "delegate", _("Delegate")
-    OBSERVER = "observer", _("Observer")
-    RAPPORTEUR = "rapporteur", _("Rapporteur")
-
-
 class Participant(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -191,13 +168,6 @@ class Participant(models.Model):
             errors["is_head"] = _("Only a delegate can head a delegation.")
         if errors:
             raise ValidationError(errors)
-
-
-class Phase(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    OPEN = "open", _("Open for discussion")
-    RANKING = "ranking", _("Ranking")
-    CLOSED = "closed", _("Closed")
 
 
 class Session(models.Model):

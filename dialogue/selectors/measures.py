@@ -152,7 +152,7 @@ class TallyRow(TypedDict):
     counts: list[int]  # in the order of Stance
     total: int
     endorsement: MeasureEndorsement | None
-    mode: str  # how the delegation endorses: MeasureEndorsement.HEAD or .MAJORITY
+    mode: str  # how the delegation endorses: EndorsementVia.HEAD or .MAJORITY
 
 
 def measure_tally(

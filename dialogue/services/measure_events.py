@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from dialogue.models import (
     Delegation,
-    MeasureEndorsement,
+    EndorsementVia,
     MeasureEvent,
     MeasureEventKind,
     MeasureStatus,
@@ -128,7 +128,7 @@ def endorsement_lost(
         MeasureEventKind.ENDORSEMENT_LOST,
         by,
         moved=moved,
-        detail={"delegation": delegation.code, "via": MeasureEndorsement.MAJORITY},
+        detail={"delegation": delegation.code, "via": EndorsementVia.MAJORITY},
     )
 
 

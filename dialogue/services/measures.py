@@ -58,6 +58,7 @@ from dialogue.measure_rules import endorsement_mode, measure_refusal
 from dialogue.models import (
     AgendaItem,
     Delegation,
+    EndorsementVia,
     MeasureEndorsement,
     MeasureResponse,
     MeasureStatus,
@@ -169,7 +170,7 @@ def _recount_majority(
     existing = MeasureEndorsement.objects.filter(
         measure=measure, delegation=delegation
     ).first()
-    if existing and existing.via == MeasureEndorsement.HEAD:
+    if existing and existing.via == EndorsementVia.HEAD:
         return  # a head's endorsement stands once given
     delegates = Participant.objects.filter(delegation=delegation, role=Role.DELEGATE)
     mode = endorsement_mode(
@@ -177,7 +178,7 @@ def _recount_majority(
         delegation_has_head=delegates.filter(permissions.delegation_heads()).exists(),
     )
     reached = False
-    if mode == MeasureEndorsement.MAJORITY:
+    if mode == EndorsementVia.MAJORITY:
         supporters = MeasureResponse.objects.filter(
             measure=measure,
             stance=Stance.SUPPORT,
@@ -187,13 +188,13 @@ def _recount_majority(
         reached = supporters * 2 > delegates.count()
     if reached and existing is None:
         MeasureEndorsement.objects.create(
-            measure=measure, delegation=delegation, via=MeasureEndorsement.MAJORITY
+            measure=measure, delegation=delegation, via=EndorsementVia.MAJORITY
         )
         events.endorsed(
             measure=measure,
             by=by,
             delegation=delegation,
-            via=MeasureEndorsement.MAJORITY,
+            via=EndorsementVia.MAJORITY,
             moved=events.move_status(measure, _settled_status(measure)),
         )
     elif not reached and existing is not None:
@@ -387,7 +388,7 @@ def measure_endorse(
         existing = MeasureEndorsement.objects.filter(
             measure=locked, delegation=delegation
         ).first()
-        if existing and existing.via == MeasureEndorsement.HEAD:
+        if existing and existing.via == EndorsementVia.HEAD:
             raise MeasureError(
                 _("%(delegation)s has already endorsed this measure.")
                 % {"delegation": delegation.name}
@@ -395,7 +396,7 @@ def measure_endorse(
         now = timezone.now()
         if existing:  # a majority endorsement becomes the head's: it now stands
             existing.via, existing.endorsed_by, existing.endorsed_at = (
-                MeasureEndorsement.HEAD,
+                EndorsementVia.HEAD,
                 by,
                 now,
             )
@@ -404,7 +405,7 @@ def measure_endorse(
             MeasureEndorsement.objects.create(
                 measure=locked,
                 delegation=delegation,
-                via=MeasureEndorsement.HEAD,
+                via=EndorsementVia.HEAD,
                 endorsed_by=by,
                 endorsed_at=now,
             )
@@ -412,7 +413,7 @@ def measure_endorse(
             measure=locked,
             by=by,
             delegation=delegation,
-            via=MeasureEndorsement.HEAD,
+            via=EndorsementVia.HEAD,
             moved=events.move_status(locked, _settled_status(locked)),
         )
         _touch(_session_ids(locked))

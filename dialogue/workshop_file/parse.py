@@ -7,9 +7,8 @@ source, delegations, sessions and items; `parse_measures` reads the optional
 "measures" key. Pure: no database, no models.
 
 The allowed values of choice fields (here CONFIDENTIALITY_MODES, the measure
-ones in `parse_measures`) are the models' TextChoices values, copied because
-this module imports no models; tests/test_workshop_file.py asserts that each
-copy equals the model's `.values`, so they cannot drift apart.
+ones in `parse_measures`) come from dialogue.vocabulary, the TextChoices the
+models use: one list of values for the database and the file.
 """
 
 import datetime as dt
@@ -17,6 +16,7 @@ import json
 import re
 from typing import Any
 
+from dialogue.vocabulary import Confidentiality
 from dialogue.workshop_file.collector import Collector, kind_of
 from dialogue.workshop_file.parse_measures import validate_measures
 from dialogue.workshop_file.spec import (
@@ -35,7 +35,7 @@ from dialogue.workshop_file.spec import (
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 CODE_RE = re.compile(r"^[A-Z][A-Z0-9]{0,11}\Z")
 # dialogue.models.Confidentiality.values
-CONFIDENTIALITY_MODES = ("on_record", "chatham_house", "off_record")
+CONFIDENTIALITY_MODES = tuple(Confidentiality.values)
 
 
 def _reject_duplicate_keys(pairs):

@@ -7,14 +7,22 @@ chain must be consistent: a revision counters the one before it, which is then
 superseded, and a status agrees with the answers and endorsements. Pure: no
 database, no models.
 
-The allowed values below are the models' choices (dialogue.models.measures),
-copied because this module imports no models; tests/test_workshop_file.py
-asserts each copy equals the model's values, so they cannot drift apart.
+The allowed values are the models' own vocabularies, taken from
+dialogue.vocabulary (where the models take them too), so a file accepts
+exactly what the database holds.
 """
 
 import re
 from dataclasses import fields
 
+from dialogue.vocabulary import (
+    EndorsementVia,
+    MeasureStatus,
+    MeasureType,
+    Reversibility,
+    Sequencing,
+    Stance,
+)
 from dialogue.workshop_file.collector import Collector
 from dialogue.workshop_file.spec import (
     EndorsementSpec,
@@ -25,28 +33,13 @@ from dialogue.workshop_file.spec import (
 
 MEASURE_KEY_RE = re.compile(r"^([1-9][0-9]{0,5})-r([1-9][0-9]{0,4})\Z")
 ITEM_REF_RE = re.compile(r"^([1-9][0-9]{0,4})\.([1-9][0-9]{0,4})\Z")
-# MeasureStatus without "draft": drafts are private and never in a file.
-MEASURE_STATUSES = (
-    "proposed",
-    "under_discussion",
-    "endorsed_one",
-    "endorsed_both",
-    "withdrawn",
-    "superseded",
-)
-SEQUENCINGS = ("simultaneous", "proposer_first", "other_first", "phased")
-REVERSIBILITIES = ("reversible", "partly", "irreversible")
-MEASURE_TYPES = (
-    "communication",
-    "transparency",
-    "constraint",
-    "cooperation",
-    "exchange",
-    "economic",
-    "other",
-)
-STANCES = ("support", "support_with_changes", "oppose", "clarify")
-ENDORSEMENT_VIAS = ("head", "majority")  # MeasureEndorsement.VIA_CHOICES
+# Drafts are private and never in a file.
+MEASURE_STATUSES = tuple(v for v in MeasureStatus.values if v != MeasureStatus.DRAFT)
+SEQUENCINGS = tuple(Sequencing.values)
+REVERSIBILITIES = tuple(Reversibility.values)
+MEASURE_TYPES = tuple(MeasureType.values)
+STANCES = tuple(Stance.values)
+ENDORSEMENT_VIAS = tuple(EndorsementVia.values)
 
 MEASURE_TEXTS = ("their_action", "conditionality", "verification")
 MEASURE_CHOICES = (  # field, allowed values; left out, MeasureSpec's default

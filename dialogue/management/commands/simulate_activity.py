@@ -17,6 +17,7 @@ from dialogue.models import (
     Comment,
     CommentState,
     Endorsement,
+    EndorsementVia,
     MeasureEndorsement,
     MeasureResponse,
     MeasureStatus,
@@ -292,7 +293,7 @@ class Command(BaseCommand):
                 endorsing = [measure.proposing_delegation]
             endorsements += [
                 MeasureEndorsement(
-                    measure=measure, delegation=delegation, via=MeasureEndorsement.HEAD
+                    measure=measure, delegation=delegation, via=EndorsementVia.HEAD
                 )
                 for delegation in endorsing
             ]

@@ -8,9 +8,15 @@ import pytest
 from django.urls import reverse
 
 from dialogue.models import Phase, Role
+from dialogue.services.measures import measure_create
 from dialogue.services.rankings import ranking_submit
 from dialogue.services.sessions import session_set_phase
-from tests.builders import admin_organiser, make_ranking_session
+from tests.builders import (
+    CONTENT,
+    admin_organiser,
+    build_dialogue,
+    make_ranking_session,
+)
 from tests.factories import ParticipantFactory
 
 BALLOTS_A = {"CN": [[1, 2, 3, 4], [2, 1, 3, 4]], "US": [[4, 3, 2, 1]]}
@@ -89,3 +95,30 @@ def test_delete_confirmations_do_not_depend_on_the_ballots(client, ranked, organ
     assert with_a == with_b
     for name, page in with_a.items():
         assert "A ballot of" in page, name
+
+
+def test_a_private_draft_is_not_in_the_admin(client, organiser, workshop):
+    d = build_dialogue(workshop)
+    draft = measure_create(
+        proposer=d.delegates["CN"][1],
+        content=CONTENT,
+        items=[d.items[(1, 1)]],
+        propose=False,
+    )
+    client.force_login(organiser)
+
+    changelist = client.get(reverse("admin:dialogue_reciprocalmeasure_changelist"))
+    change = client.get(
+        reverse("admin:dialogue_reciprocalmeasure_change", args=[draft.pk])
+    )
+    workshop_delete = client.get(
+        reverse("admin:dialogue_workshop_delete", args=[workshop.pk])
+    )
+
+    assert changelist.status_code == 200
+    assert CONTENT.title not in changelist.content.decode()
+    assert change.status_code == 302  # the admin's "does not exist" redirect
+    assert CONTENT.title not in workshop_delete.content.decode()
+    assert "A draft measure (private to its proposer)" in (
+        workshop_delete.content.decode()
+    )

@@ -14,6 +14,7 @@ from dialogue.models import (
     MeasureEndorsement,
     MeasureEvent,
     MeasureResponse,
+    MeasureStatus,
     ReciprocalMeasure,
 )
 
@@ -175,7 +176,14 @@ class ReciprocalMeasureAdmin(admin.ModelAdmin):
         return False
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(answer_count=Count("responses"))
+        # A draft is its proposer's alone, in the admin too: organisers see
+        # measures once they are proposed.
+        return (
+            super()
+            .get_queryset(request)
+            .exclude(status=MeasureStatus.DRAFT)
+            .annotate(answer_count=Count("responses"))
+        )
 
     @admin.display(description=_("answers"), ordering="answer_count")
     def answer_count(self, obj):

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dialogue.errors import Refusal
 from dialogue.models import Invitation, Participant, Profile
 
 ORGANISERS_GROUP = "Organisers"
@@ -24,13 +25,16 @@ ORGANISERS_GROUP = "Organisers"
 logger = logging.getLogger(__name__)
 
 
-class InvitationError(Exception):
-    """An invitation that cannot be used; `reason` is used, expired, revoked or
-    unknown, and the message says what to do."""
+class InvitationError(Refusal):
+    """An invitation that cannot be used; `reason` is used, expired, revoked,
+    ineligible or unknown, and the message says what to do. An unknown link
+    is a 404 (it gives away nothing), the others are gone (410)."""
 
     def __init__(self, reason: str, message: str):
         self.reason = reason
-        super().__init__(message)
+        super().__init__(
+            message, code=reason, status=404 if reason == "unknown" else 410
+        )
 
 
 @dataclass(frozen=True)

@@ -55,9 +55,8 @@ def invitation_accept(request, token):
     try:
         invitation = accounts.invitation_check(token=token)
     except accounts.InvitationError as exc:
-        status = 404 if exc.reason == "unknown" else 410
         return render(
-            request, "invitation_invalid.html", {"message": str(exc)}, status=status
+            request, "invitation_invalid.html", {"message": str(exc)}, status=exc.status
         )
     if request.method == "GET":
         return render(request, "invitation.html", {"invitation": invitation})

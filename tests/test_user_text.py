@@ -116,3 +116,43 @@ def test_a_refusal_page_says_its_reason_once(client, seeded):
         )
         == 1
     )
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        (
+            "title",
+            "Title \x1b[0m",
+            "Title contains a character that is not allowed (U+001B).",
+        ),
+        (
+            "description",
+            "nul \x00",
+            "Description contains a character that is not allowed (U+0000).",
+        ),
+        ("title", "two\nlines", "Title must be on one line."),
+    ],
+)
+def test_the_admin_refuses_bad_text_naming_the_field(
+    client, organiser, seeded, field, value, message
+):
+    client.force_login(organiser)
+    url = reverse("admin:dialogue_workshop_change", args=[seeded.pk])
+    form = client.get(url).context["adminform"].form
+    data = {
+        name: form[name].value() or ""
+        for name in form.fields
+        if form[name].value() is not None
+    }
+    data["source_authors"] = '["Someone"]'
+    for prefix in ("delegations", "sessions"):
+        data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
+    data[field] = value
+
+    response = client.post(url, data)
+
+    seeded.refresh_from_db()
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors[field] == [message]
+    assert getattr(seeded, field) != value

@@ -9,6 +9,8 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
+from dialogue.forms.admin import UserTextModelForm
+from dialogue.measure_content import TEXT_FIELDS
 from dialogue.models import (
     AgendaItem,
     MeasureEndorsement,
@@ -76,8 +78,16 @@ class MeasureEventInline(ReadOnlyInline):
         )
 
 
+class MeasureAdminForm(UserTextModelForm):
+    text_limits = {
+        name: (limit, multiline)
+        for name, (_label, limit, multiline) in TEXT_FIELDS.items()
+    }
+
+
 @admin.register(ReciprocalMeasure)
 class ReciprocalMeasureAdmin(admin.ModelAdmin):
+    form = MeasureAdminForm
     list_display = [
         "title",
         "revision",

@@ -9,11 +9,12 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from dialogue.forms.admin import UserTextModelForm
 from dialogue.models import Delegation, Participant
 from dialogue.services import accounts as account_services
 
 
-class ParticipantAdminForm(forms.ModelForm):
+class ParticipantAdminForm(UserTextModelForm):
     """Place an existing account, or create a new one (without a password: the
     person chooses it through their invitation link)."""
 

@@ -18,6 +18,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from dialogue.forms.admin import UserTextModelForm
 from dialogue.models import (
     AgendaItem,
     AgendaPoint,
@@ -39,12 +40,14 @@ from dialogue.workshop_file.importer import workshop_import
 
 
 class DelegationInline(admin.TabularInline):
+    form = UserTextModelForm
     model = Delegation
     extra = 0
     fields = ["code", "name"]
 
 
 class SessionInline(admin.TabularInline):
+    form = UserTextModelForm
     model = Session
     extra = 0
     fields = ["number", "title", "phase", "starts_at", "ends_at"]
@@ -65,6 +68,7 @@ class WorkshopImportForm(forms.Form):
 
 @admin.register(Workshop)
 class WorkshopAdmin(admin.ModelAdmin):
+    form = UserTextModelForm
     list_display = [
         "title",
         "slug",
@@ -189,6 +193,7 @@ class WorkshopAdmin(admin.ModelAdmin):
 
 @admin.register(Delegation)
 class DelegationAdmin(admin.ModelAdmin):
+    form = UserTextModelForm
     list_display = ["code", "name", "workshop"]
     list_filter = ["workshop"]
     search_fields = ["code", "name", "workshop__title"]
@@ -196,6 +201,7 @@ class DelegationAdmin(admin.ModelAdmin):
 
 
 class AgendaItemInline(admin.TabularInline):
+    form = UserTextModelForm
     model = AgendaItem
     extra = 0
     fields = ["number", "title", "proposed_by", "addressed_to"]
@@ -247,6 +253,7 @@ class PhaseChangeInline(admin.TabularInline):
 
 @admin.register(Session)
 class SessionAdmin(admin.ModelAdmin):
+    form = UserTextModelForm
     list_display = ["__str__", "workshop", "phase", "item_count", "starts_at"]
     list_display_links = ["__str__"]
     list_filter = ["phase", "workshop"]
@@ -275,6 +282,7 @@ class SessionAdmin(admin.ModelAdmin):
 
 
 class AgendaPointInline(admin.TabularInline):
+    form = UserTextModelForm
     model = AgendaPoint
     extra = 0
     fields = ["position", "text"]
@@ -282,6 +290,7 @@ class AgendaPointInline(admin.TabularInline):
 
 @admin.register(AgendaItem)
 class AgendaItemAdmin(admin.ModelAdmin):
+    form = UserTextModelForm
     list_display = ["__str__", "session", "proposed_by", "addressed_to", "point_count"]
     list_filter = ["session__workshop", "session", "proposed_by", "addressed_to"]
     search_fields = ["title", "body", "points__text"]
@@ -306,6 +315,7 @@ class AgendaItemAdmin(admin.ModelAdmin):
 
 @admin.register(AgendaPoint)
 class AgendaPointAdmin(admin.ModelAdmin):
+    form = UserTextModelForm
     list_display = ["label", "text", "item"]
     list_filter = ["item__session__workshop", "item__session"]
     search_fields = ["text", "item__title"]

@@ -1,0 +1,75 @@
+"""The organisers' admin forms: every text field an organiser types passes
+the one user-text check (dialogue.user_text), like the participants' forms
+and the workshop file, with the field's length limit stated under it."""
+
+from django import forms
+from django.core import validators
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import ngettext_lazy
+
+from dialogue.user_text import clean_user_text
+from dialogue.workshop_file.spec import MAX_TEXT
+
+
+class UserTextModelForm(forms.ModelForm):
+    """A ModelForm whose CharFields and TextFields are user text. A subclass
+    may give `text_limits` ({field: (limit, multiline)}) where the app has a
+    stricter limit than the column's."""
+
+    text_limits: dict[str, tuple[int, bool]] = {}
+
+    def _limit(self, name: str, field: models.Field) -> tuple[int, bool]:
+        """(length limit, may span lines) for a model's text field."""
+        if name in self.text_limits:
+            return self.text_limits[name]
+        if isinstance(field, models.TextField):
+            return MAX_TEXT, True
+        return field.max_length, False
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            model_field = self._text_field(name)
+            if model_field is None:
+                continue
+            limit, _multiline = self._limit(name, model_field)
+            note = ngettext_lazy(
+                "At most %(limit)s character.", "At most %(limit)s characters.", "limit"
+            ) % {"limit": limit}
+            field.help_text = f"{field.help_text} {note}".strip()
+            field.widget.attrs.setdefault("maxlength", str(limit))
+            # clean_user_text names the field for NUL too: one check.
+            field.validators = [
+                v
+                for v in field.validators
+                if not isinstance(v, validators.ProhibitNullCharactersValidator)
+            ]
+
+    def _text_field(self, name):
+        try:
+            field = self._meta.model._meta.get_field(name)
+        except Exception:  # not a model field (an extra form field)
+            return None
+        if isinstance(field, models.CharField | models.TextField) and not field.choices:
+            return field
+        return None
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in list(cleaned):
+            model_field = self._text_field(name)
+            if model_field is None or not isinstance(cleaned[name], str):
+                continue
+            limit, multiline = self._limit(name, model_field)
+            try:
+                cleaned[name] = clean_user_text(
+                    cleaned[name],
+                    label=str(model_field.verbose_name).capitalize(),
+                    max_length=limit,
+                    multiline=multiline,
+                    required=False,
+                )
+            except ValidationError as exc:
+                self.add_error(name, exc)
+        return cleaned

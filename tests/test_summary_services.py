@@ -29,6 +29,7 @@ from dialogue.models import (
     Workshop,
 )
 from dialogue.services import summaries as service
+from dialogue.services import summary_attempts as attempts
 from dialogue.services.sessions import session_set_phase
 from tests.builders import (
     admin_organiser,
@@ -69,7 +70,7 @@ def broker_down(settings, tmp_path):
 
 
 def _fail_builder(monkeypatch, exc, times=None):
-    real = service.build_summary_document
+    real = attempts.build_summary_document
     calls = []
 
     def flaky(**kwargs):
@@ -78,7 +79,7 @@ def _fail_builder(monkeypatch, exc, times=None):
             raise exc
         return real(**kwargs)
 
-    monkeypatch.setattr(service, "build_summary_document", flaky)
+    monkeypatch.setattr(attempts, "build_summary_document", flaky)
     return calls
 
 
@@ -142,7 +143,7 @@ def test_compiling_a_finished_report_again_does_nothing(
         report = service.summary_request(session=session, by=admin_organiser())
     report.refresh_from_db()
 
-    outcome = service.summary_compile(report_id=report.pk)
+    outcome = attempts.summary_compile(report_id=report.pk)
 
     again = SummaryReport.objects.get(pk=report.pk)
     assert outcome == "done"
@@ -157,7 +158,7 @@ def test_compiling_after_a_crash_finishes_the_same_report(in_process, session):
         status=SummaryStatus.RUNNING, attempts=1, progress=30
     )
 
-    outcome = service.summary_compile(report_id=report.pk)
+    outcome = attempts.summary_compile(report_id=report.pk)
 
     report.refresh_from_db()
     assert outcome == "done"
@@ -168,10 +169,10 @@ def test_compiling_after_a_crash_finishes_the_same_report(in_process, session):
 def test_a_report_that_keeps_crashing_its_worker_is_given_up(in_process, session):
     report = service.summary_request(session=session, by=admin_organiser())
     SummaryReport.objects.filter(pk=report.pk).update(
-        status=SummaryStatus.RUNNING, attempts=service.MAX_ATTEMPTS
+        status=SummaryStatus.RUNNING, attempts=attempts.MAX_ATTEMPTS
     )
 
-    outcome = service.summary_compile(report_id=report.pk)
+    outcome = attempts.summary_compile(report_id=report.pk)
 
     report.refresh_from_db()
     assert outcome == "failed"
@@ -204,7 +205,7 @@ def test_transient_errors_fail_the_report_after_the_last_retry(
     report.refresh_from_db()
     assert (report.status, report.attempts, report.error) == (
         "failed",
-        service.MAX_ATTEMPTS,
+        attempts.MAX_ATTEMPTS,
         "OSError: disk full",
     )
 
@@ -227,7 +228,7 @@ def test_other_errors_fail_at_once_with_the_reason(
 
 
 def test_backoff_doubles_from_five_seconds():
-    assert [service.retry_delay(n) for n in range(5)] == [5, 10, 20, 40, 80]
+    assert [attempts.retry_delay(n) for n in range(5)] == [5, 10, 20, 40, 80]
 
 
 def test_retrying_a_failed_report_compiles_the_same_version(

@@ -122,3 +122,14 @@ class SummaryFormat(TextChoices):
     MARKDOWN = "md", _("Markdown")
     DOCX = "docx", _("Word (DOCX)")
     PDF = "pdf", _("PDF")
+
+
+class WorkerState(TextChoices):
+    """Where a report stands with the workers (derived, never stored)."""
+
+    UNSENT = "unsent"  # recorded, not yet handed to the broker
+    WAITING = "waiting"  # handed to the broker (or waiting for its retry)
+    WORKING = "working"  # a worker holds it and shows signs of life
+    STOPPED = "stopped"  # its worker stopped responding: the lease ran out
+    LOST = "lost"  # sent long ago and no worker ever took it
+    FINISHED = "finished"  # done or failed

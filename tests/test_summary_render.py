@@ -1,5 +1,6 @@
 """The renderers as pure functions of a hand-made SummaryDocument (no database)."""
 
+import dataclasses
 import io
 
 import pytest
@@ -24,7 +25,7 @@ from dialogue.summary.document import (
     SummaryDocument,
     Tally,
 )
-from dialogue.summary.render import RENDERERS, pdf
+from dialogue.summary.render import RENDERERS, pdf, text
 from dialogue.summary.render.docx import render_docx
 from dialogue.summary.render.markdown import render_markdown
 from dialogue.summary.render.pdf import (
@@ -304,3 +305,56 @@ def test_every_format_has_one_renderer_in_the_table():
 def test_ranks_are_written_as_on_the_results_page(rank, text):
     # One formatter (ranking_maths.rank_text) for the page, the chart and here.
     assert rank_text(rank) == text
+
+
+def test_printable_drops_what_xml_cannot_carry_and_keeps_breaks():
+    value = "a\x1bb\x0bc\td\r\ne\ufffef\U0001fffeg\x85h\x00\x7f\x9b 中文"
+
+    assert text.printable(value) == "ab\nc\td\r\nefg\nh 中文"
+
+
+def _with_control_characters(doc: SummaryDocument) -> SummaryDocument:
+    bad = "\x1b\x07"
+    item = doc.items[0]
+    group = item.discussion[0]
+    remark = dataclasses.replace(group.remarks[0], text=f"Remark{bad}")
+    return dataclasses.replace(
+        doc,
+        header=dataclasses.replace(doc.header, session_title=f"Trust{bad}"),
+        items=(
+            dataclasses.replace(
+                item,
+                title=f"Hotline{bad}",
+                points=(("1.1", f"Point{bad}"),),
+                discussion=(dataclasses.replace(group, remarks=(remark,)),),
+            ),
+        ),
+        convergence=(f"Both{bad}",),
+    )
+
+
+def test_printable_document_cleans_every_string_of_the_tree():
+    doc = _with_control_characters(sample_document())
+
+    clean = text.printable_document(doc)
+
+    item = clean.items[0]
+    assert (
+        clean.header.session_title,
+        item.title,
+        item.points,
+        item.discussion[0].remarks[0].text,
+        clean.convergence,
+    ) == ("Trust", "Hotline", (("1.1", "Point"),), "Remark", ("Both",))
+    assert clean.items[0].discussion[0].omitted == doc.items[0].discussion[0].omitted
+    assert text.printable_document(sample_document()) == sample_document()
+
+
+def test_docx_writes_a_document_with_control_characters_left_in():
+    # The builder cleans the document; the DOCX writer does not rely on it.
+    doc = _with_control_characters(sample_document())
+
+    written = docx_text(render_docx(doc))
+
+    assert "Hotline" in written
+    assert "\x1b" not in written

@@ -47,6 +47,9 @@ def done(in_process, session, django_capture_on_commit_callbacks):
     return report
 
 
+DAY = timedelta(days=1)
+
+
 def url(name, session, *args):
     return reverse(name, args=[session.workshop.slug, session.number, *args])
 
@@ -224,6 +227,56 @@ def test_status_fragment_polls_while_the_summary_is_compiled(
     assert 'hx-trigger="every 1s"' in page
     assert '<progress id="summary-progress-1" max="100" value="40">' in page
     assert "Compiling: Writing the PDF" in page
+
+
+def test_status_says_the_worker_stopped_instead_of_a_frozen_bar(
+    client, in_process, session, rapporteur
+):
+    now = timezone.now()
+    for version, lease_until in ((1, now - timedelta(seconds=1)), (2, now + DAY)):
+        SummaryReport.objects.create(
+            session=session,
+            version=version,
+            confidentiality="chatham_house",
+            status=SummaryStatus.RUNNING,
+            queued_at=now - timedelta(minutes=2),
+            progress=50,
+            progress_note="Writing the Word document",
+            lease_until=lease_until,
+        )
+    client.force_login(rapporteur)
+
+    stopped = client.get(url("summary_status", session, 1), HTTP_HX_REQUEST="true")
+    alive = client.get(url("summary_status", session, 2), HTTP_HX_REQUEST="true")
+
+    stopped_page, alive_page = stopped.content.decode(), alive.content.decode()
+    assert "The worker stopped responding; trying again." in stopped_page
+    assert "<progress" not in stopped_page
+    assert 'hx-trigger="every 1s"' in stopped_page
+    assert "The worker stopped responding" not in alive_page
+    assert '<progress id="summary-progress-2" max="100" value="50">' in alive_page
+
+
+def test_the_stopped_worker_message_is_translated(
+    client, in_process, session, rapporteur
+):
+    SummaryReport.objects.create(
+        session=session,
+        version=1,
+        confidentiality="chatham_house",
+        status=SummaryStatus.RUNNING,
+        queued_at=timezone.now() - timedelta(minutes=2),
+        lease_until=timezone.now() - timedelta(seconds=1),
+    )
+    client.force_login(rapporteur)
+
+    response = client.get(
+        url("summary_status", session, 1),
+        HTTP_HX_REQUEST="true",
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
+
+    assert "后台处理程序已停止响应，正在重试。" in response.content.decode()
 
 
 def test_pages_showing_a_waiting_request_do_not_send_it_the_sweep_does(

@@ -162,9 +162,12 @@ def test_gunicorn_and_celery_worker_serve_the_app(
                 "INFO",
                 "--schedule",
                 str(tmp_path / "celerybeat-schedule"),
+                "--max-interval",
+                "1",
             ],
             cwd=REPO,
-            env=production_env,
+            # The summaries sweep every second, so the test sees it run.
+            env={**production_env, "SUMMARY_SWEEP_SECONDS": "1"},
             stdout=open(tmp_path / "beat.log", "wb"),  # noqa: SIM115
             stderr=subprocess.STDOUT,
         )
@@ -208,6 +211,15 @@ def test_gunicorn_and_celery_worker_serve_the_app(
     )
     assert replies == [{worker_name: {"ok": "pong"}}]
 
-    # beat is up with the same settings, and stays up.
+    # beat is up with the same settings, stays up, and its sweep reaches the
+    # worker.
     wait_for(lambda: b"beat: Starting..." in (tmp_path / "beat.log").read_bytes())
+    wait_for(
+        lambda: (
+            b"dialogue.send_pending_summaries" in (tmp_path / "beat.log").read_bytes()
+            and b"dialogue.send_pending_summaries["
+            in (tmp_path / "worker.log").read_bytes()
+        ),
+        timeout=60,
+    )
     assert beat.poll() is None, (tmp_path / "beat.log").read_text()

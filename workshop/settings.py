@@ -116,6 +116,16 @@ COMMENT_EDIT_SECONDS = env_int("COMMENT_EDIT_SECONDS", 900, minimum=0)
 COMMENT_MAX_LENGTH = 10_000
 # How often live pages ask for changes, in seconds.
 LIVE_POLL_SECONDS = env_int("LIVE_POLL_SECONDS", 3, minimum=1)
+# Summaries: a compiling worker shows a sign of life every HEARTBEAT seconds;
+# STALE seconds after its last one it is taken to have stopped and the sweep
+# sends its report again; a sent report no worker took within START_GRACE is
+# taken to be lost; Celery beat runs the sweep every SWEEP seconds.
+SUMMARY_HEARTBEAT_SECONDS = env_int("SUMMARY_HEARTBEAT_SECONDS", 5, minimum=1)
+SUMMARY_STALE_SECONDS = env_int(
+    "SUMMARY_STALE_SECONDS", 30, minimum=3 * SUMMARY_HEARTBEAT_SECONDS
+)
+SUMMARY_START_GRACE_SECONDS = env_int("SUMMARY_START_GRACE_SECONDS", 120, minimum=10)
+SUMMARY_SWEEP_SECONDS = env_int("SUMMARY_SWEEP_SECONDS", 30, minimum=1)
 
 AUTH_PASSWORD_VALIDATORS = [
     {

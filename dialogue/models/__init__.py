@@ -35,9 +35,11 @@ from dialogue.vocabulary import (
     Stance,
     SummaryFormat,
     SummaryStatus,
+    WorkerState,
 )
 
 __all__ = [
+    "WorkerState",
     "EndorsementVia",
     "AgendaItem",
     "AgendaPoint",

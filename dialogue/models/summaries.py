@@ -1,3 +1,21 @@
+"""Summary reports, and whether the worker compiling one is still alive.
+
+A report being compiled is held by one attempt through a lease
+(``lease_token``, valid until ``lease_until``); each sign of life from its
+worker (``heartbeat_at``, every ``heartbeat_seconds()``) extends the lease by
+``lease_seconds()``. ``worker_state`` reads those fields and is the one rule
+the summaries page (what it shows) and the sweep (what it sends again) both
+follow. The timings are settings read when used, with these defaults:
+
+* ``SUMMARY_HEARTBEAT_SECONDS`` (5): how often a compiling worker writes;
+* ``SUMMARY_STALE_SECONDS`` (30): how long a sign of life holds the lease,
+  i.e. how long after its last one a worker is taken to have stopped;
+* ``SUMMARY_START_GRACE_SECONDS`` (120): how long a report handed to the
+  broker may wait for a worker before it is taken to be lost and sent again.
+"""
+
+from datetime import datetime, timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -5,7 +23,42 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dialogue.models.workshops import Session
-from dialogue.vocabulary import Confidentiality, SummaryStatus
+from dialogue.vocabulary import Confidentiality, SummaryStatus, WorkerState
+
+
+def heartbeat_seconds() -> float:
+    return float(getattr(settings, "SUMMARY_HEARTBEAT_SECONDS", 5))
+
+
+def lease_seconds() -> float:
+    return float(getattr(settings, "SUMMARY_STALE_SECONDS", 30))
+
+
+def start_grace_seconds() -> float:
+    return float(getattr(settings, "SUMMARY_START_GRACE_SECONDS", 120))
+
+
+def worker_state(report: "SummaryReport", *, now: datetime) -> WorkerState:
+    """The one rule of whether a report's worker is alive, at ``now``."""
+    if report.status in (SummaryStatus.DONE, SummaryStatus.FAILED):
+        return WorkerState.FINISHED
+    if report.status == SummaryStatus.QUEUED and report.queued_at is None:
+        return WorkerState.UNSENT
+    if report.lease_until is not None:
+        if report.lease_until < now:
+            return WorkerState.STOPPED
+        if report.status == SummaryStatus.RUNNING:
+            return WorkerState.WORKING
+        return WorkerState.WAITING  # its attempt asked to be retried later
+    if report.status == SummaryStatus.RUNNING:
+        # Running without a lease: written by a worker from before leases.
+        seen = report.heartbeat_at or report.started_at
+        if seen is not None and seen < now - timedelta(seconds=lease_seconds()):
+            return WorkerState.STOPPED
+        return WorkerState.WORKING
+    if report.queued_at < now - timedelta(seconds=start_grace_seconds()):
+        return WorkerState.LOST
+    return WorkerState.WAITING
 
 
 class SummaryReport(models.Model):
@@ -42,6 +95,10 @@ class SummaryReport(models.Model):
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     error = models.TextField(_("error"), blank=True)
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
+    # The attempt compiling the report, and until when it holds it.
+    lease_token = models.UUIDField(_("lease"), null=True, blank=True, editable=False)
+    lease_until = models.DateTimeField(_("lease until"), null=True, blank=True)
     markdown_file = models.FileField(_("Markdown"), upload_to="summaries/", blank=True)
     docx_file = models.FileField(_("DOCX"), upload_to="summaries/", blank=True)
     pdf_file = models.FileField(_("PDF"), upload_to="summaries/", blank=True)
@@ -61,3 +118,8 @@ class SummaryReport(models.Model):
 
     def __str__(self):
         return f"{self.session}: summary v{self.version} ({self.status})"
+
+    @property
+    def worker_state(self) -> WorkerState:
+        """``worker_state`` now, for the page (derived from this row alone)."""
+        return worker_state(self, now=timezone.now())

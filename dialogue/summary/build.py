@@ -11,6 +11,11 @@ People are named only as the confidentiality mode allows, by
 ``attribution`` (off the record no remark is even read); the document then
 holds nothing a renderer could leak. The query count does not grow with
 the activity of the session.
+
+Every string of the finished document passes ``render.text.printable``
+here, the one place all participant text goes through on its way to any
+format: a control character that old data or an import let in is dropped,
+rather than making python-docx refuse the whole report.
 """
 
 import dataclasses
@@ -27,6 +32,7 @@ from dialogue.summary.build_header import header
 from dialogue.summary.build_measures import measures
 from dialogue.summary.build_ranking import ranking
 from dialogue.summary.document import ItemSection, MeasureSummary, SummaryDocument
+from dialogue.summary.render.text import printable_document
 
 
 def build_summary_document(
@@ -50,7 +56,7 @@ def build_summary_document(
             version=version,
             compiled_at=compiled_at or timezone.now(),
         )
-    return dataclasses.replace(document, language=language)
+    return printable_document(dataclasses.replace(document, language=language))
 
 
 def _build(*, session, mode, version, compiled_at) -> SummaryDocument:

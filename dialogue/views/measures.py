@@ -158,10 +158,15 @@ def _measure_action(act, done: str, *, writer_only: bool = False):
 
 def _endorse(request, participant, measure):
     code = request.POST.get("delegation", "")
-    delegation = participant.workshop.delegations.filter(code=code).first()
+    # Compared in Python, not in SQL: a posted code may hold any character
+    # (PostgreSQL refuses a NUL in a query), and a workshop has two or three.
+    delegation = next(
+        (d for d in participant.workshop.delegations.all() if d.code == code), None
+    )
     if delegation is None:
+        shown = code if code.isprintable() and len(code) <= 12 else "?"
         raise MeasureError(
-            _("There is no delegation %(code)s in this workshop.") % {"code": code}
+            _("There is no delegation %(code)s in this workshop.") % {"code": shown}
         )
     services.measure_endorse(measure=measure, delegation=delegation, by=participant)
 

@@ -1,4 +1,6 @@
-"""Send summary requests that were recorded while the broker was unreachable."""
+"""The summaries sweep from cron: send the requests recorded while the broker
+was unreachable, and again those whose worker stopped or whose message was
+lost (Celery beat runs the same sweep as a task; see workshop/celery.py)."""
 
 from datetime import timedelta
 
@@ -11,8 +13,9 @@ from dialogue.services.summaries import summary_send_pending
 class Command(BaseCommand):
     help = (
         "Send to the workers every summary request still waiting for the broker "
-        "(queued_at empty), and send again those the broker lost. Exits with "
-        "status 1 if some could not be sent. Safe to run from cron."
+        "(queued_at empty), and send again those whose worker stopped "
+        "responding or that no worker took. Exits with status 1 if some could "
+        "not be sent. Safe to run from cron, and beside Celery beat."
     )
 
     def handle(self, *args, **options):

@@ -5,6 +5,11 @@ WeasyPrint authors' own SVG renderer over the system's cairo), because Word
 cannot show SVG everywhere. Text in East Asian scripts is given the
 "Noto Sans CJK SC" font and the zh-CN language, so Word and LibreOffice pick
 a Chinese font for it.
+
+Every string enters the document through ``_Writer``, which passes it
+through ``text.printable``: python-docx refuses a control character, and one
+such character must not cost the whole report. (The builder already cleans
+the document; this keeps a hand-made document safe too.)
 """
 
 import io
@@ -50,14 +55,20 @@ class _Writer:
             _east_asian(self.doc.styles[name].element, lang=name == "Normal")
 
     def heading(self, value: str, level: int):
-        self.doc.add_heading(value, level=level)
+        self.doc.add_heading(text.printable(value), level=level)
+
+    def run(self, paragraph, value: str, *, italic=None, bold=None):
+        run = paragraph.add_run(text.printable(value))
+        if italic is not None:
+            run.italic = italic
+        if bold is not None:
+            run.bold = bold
+        return run
 
     def para(self, value: str = "", *, italic=False, bold=False, style=None):
         paragraph = self.doc.add_paragraph(style=style)
         if value:
-            run = paragraph.add_run(value)
-            run.italic = italic
-            run.bold = bold
+            self.run(paragraph, value, italic=italic, bold=bold)
         return paragraph
 
     def table(self, columns: list[str], rows: list[list[str]]):
@@ -65,11 +76,11 @@ class _Writer:
         table.style = "Table Grid"
         for cell, value in zip(table.rows[0].cells, columns, strict=True):
             cell.text = ""
-            cell.paragraphs[0].add_run(value).bold = True
+            self.run(cell.paragraphs[0], value, bold=True)
         for row in rows:
             cells = table.add_row().cells
             for cell, value in zip(cells, row, strict=True):
-                cell.text = value
+                cell.text = text.printable(value)
         self.doc.add_paragraph()
         return table
 
@@ -99,7 +110,7 @@ def render_docx(doc: SummaryDocument) -> bytes:
 def _render(doc: SummaryDocument) -> bytes:
     w = _Writer()
     h = doc.header
-    w.doc.core_properties.title = text.title(h)
+    w.doc.core_properties.title = text.printable(text.title(h))
     w.doc.core_properties.author = _("Rapporteur")
     w.heading(text.title(h), 0)
     facts = text.header_facts(h)
@@ -127,8 +138,8 @@ def _render(doc: SummaryDocument) -> bytes:
             w.heading(_("Sub-points"), 2)
             for label, point in item.points:
                 paragraph = w.para(style="List Bullet")
-                paragraph.add_run(f"{label} ").bold = True
-                paragraph.add_run(point)
+                w.run(paragraph, f"{label} ", bold=True)
+                w.run(paragraph, point)
         w.heading(_("Discussion"), 2)
         if not doc.remarks_included:
             w.para(text.no_remarks_off_record(), italic=True)

@@ -1,4 +1,8 @@
-"""Sentences that every format prints the same way (translated, no markup)."""
+"""Sentences that every format prints the same way (translated, no markup),
+and the characters every format can print (``printable``)."""
+
+import dataclasses
+import re
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -11,7 +15,51 @@ from dialogue.summary.document import (
     MeasureSummary,
     RankingResult,
     Remark,
+    SummaryDocument,
 )
+
+# What no format can carry: XML 1.0 (DOCX, and the SVG chart) refuses the C0
+# controls other than tab and line ends, lone surrogates and U+FFFE/U+FFFF;
+# python-docx raises on them, failing the whole report. The C1 controls and
+# the other noncharacters are legal XML but print as nothing or as boxes, and
+# an ESC sequence could recolour a terminal that shows the Markdown.
+_UNPRINTABLE = re.compile(
+    "[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufdd0-\ufdef"
+    + "".join(
+        chr(plane | 0xFFFE) + chr(plane | 0xFFFF)
+        for plane in range(0, 0x110000, 0x10000)
+    )
+    + "]"
+)
+# Line and page breaks pasted from word processors stay breaks.
+_BREAKS = re.compile("[\x0b\x0c\x85]")
+
+
+def printable(value: str) -> str:
+    """``value`` with the characters no format can carry taken out."""
+    return _UNPRINTABLE.sub("", _BREAKS.sub("\n", value))
+
+
+def printable_document(doc: SummaryDocument) -> SummaryDocument:
+    """The document with ``printable`` applied to every string it holds."""
+    return _printable(doc)
+
+
+def _printable(value):
+    if isinstance(value, str):
+        return printable(value)
+    if isinstance(value, tuple):
+        return tuple(_printable(part) for part in value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.replace(
+            value,
+            **{
+                f.name: _printable(getattr(value, f.name))
+                for f in dataclasses.fields(value)
+                if f.init
+            },
+        )
+    return value
 
 
 def title(header: Header) -> str:

@@ -13,7 +13,12 @@ from django.urls import reverse
 from dialogue.models import Comment, Phase, ReciprocalMeasure, Role
 from dialogue.services.comments import comment_post
 from dialogue.services.sessions import session_set_phase
-from tests.builders import admin_organiser, build_dialogue
+from tests.builders import (
+    admin_organiser,
+    build_dialogue,
+    make_participant,
+    make_ranking_session,
+)
 from tests.factories import ParticipantFactory
 
 
@@ -185,3 +190,62 @@ def test_the_same_measure_sent_twice_at_once_is_stored_once(workshop):
 
     assert statuses == [302, 302]
     assert ReciprocalMeasure.objects.filter(proposer=delegate).count() == 1
+
+
+def test_a_summary_request_sent_twice_records_one_version(
+    client, workshop, settings, tmp_path
+):
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    settings.MEDIA_ROOT = tmp_path / "media"
+    session = make_ranking_session(workshop, items=2)
+    rapporteur = make_participant(workshop, role=Role.RAPPORTEUR)
+    client.force_login(rapporteur.user)
+    url = reverse("summary_request", args=[workshop.slug, session.number])
+    page = client.get(reverse("summary_list", args=[workshop.slug, session.number]))
+    key = page.context["request_form"]["submission"].value()
+
+    first = client.post(url, {"submission": key})
+    second = client.post(url, {"submission": key})
+    third = client.post(url, {"submission": str(uuid.uuid4())})
+
+    assert [r.status_code for r in (first, second, third)] == [302, 302, 302]
+    assert first["Location"] == second["Location"]
+    assert list(
+        session.summaries.order_by("version").values_list("version", flat=True)
+    ) == [
+        1,
+        2,
+    ]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_same_summary_request_sent_twice_at_once_records_one_version(
+    workshop, settings, tmp_path
+):
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    settings.MEDIA_ROOT = tmp_path / "media"
+    session = make_ranking_session(workshop, items=2)
+    rapporteur = make_participant(workshop, role=Role.RAPPORTEUR)
+    url = reverse("summary_request", args=[workshop.slug, session.number])
+    form = {"submission": str(uuid.uuid4())}
+    barrier = threading.Barrier(2)
+    statuses = []
+
+    def send():
+        client = Client()
+        client.force_login(rapporteur.user)
+        try:
+            barrier.wait(timeout=10)
+            statuses.append(client.post(url, form).status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert statuses == [302, 302]
+    assert session.summaries.count() == 1

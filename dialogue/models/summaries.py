@@ -103,6 +103,12 @@ class SummaryReport(models.Model):
     docx_file = models.FileField(_("DOCX"), upload_to="summaries/", blank=True)
     pdf_file = models.FileField(_("PDF"), upload_to="summaries/", blank=True)
 
+    # The key of the form that requested it: the same request sent twice
+    # finds this version instead of compiling another.
+    submission_key = models.UUIDField(
+        _("submission key"), null=True, blank=True, editable=False
+    )
+
     class Meta:
         ordering = ["session", "-version"]
         verbose_name = _("summary report")
@@ -110,6 +116,9 @@ class SummaryReport(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["session", "version"], name="summary_version_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["session", "submission_key"], name="summary_requested_once"
             ),
             models.CheckConstraint(
                 condition=Q(progress__lte=100), name="summary_progress_percent"

@@ -34,6 +34,7 @@ attempts right here, with the same retries and failure handling as a worker
 from __future__ import annotations
 
 import logging
+import uuid
 from datetime import timedelta
 from pathlib import PurePosixPath
 
@@ -88,7 +89,9 @@ class SummaryForbidden(SummaryError, Forbidden):
 # -- requesting and sending ----------------------------------------------------
 
 
-def summary_request(*, session: Session, by) -> SummaryReport:
+def summary_request(
+    *, session: Session, by, submission_key: uuid.UUID | None = None
+) -> SummaryReport:
     """Record a new version of the session's summary and queue its compilation.
 
     `by` is the rapporteur or an organiser (a Participant) or, from the
@@ -96,12 +99,20 @@ def summary_request(*, session: Session, by) -> SummaryReport:
     (the session row is locked, so two requests at once get two versions).
     The task is sent after the transaction commits; with no broker
     reachable the report stays recorded, unsent, for ``summary_send_pending``.
+    With a `submission_key` (the form's), the same request sent again returns
+    the version it recorded the first time and records nothing.
     """
     require(permissions.request_summary_refusal(by, session), SummaryForbidden)
-    return _summary_queue(session=session, user=permissions.acting_user(by))
+    return _summary_queue(
+        session=session,
+        user=permissions.acting_user(by),
+        submission_key=submission_key,
+    )
 
 
-def _summary_queue(*, session: Session, user) -> SummaryReport:
+def _summary_queue(
+    *, session: Session, user, submission_key: uuid.UUID | None = None
+) -> SummaryReport:
     """Record and queue a new version, for a `user` already authorised."""
     with transaction.atomic():
         locked = (
@@ -109,6 +120,12 @@ def _summary_queue(*, session: Session, user) -> SummaryReport:
             .select_related("workshop")
             .get(pk=session.pk)
         )
+        if submission_key is not None:
+            earlier = SummaryReport.objects.filter(
+                session=locked, submission_key=submission_key
+            ).first()
+            if earlier is not None:
+                return earlier
         last = SummaryReport.objects.filter(session=locked).aggregate(
             last=Max("version")
         )["last"]
@@ -119,6 +136,7 @@ def _summary_queue(*, session: Session, user) -> SummaryReport:
             confidentiality=locked.workshop.confidentiality,
             status=SummaryStatus.QUEUED,
             progress_note=_("Waiting for a worker"),
+            submission_key=submission_key,
         )
         transaction.on_commit(
             lambda: _send_after_commit(report.pk, locked.pk), robust=True

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from dialogue import permissions
 from dialogue.errors import refusal_response
+from dialogue.forms.summaries import SummaryRequestForm
 from dialogue.models import SummaryReport, SummaryStatus
 from dialogue.selectors import workshops as selectors
 from dialogue.services import summaries as service
@@ -67,7 +68,9 @@ def summary_list(request, slug, number):
     return render(
         request,
         "summary_list.html",
-        _context(participant, session, reports=reports),
+        _context(
+            participant, session, reports=reports, request_form=SummaryRequestForm()
+        ),
     )
 
 
@@ -75,8 +78,12 @@ def summary_list(request, slug, number):
 @login_required
 def summary_request(request, slug, number):
     participant, session = _get_session_for_user(request, slug, number)
+    form = SummaryRequestForm(request.POST)
+    key = form.cleaned_data["submission"] if form.is_valid() else None
     try:
-        report = service.summary_request(session=session, by=participant)
+        report = service.summary_request(
+            session=session, by=participant, submission_key=key
+        )
     except service.SummaryError as exc:
         return refusal_response(request, exc, back=session)
     report.refresh_from_db(fields=["queued_at", "status"])

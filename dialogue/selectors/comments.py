@@ -53,10 +53,23 @@ class Thread:
     container: "Thread | None" = None
 
 
+def _render_stale(comments: list[Comment]) -> None:
+    """Render again, and store, the comments whose HTML an older renderer made
+    (or none: rows written without the services). One UPDATE when any."""
+    stale = [comment for comment in comments if comment.body_html_is_stale]
+    for comment in stale:
+        comment.render_body()
+    if stale:
+        Comment.objects.bulk_update(
+            stale, ["body_html", "body_html_version"], batch_size=500
+        )
+
+
 def item_discussion(*, item: AgendaItem, participant: Participant):
     """The item's comments as threads, and the ids this participant endorsed.
 
-    Two queries whatever the number of comments.
+    Two queries whatever the number of comments (a third, once, when stored
+    HTML is stale).
     """
     comments = list(
         Comment.objects.filter(item=item).select_related(
@@ -68,6 +81,7 @@ def item_discussion(*, item: AgendaItem, participant: Participant):
             participant=participant, comment__item=item
         ).values_list("comment_id", flat=True)
     )
+    _render_stale(comments)
     now = timezone.now()
     nodes, roots = {}, []
     for comment in comments:  # oldest first: a parent comes before its replies

@@ -85,7 +85,7 @@ def comment_post(
             return earlier
         try:
             with transaction.atomic():
-                comment = Comment.objects.create(
+                comment = Comment(
                     item=item,
                     point=point,
                     parent=parent,
@@ -93,6 +93,8 @@ def comment_post(
                     body=body,
                     submission_key=submission_key,
                 )
+                comment.render_body()
+                comment.save(force_insert=True)
         except IntegrityError:  # the same submission, committed meanwhile
             if earlier := _submitted(participant, submission_key):
                 return earlier
@@ -130,8 +132,11 @@ def comment_edit(*, participant: Participant, comment: Comment, body: str) -> Co
             )
         if body != comment.body:
             comment.body = body
+            comment.render_body()
             comment.edited_at = timezone.now()
-            comment.save(update_fields=["body", "edited_at"])
+            comment.save(
+                update_fields=["body", "body_html", "body_html_version", "edited_at"]
+            )
             session_touch(session_id=session.pk)
     return comment
 

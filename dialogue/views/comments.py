@@ -39,8 +39,33 @@ def _item_context(request, slug, number, item_number):
     return participant, session, item
 
 
+COMMENT_ACTIONS = (
+    "comment_endorse",
+    "comment_withdraw",
+    "comment_hide",
+    "comment_unhide",
+    "comment_edit",
+)
+_PLACEHOLDER = "2147483647"  # a comment id no reversed URL otherwise contains
+
+
+def _add_action_urls(rows, slug: str) -> None:
+    """Each row's action URLs (`row.urls[name]`). Reversed once per page with
+    a placeholder id that each row replaces: reversing five URLs per comment
+    cost more than the rest of the comment's row."""
+    parts = {
+        name: reverse(name, args=[slug, _PLACEHOLDER]).rsplit(_PLACEHOLDER, 1)
+        for name in COMMENT_ACTIONS
+    }
+    for row in rows:
+        pk = row.comment.pk
+        row.urls = {name: f"{head}{pk}{tail}" for name, (head, tail) in parts.items()}
+
+
 def _discussion_context(participant, session, item, etag=None):
     threads, endorsed = item_discussion(item=item, participant=participant)
+    slug = participant.workshop.slug
+    _add_action_urls(threads, slug)
     return {
         "workshop": participant.workshop,
         "participant": participant,
@@ -48,6 +73,7 @@ def _discussion_context(participant, session, item, etag=None):
         "item": item,
         "threads": threads,
         "endorsed": endorsed,
+        "item_url": reverse("item_detail", args=[slug, session.number, item.number]),
         "can": permissions.Can(participant, session),
         "etag": etag,
         "poll_seconds": settings.LIVE_POLL_SECONDS,

@@ -4,6 +4,7 @@ the wrong method and the reader; odd input; polling; query budgets."""
 
 import re
 from html import unescape
+from html.parser import HTMLParser
 
 import pytest
 from django.db import connection
@@ -338,3 +339,50 @@ def test_item_page_queries_do_not_grow_with_point_comments(client, session, cn, 
     _, large = count_queries(client, item_url(many))
 
     assert small == large
+
+
+class _Nesting(HTMLParser):
+    """Each comment's id, with the ids of the comments it sits inside."""
+
+    def __init__(self):
+        super().__init__()
+        self.open, self.inside, self.unbalanced = [], {}, False
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("article", "div"):
+            self.open.append(dict(attrs).get("id", "") if tag == "article" else "")
+            if tag == "article":
+                self.inside[self.open[-1]] = [i for i in self.open[:-1] if i]
+
+    def handle_endtag(self, tag):
+        if tag in ("article", "div"):
+            if not self.open:
+                self.unbalanced = True
+            else:
+                self.open.pop()
+
+
+def test_replies_nest_inside_their_parents_article(client, item, cn, us):
+    root = svc.comment_post(participant=cn, item=item, body="Root")
+    reply = svc.comment_post(participant=us, item=item, body="Reply", parent=root)
+    deeper = svc.comment_post(participant=cn, item=item, body="Deeper", parent=reply)
+    second = svc.comment_post(participant=us, item=item, body="Second", parent=root)
+    other = svc.comment_post(participant=us, item=item, body="Other root")
+    client.force_login(cn.user)
+    parser = _Nesting()
+
+    parser.feed(client.get(item_url(item, "item_discussion")).content.decode())
+
+    def ids(*comments):
+        return [f"comment-{c.pk}" for c in comments]
+
+    assert not parser.unbalanced and parser.open == []
+    assert {
+        key: parser.inside[key] for key in ids(root, reply, deeper, second, other)
+    } == {
+        ids(root)[0]: [],
+        ids(reply)[0]: ids(root),
+        ids(deeper)[0]: ids(root, reply),
+        ids(second)[0]: ids(root),
+        ids(other)[0]: [],
+    }

@@ -2,12 +2,25 @@
 
 Every change that a live page shows (a comment, an endorsement, moderation,
 a phase, the item under discussion, a measure, a ranking round) calls
-`session_touch`, which bumps `Session.version` with one UPDATE. A live page
-and its polled fragment carry the ETag built by `session_etag`; the poll
-sends it back in If-None-Match and an unchanged page answers 304 after one
-query (plus the user's, done by auth). `live_poll` wraps a view in Django's
-`condition(etag_func=...)` and marks the answer private and uncached, so a
-proxy never serves one person's page to another.
+`session_touch`, which bumps `Session.version` with one UPDATE. A write on
+one item's discussion calls `item_touch` instead, which also bumps that
+item's `AgendaItem.version`.
+
+A session-wide live page and its polled fragment carry the ETag built by
+`session_etag`. An item's discussion carries `item_etag`: the item's version
+plus the session's phase and item under discussion (not the session's
+version), so a comment on another item, a measure or a ranking round leaves
+it a 304. The phase is in the tag because it decides what the discussion
+offers (the form, the buttons); the item under discussion so that a focus
+switch still refreshes every item page (nothing on it shows the focus
+today: the cost is one re-render per open page per switch, a few times an
+hour, and a page that starts showing it needs no change here). The full item page
+carries the same tag in `data-etag`, so its first poll is a 304 too.
+
+A poll sends its tag back in If-None-Match and an unchanged page answers 304
+after one query (plus the user's, done by auth). `live_poll` wraps a view in
+Django's `condition(etag_func=...)` and marks the answer private and
+uncached, so a proxy never serves one person's page to another.
 """
 
 from collections.abc import Iterable
@@ -18,12 +31,26 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import get_language
 from django.views.decorators.http import condition
 
-from dialogue.models import Session
+from dialogue.models import AgendaItem, Participant, Session
 
 
-def session_touch(*, session_id: int) -> None:
-    """Bump the session's version: live pages see the change on their next poll."""
+def session_touch(*, session_id: int, items: bool = False) -> None:
+    """Bump the session's version: live pages see the change on their next poll.
+
+    With `items`, every item's version too (their text or points changed).
+    """
     Session.objects.filter(pk=session_id).update(version=F("version") + 1)
+    if items:
+        AgendaItem.objects.filter(session_id=session_id).update(
+            version=F("version") + 1
+        )
+
+
+def item_touch(*, item_id: int, session_id: int) -> None:
+    """A change to one item's discussion: its version (the item's page) and
+    its session's (the session page shows each item's comment count)."""
+    AgendaItem.objects.filter(pk=item_id).update(version=F("version") + 1)
+    session_touch(session_id=session_id)
 
 
 def sessions_touch(*, session_ids: Iterable[int]) -> None:
@@ -60,8 +87,81 @@ def session_etag(request, *, slug: str, number: int, kind: str) -> str | None:
     )
 
 
-def live_poll(kind: str):
-    """Decorate a GET view `view(request, slug, number, ...)` of a live page.
+def _item_tag(
+    *, kind, item_id, version, phase, focus_id, user_id, role, fragment: bool
+) -> str:
+    variant = ".f" if fragment else ""
+    return (
+        f'"{kind}.i{item_id}.v{version}.{phase}.c{focus_id}'
+        f'.u{user_id}.{role}.{get_language()}{variant}"'
+    )
+
+
+def item_etag(
+    request, *, slug: str, number: int, item_number: int, kind: str
+) -> str | None:
+    """The ETag of an item's live discussion, or None for anyone outside the
+    workshop (the view then answers 404 as usual).
+
+    One query, which also checks membership and reads the item's version and
+    its session's phase and item under discussion.
+    """
+    user = request.user
+    if not user.is_authenticated:
+        return None
+    found = (
+        AgendaItem.objects.filter(
+            session__workshop__slug=slug,
+            session__number=number,
+            number=item_number,
+            session__workshop__participants__user=user,
+        )
+        .values_list(
+            "pk",
+            "version",
+            "session__phase",
+            "session__current_item_id",
+            "session__workshop__participants__role",
+        )
+        .first()
+    )
+    if found is None:
+        return None
+    item_id, version, phase, focus_id, role = found
+    return _item_tag(
+        kind=kind,
+        item_id=item_id,
+        version=version,
+        phase=phase,
+        focus_id=focus_id,
+        user_id=user.pk,
+        role=role,
+        fragment=getattr(request, "htmx", False),
+    )
+
+
+def item_fragment_etag(
+    *, participant: Participant, session: Session, item: AgendaItem, kind: str
+) -> str:
+    """The tag `item_etag` gives the item's polled fragment, from the rows a
+    full page has already read (no query): the page hands it to its first
+    poll in `data-etag`. Read before the discussion, so that a write in
+    between makes the tag older, never newer, than what the page shows."""
+    return _item_tag(
+        kind=kind,
+        item_id=item.pk,
+        version=item.version,
+        phase=session.phase,
+        focus_id=session.current_item_id,
+        user_id=participant.user_id,
+        role=participant.role,
+        fragment=True,
+    )
+
+
+def live_poll(kind: str, *, etag=session_etag):
+    """Decorate a GET view `view(request, slug, number, ...)` of a live page;
+    `etag` is `session_etag`, or `item_etag` for a view of one item.
 
     An If-None-Match equal to the current ETag gets a 304 without running the
     view; otherwise the view runs with `request.live_etag` set, for the
@@ -70,8 +170,8 @@ def live_poll(kind: str):
 
     def decorator(view):
         def etag_func(request, slug, number, *args, **kwargs):
-            request.live_etag = session_etag(
-                request, slug=slug, number=number, kind=kind
+            request.live_etag = etag(
+                request, slug=slug, number=number, kind=kind, **kwargs
             )
             return request.live_etag
 
@@ -90,7 +190,9 @@ def live_poll(kind: str):
     return decorator
 
 
-def fresh_etag(request, *, slug: str, number: int, kind: str) -> str | None:
+def fresh_etag(
+    request, *, slug: str, number: int, kind: str, etag=session_etag, **kwargs
+) -> str | None:
     """The ETag after a write, for the fragment a POST answers with."""
-    request.live_etag = session_etag(request, slug=slug, number=number, kind=kind)
+    request.live_etag = etag(request, slug=slug, number=number, kind=kind, **kwargs)
     return request.live_etag

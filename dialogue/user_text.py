@@ -35,6 +35,10 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from markdown_it import MarkdownIt
 
+# Bump when render_markdown's output changes (parser options, allow-lists):
+# stored comment HTML of an older version is rendered again when next read.
+RENDER_VERSION = 1
+
 ALLOWED_TAGS = {
     "p",
     "br",

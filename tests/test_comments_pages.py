@@ -2,6 +2,10 @@
 client: every view for the participant, the stranger, the anonymous visitor,
 the wrong method and the reader; odd input; polling; query budgets."""
 
+import re
+from html import unescape
+from html.parser import HTMLParser
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -10,7 +14,8 @@ from django.utils.html import escape
 
 from dialogue.models import Comment, Phase, Role
 from dialogue.services import comments as svc
-from dialogue.services.sessions import session_set_phase
+from dialogue.services.sessions import session_set_focus, session_set_phase
+from dialogue.views import comments as comment_views
 from tests.builders import admin_organiser, item_url, make_participant
 from tests.builders import comment_action_url as action_url
 
@@ -138,6 +143,82 @@ def test_poll_after_a_change_returns_the_new_comment(client, item, cn, us):
     assert f'data-etag="{escape(response["ETag"])}"' in response.content.decode()
 
 
+def test_a_comment_on_one_item_leaves_the_other_items_poll_a_304(
+    client, session, cn, us
+):
+    one, two = session.items.get(number=1), session.items.get(number=2)
+    client.force_login(us.user)
+    etag_one = client.get(item_url(one, "item_discussion"))["ETag"]
+    etag_two = client.get(item_url(two, "item_discussion"))["ETag"]
+
+    svc.comment_post(participant=cn, item=one, body="Only on item one")
+    poll_one = client.get(item_url(one, "item_discussion"), HTTP_IF_NONE_MATCH=etag_one)
+    poll_two, queries = count_queries(
+        client, item_url(two, "item_discussion"), HTTP_IF_NONE_MATCH=etag_two
+    )
+
+    assert poll_one.status_code == 200
+    assert "Only on item one" in poll_one.content.decode()
+    assert poll_two.status_code == 304
+    assert poll_two["ETag"] == etag_two
+    assert queries <= 2
+
+
+@pytest.mark.parametrize("change", ["phase", "focus"])
+def test_phase_and_focus_changes_refresh_the_item_poll(
+    client, seeded, session, item, cn, change
+):
+    client.force_login(cn.user)
+    etag = client.get(item_url(item, "item_discussion"))["ETag"]
+
+    if change == "phase":
+        session_set_phase(session=session, phase=Phase.CLOSED, by=admin_organiser())
+    else:
+        facilitator = make_participant(seeded, role=Role.FACILITATOR)
+        session_set_focus(participant=facilitator, session=session, item=item)
+    response = client.get(item_url(item, "item_discussion"), HTTP_IF_NONE_MATCH=etag)
+
+    assert response.status_code == 200
+    assert response["ETag"] != etag
+
+
+def test_an_unchanged_poll_builds_no_discussion(client, item, cn, monkeypatch):
+    svc.comment_post(participant=cn, item=item, body="Already here")
+    client.force_login(cn.user)
+    etag = client.get(item_url(item, "item_discussion"))["ETag"]
+    built = []
+    real = comment_views.item_discussion
+    monkeypatch.setattr(
+        comment_views,
+        "item_discussion",
+        lambda **kwargs: built.append(kwargs) or real(**kwargs),
+    )
+
+    response = client.get(item_url(item, "item_discussion"), HTTP_IF_NONE_MATCH=etag)
+
+    assert response.status_code == 304
+    assert response.content == b""
+    assert built == []
+
+
+def test_item_page_hands_its_first_poll_the_fragments_etag(client, item, cn):
+    svc.comment_post(participant=cn, item=item, body="Shown on the page")
+    client.force_login(cn.user)
+    page = client.get(item_url(item))
+    etag = re.search(r'data-etag="([^"]+)"', page.content.decode())[1]
+
+    poll, queries = count_queries(
+        client,
+        item_url(item, "item_discussion"),
+        HTTP_IF_NONE_MATCH=unescape(etag),
+        HTTP_HX_REQUEST="true",
+    )
+
+    assert page.status_code == 200
+    assert poll.status_code == 304
+    assert queries <= 2
+
+
 def test_poll_etag_differs_per_user_and_language(client, item, cn, us):
     client.force_login(cn.user)
     english = client.get(item_url(item, "item_discussion"))["ETag"]
@@ -258,3 +339,50 @@ def test_item_page_queries_do_not_grow_with_point_comments(client, session, cn, 
     _, large = count_queries(client, item_url(many))
 
     assert small == large
+
+
+class _Nesting(HTMLParser):
+    """Each comment's id, with the ids of the comments it sits inside."""
+
+    def __init__(self):
+        super().__init__()
+        self.open, self.inside, self.unbalanced = [], {}, False
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("article", "div"):
+            self.open.append(dict(attrs).get("id", "") if tag == "article" else "")
+            if tag == "article":
+                self.inside[self.open[-1]] = [i for i in self.open[:-1] if i]
+
+    def handle_endtag(self, tag):
+        if tag in ("article", "div"):
+            if not self.open:
+                self.unbalanced = True
+            else:
+                self.open.pop()
+
+
+def test_replies_nest_inside_their_parents_article(client, item, cn, us):
+    root = svc.comment_post(participant=cn, item=item, body="Root")
+    reply = svc.comment_post(participant=us, item=item, body="Reply", parent=root)
+    deeper = svc.comment_post(participant=cn, item=item, body="Deeper", parent=reply)
+    second = svc.comment_post(participant=us, item=item, body="Second", parent=root)
+    other = svc.comment_post(participant=us, item=item, body="Other root")
+    client.force_login(cn.user)
+    parser = _Nesting()
+
+    parser.feed(client.get(item_url(item, "item_discussion")).content.decode())
+
+    def ids(*comments):
+        return [f"comment-{c.pk}" for c in comments]
+
+    assert not parser.unbalanced and parser.open == []
+    assert {
+        key: parser.inside[key] for key in ids(root, reply, deeper, second, other)
+    } == {
+        ids(root)[0]: [],
+        ids(reply)[0]: ids(root),
+        ids(deeper)[0]: ids(root, reply),
+        ids(second)[0]: ids(root),
+        ids(other)[0]: [],
+    }

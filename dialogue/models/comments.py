@@ -2,8 +2,10 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from dialogue import user_text
 from dialogue.models.workshops import AgendaItem, AgendaPoint, Participant, Session
 from dialogue.vocabulary import CommentState
 
@@ -38,6 +40,13 @@ class Comment(models.Model):
         verbose_name=_("author"),
     )
     body = models.TextField(_("text"))
+    # `body` rendered by dialogue.user_text.render_markdown when it is written
+    # (services) and again when that renderer's RENDER_VERSION moves on
+    # (selectors re-render stale rows): pages never run Markdown per view.
+    body_html = models.TextField(_("text as HTML"), blank=True, editable=False)
+    body_html_version = models.PositiveSmallIntegerField(
+        _("renderer version"), default=0, editable=False
+    )
     state = models.CharField(
         _("state"), max_length=10, choices=CommentState, default=CommentState.VISIBLE
     )
@@ -82,6 +91,22 @@ class Comment(models.Model):
 
     def __str__(self):
         return f"#{self.pk} on {self.item}: {self.body[:50]}"
+
+    def render_body(self) -> None:
+        """Fill `body_html` from `body` with the current renderer (not saved)."""
+        self.body_html = str(user_text.render_markdown(self.body))
+        self.body_html_version = user_text.RENDER_VERSION
+
+    @property
+    def body_html_is_stale(self) -> bool:
+        return self.body_html_version != user_text.RENDER_VERSION
+
+    @property
+    def body_html_safe(self) -> SafeString:
+        """The stored HTML for templates. Safe to mark: it is only ever written
+        by `render_body`, i.e. the output of render_markdown (markdown-it with
+        raw HTML off, then nh3 with an allow-list), never typed by anyone."""
+        return mark_safe(self.body_html)  # noqa: S308 - nh3 output, see above
 
 
 class Endorsement(models.Model):

@@ -276,6 +276,9 @@ class AgendaItem(models.Model):
         related_name="items_addressed",
         verbose_name=_("addressed to"),
     )
+    # Bumped by every change to the item's discussion (dialogue.live.item_touch):
+    # the item page's ETag, so a write on another item leaves its poll a 304.
+    version = models.PositiveBigIntegerField(_("version"), default=0, editable=False)
 
     class Meta:
         ordering = ["session", "number"]

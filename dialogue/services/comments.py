@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from dialogue import permissions
 from dialogue.errors import Refusal, require
-from dialogue.live import session_touch
+from dialogue.live import item_touch
 from dialogue.models import (
     AgendaItem,
     AgendaPoint,
@@ -85,7 +85,7 @@ def comment_post(
             return earlier
         try:
             with transaction.atomic():
-                comment = Comment.objects.create(
+                comment = Comment(
                     item=item,
                     point=point,
                     parent=parent,
@@ -93,11 +93,13 @@ def comment_post(
                     body=body,
                     submission_key=submission_key,
                 )
+                comment.render_body()
+                comment.save(force_insert=True)
         except IntegrityError:  # the same submission, committed meanwhile
             if earlier := _submitted(participant, submission_key):
                 return earlier
             raise
-        session_touch(session_id=session.pk)
+        item_touch(item_id=comment.item_id, session_id=session.pk)
     return comment
 
 
@@ -130,9 +132,12 @@ def comment_edit(*, participant: Participant, comment: Comment, body: str) -> Co
             )
         if body != comment.body:
             comment.body = body
+            comment.render_body()
             comment.edited_at = timezone.now()
-            comment.save(update_fields=["body", "edited_at"])
-            session_touch(session_id=session.pk)
+            comment.save(
+                update_fields=["body", "body_html", "body_html_version", "edited_at"]
+            )
+            item_touch(item_id=comment.item_id, session_id=session.pk)
     return comment
 
 
@@ -147,7 +152,7 @@ def comment_withdraw(*, participant: Participant, comment: Comment) -> Comment:
         comment.state = CommentState.WITHDRAWN
         comment.withdrawn_at = timezone.now()
         comment.save(update_fields=["state", "withdrawn_at"])
-        session_touch(session_id=session.pk)
+        item_touch(item_id=comment.item_id, session_id=session.pk)
     return comment
 
 
@@ -173,7 +178,7 @@ def comment_endorse(*, participant: Participant, comment: Comment) -> Endorsemen
         Comment.objects.filter(pk=comment.pk).update(
             endorsement_count=F("endorsement_count") + 1
         )
-        session_touch(session_id=session.pk)
+        item_touch(item_id=comment.item_id, session_id=session.pk)
     return endorsement
 
 
@@ -192,7 +197,7 @@ def comment_hide(*, participant: Participant, comment: Comment, reason: str) -> 
         comment.hidden_by = participant
         comment.hidden_at = timezone.now()
         comment.save(update_fields=["state", "hidden_reason", "hidden_by", "hidden_at"])
-        session_touch(session_id=session.pk)
+        item_touch(item_id=comment.item_id, session_id=session.pk)
     return comment
 
 
@@ -209,5 +214,5 @@ def comment_unhide(*, participant: Participant, comment: Comment) -> Comment:
         comment.hidden_by = None
         comment.hidden_at = None
         comment.save(update_fields=["state", "hidden_reason", "hidden_by", "hidden_at"])
-        session_touch(session_id=session.pk)
+        item_touch(item_id=comment.item_id, session_id=session.pk)
     return comment

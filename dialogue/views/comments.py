@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from dialogue import permissions
 from dialogue.errors import refusal_response
 from dialogue.forms.comments import CommentForm, EditForm
-from dialogue.live import fresh_etag, live_poll
+from dialogue.live import fresh_etag, item_etag, item_fragment_etag, live_poll
 from dialogue.selectors.comments import (
     comment_find,
     comment_get,
@@ -39,8 +39,33 @@ def _item_context(request, slug, number, item_number):
     return participant, session, item
 
 
+COMMENT_ACTIONS = (
+    "comment_endorse",
+    "comment_withdraw",
+    "comment_hide",
+    "comment_unhide",
+    "comment_edit",
+)
+_PLACEHOLDER = "2147483647"  # a comment id no reversed URL otherwise contains
+
+
+def _add_action_urls(rows, slug: str) -> None:
+    """Each row's action URLs (`row.urls[name]`). Reversed once per page with
+    a placeholder id that each row replaces: reversing five URLs per comment
+    cost more than the rest of the comment's row."""
+    parts = {
+        name: reverse(name, args=[slug, _PLACEHOLDER]).rsplit(_PLACEHOLDER, 1)
+        for name in COMMENT_ACTIONS
+    }
+    for row in rows:
+        pk = row.comment.pk
+        row.urls = {name: f"{head}{pk}{tail}" for name, (head, tail) in parts.items()}
+
+
 def _discussion_context(participant, session, item, etag=None):
     threads, endorsed = item_discussion(item=item, participant=participant)
+    slug = participant.workshop.slug
+    _add_action_urls(threads, slug)
     return {
         "workshop": participant.workshop,
         "participant": participant,
@@ -48,6 +73,7 @@ def _discussion_context(participant, session, item, etag=None):
         "item": item,
         "threads": threads,
         "endorsed": endorsed,
+        "item_url": reverse("item_detail", args=[slug, session.number, item.number]),
         "can": permissions.Can(participant, session),
         "etag": etag,
         "poll_seconds": settings.LIVE_POLL_SECONDS,
@@ -55,7 +81,14 @@ def _discussion_context(participant, session, item, etag=None):
 
 
 def _render_item(request, participant, session, item, form, status=200, errors=()):
-    context = _discussion_context(participant, session, item)
+    # The fragment's tag, so the page's first poll is a 304 when nothing
+    # changed. The page itself sends no ETag: it shows more than the
+    # discussion (measures, points, the form's one-time submission key), so a
+    # 304 on reload could show a stale page or resend an old key.
+    etag = item_fragment_etag(
+        participant=participant, session=session, item=item, kind=DISCUSSION
+    )
+    context = _discussion_context(participant, session, item, etag=etag)
     context["action_errors"] = list(errors) or (
         form.non_field_errors() + form["parent"].errors if form.is_bound else []
     )
@@ -91,7 +124,7 @@ def item_detail(request, slug, number, item_number):
 
 @require_GET
 @login_required
-@live_poll(DISCUSSION)
+@live_poll(DISCUSSION, etag=item_etag)
 def discussion_fragment(request, slug, number, item_number):
     """The discussion fragment that the item page polls."""
     participant, session, item = _item_context(request, slug, number, item_number)
@@ -106,7 +139,9 @@ def _back_to_item(request, participant, session, item, anchor=""):
             request,
             slug=participant.workshop.slug,
             number=session.number,
+            item_number=item.number,
             kind=DISCUSSION,
+            etag=item_etag,
         )
         context = _discussion_context(participant, session, item, etag=etag)
         response = render(request, "item_detail.html#discussion", context)

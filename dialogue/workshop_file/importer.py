@@ -190,7 +190,8 @@ def _workshop_import(*, spec: WorkshopSpec) -> ImportResult:
             _import_measures(workshop, spec.measures, participants, result)
         if result.changed:
             for session_id in workshop.sessions.values_list("pk", flat=True):
-                session_touch(session_id=session_id)  # live pages refresh
+                # Live pages refresh, item pages too (texts, points).
+                session_touch(session_id=session_id, items=True)
     return result
 
 

@@ -184,6 +184,8 @@ class Command(BaseCommand):
                     endorsement_count=len(endorsers[index]),
                 )
             )
+        for comment in objects:
+            comment.render_body()
         # Top-level comments first, so replies can point at their saved rows.
         Comment.objects.bulk_create(objects[:top_n], batch_size=2000)
         for index, (_item, parent, _author) in enumerate(plan):

@@ -22,7 +22,7 @@ def render_existing(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dialogue', '0006_measure_submission_key'),
+        ('dialogue', '0008_summary_submission_key'),
     ]
 
     operations = [

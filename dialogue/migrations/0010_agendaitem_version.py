@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dialogue', '0007_comment_body_html'),
+        ('dialogue', '0009_comment_body_html'),
     ]
 
     operations = [

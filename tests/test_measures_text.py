@@ -143,3 +143,13 @@ def test_endorsing_for_an_odd_delegation_code_is_a_400(client, d, code):
 
     assert response.status_code == 400
     assert measure.endorsements.count() == 0
+
+
+def test_the_stated_limit_speaks_the_readers_language(client, d):
+    login(client, d.delegates["CN"][1])
+    client.cookies["django_language"] = "zh-hans"
+
+    page = client.get(url("measure_create", d)).content.decode()
+
+    assert "最多 200 个字符。" in page
+    assert "At most 200 characters." not in page

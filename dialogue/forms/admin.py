@@ -6,8 +6,8 @@ from django import forms
 from django.core import validators
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils.translation import ngettext_lazy
 
+from dialogue.forms.fields import limit_note
 from dialogue.user_text import clean_user_text
 from dialogue.workshop_file.spec import MAX_TEXT
 
@@ -34,9 +34,7 @@ class UserTextModelForm(forms.ModelForm):
             if model_field is None:
                 continue
             limit, _multiline = self._limit(name, model_field)
-            note = ngettext_lazy(
-                "At most %(limit)s character.", "At most %(limit)s characters.", "limit"
-            ) % {"limit": limit}
+            note = limit_note(limit)
             field.help_text = f"{field.help_text} {note}".strip()
             field.widget.attrs.setdefault("maxlength", str(limit))
             # clean_user_text names the field for NUL too: one check.

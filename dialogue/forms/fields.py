@@ -5,10 +5,22 @@ import uuid
 
 from django import forms
 from django.core import validators
+from django.utils.functional import lazy
 from django.utils.text import format_lazy
-from django.utils.translation import ngettext_lazy
+from django.utils.translation import ngettext
 
 from dialogue.user_text import clean_user_text
+
+
+def _limit_note(limit: int) -> str:
+    return ngettext(
+        "At most %(limit)s character.", "At most %(limit)s characters.", limit
+    ) % {"limit": limit}
+
+
+# "At most N characters.", translated when it is shown, not when the form
+# class is defined (at import, in no one's language).
+limit_note = lazy(_limit_note, str)
 
 
 class UserTextField(forms.CharField):
@@ -18,9 +30,7 @@ class UserTextField(forms.CharField):
 
     def __init__(self, *, max_length: int, multiline: bool = True, **kwargs):
         self.multiline = multiline
-        limit = ngettext_lazy(
-            "At most %(limit)s character.", "At most %(limit)s characters.", "limit"
-        ) % {"limit": max_length}
+        limit = limit_note(max_length)
         help_text = kwargs.pop("help_text", "")
         kwargs["help_text"] = (
             format_lazy("{} {}", help_text, limit) if help_text else limit

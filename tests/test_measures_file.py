@@ -30,14 +30,6 @@ from dialogue.services.measures import (
 from dialogue.workshop_file import WorkshopFileError, dump_workshop_file, validate
 from dialogue.workshop_file.exporter import workshop_export
 from dialogue.workshop_file.importer import workshop_import
-from dialogue.workshop_file.parse_measures import (
-    ENDORSEMENT_VIAS,
-    MEASURE_STATUSES,
-    MEASURE_TYPES,
-    REVERSIBILITIES,
-    SEQUENCINGS,
-    STANCES,
-)
 from tests.builders import (
     CONTENT,
     build_dialogue,
@@ -82,16 +74,40 @@ def trade(d):
     )
 
 
-def test_model_choices_match_the_file_format():
-    assert (
-        tuple(s for s in MeasureStatus.values if s != MeasureStatus.DRAFT)
-        == MEASURE_STATUSES
-    )
-    assert tuple(Sequencing.values) == SEQUENCINGS
-    assert tuple(Reversibility.values) == REVERSIBILITIES
-    assert tuple(MeasureType.values) == MEASURE_TYPES
-    assert tuple(Stance.values) == STANCES
-    assert ENDORSEMENT_VIAS == ("head", "majority")
+@pytest.mark.parametrize(
+    ("field", "values"),
+    [
+        ("sequencing", Sequencing.values),
+        ("reversibility", Reversibility.values),
+        ("measure_type", MeasureType.values),
+    ],
+)
+def test_every_value_the_models_know_is_accepted_in_a_file(field, values):
+    read = [
+        getattr(validate(with_measures(measure(**{field: value}))).measures[0], field)
+        for value in values
+    ]
+
+    assert read == list(values)
+
+
+def test_every_stance_the_models_know_is_accepted_in_a_file():
+    read = [
+        validate(
+            with_measures(
+                measure(
+                    status="under_discussion",
+                    responses=[{"username": "bob", "stance": stance, "reason": "x"}],
+                )
+            )
+        )
+        .measures[0]
+        .responses[0]
+        .stance
+        for stance in Stance.values
+    ]
+
+    assert read == list(Stance.values)
 
 
 def test_export_omits_measures_when_there_are_none(d):

@@ -7,9 +7,10 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat requirements.txt pyproject.toml 2>/dev/null | cksum | cut -d' ' -f1)
 # `make run` is a local demo: DEBUG on, SQLite, jobs in-process, unless the
 # environment says otherwise.
-RUN_ENV := DEBUG=$${DEBUG:-1}
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
+# Links printed by the demo accounts and `invite` use the address served.
+RUN_ENV := DEBUG=$${DEBUG:-1} SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)}
 
 .PHONY: setup run test lint format migrate seed demo clean
 

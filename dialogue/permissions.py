@@ -366,6 +366,11 @@ class Can:
         return comment_refusal(self.participant, self.session) is None
 
     @cached_property
+    def comment_refusal(self):
+        """Why this participant cannot comment here (None if they can)."""
+        return comment_refusal(self.participant, self.session)
+
+    @cached_property
     def moderate(self) -> bool:
         return can_moderate(self.participant)
 

@@ -120,6 +120,10 @@ def item_discussion(*, item: AgendaItem, participant: Participant):
         created = timezone.localtime(comment.created_at)
         comment.created_iso = created.isoformat()
         comment.created_label = dateformat.format(created, label_format)
+        if comment.edited_at:
+            edited = timezone.localtime(comment.edited_at)
+            comment.edited_iso = edited.isoformat()
+            comment.edited_label = dateformat.format(edited, label_format)
         node = nodes[comment.pk] = Thread(comment)
         parent = nodes.get(comment.parent_id)
         if parent is None:

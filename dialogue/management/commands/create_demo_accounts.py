@@ -70,8 +70,8 @@ class Command(BaseCommand):
             self.stdout.write(f"  {username.ljust(width)}  {label}")
         self.stdout.write(
             f"Every demo account's password is: {DEMO_PASSWORD}\n"
-            "Sign in at http://127.0.0.1:8000/accounts/login/ ; the organiser "
-            "also manages the workshop at http://127.0.0.1:8000/admin/ ."
+            f"Sign in at {settings.SITE_URL}/accounts/login/ ; the organiser "
+            f"also manages the workshop at {settings.SITE_URL}/admin/ ."
         )
 
     def _user(self, username: str, *, staff: bool):

@@ -22,6 +22,29 @@ from tests.builders import (
 from tests.factories import ParticipantFactory
 
 
+def post_twice_at_once(user, url, form) -> list[int]:
+    """The same form posted by two clients released together (one database
+    connection each); the two status codes."""
+    barrier = threading.Barrier(2)
+    statuses = []
+
+    def send():
+        client = Client()
+        client.force_login(user)
+        try:
+            barrier.wait(timeout=10)
+            statuses.append(client.post(url, form).status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return statuses
+
+
 @pytest.fixture
 def open_item(seeded):
     session = seeded.sessions.get(number=1)
@@ -109,23 +132,7 @@ def test_the_same_comment_sent_twice_at_once_is_stored_once(seeded):
     item = session.items.get(number=2)
     delegate = _delegate(seeded, "CN")
     form = {"body": "Sent twice at once.", "submission": str(uuid.uuid4())}
-    barrier = threading.Barrier(2)
-    statuses = []
-
-    def send():
-        client = Client()
-        client.force_login(delegate.user)
-        try:
-            barrier.wait(timeout=10)
-            statuses.append(client.post(_comment_url(item), form).status_code)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=send) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    statuses = post_twice_at_once(delegate.user, _comment_url(item), form)
 
     assert statuses == [302, 302]
     assert Comment.objects.filter(author=delegate).count() == 1
@@ -170,23 +177,7 @@ def test_the_same_measure_sent_twice_at_once_is_stored_once(workshop):
     delegate = d.delegates["US"][1]
     form = _measure_form(d, str(uuid.uuid4()))
     url = reverse("measure_create", args=[d.workshop.slug])
-    barrier = threading.Barrier(2)
-    statuses = []
-
-    def send():
-        client = Client()
-        client.force_login(delegate.user)
-        try:
-            barrier.wait(timeout=10)
-            statuses.append(client.post(url, form).status_code)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=send) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    statuses = post_twice_at_once(delegate.user, url, form)
 
     assert statuses == [302, 302]
     assert ReciprocalMeasure.objects.filter(proposer=delegate).count() == 1
@@ -229,23 +220,7 @@ def test_the_same_summary_request_sent_twice_at_once_records_one_version(
     rapporteur = make_participant(workshop, role=Role.RAPPORTEUR)
     url = reverse("summary_request", args=[workshop.slug, session.number])
     form = {"submission": str(uuid.uuid4())}
-    barrier = threading.Barrier(2)
-    statuses = []
-
-    def send():
-        client = Client()
-        client.force_login(rapporteur.user)
-        try:
-            barrier.wait(timeout=10)
-            statuses.append(client.post(url, form).status_code)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=send) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    statuses = post_twice_at_once(rapporteur.user, url, form)
 
     assert statuses == [302, 302]
     assert session.summaries.count() == 1

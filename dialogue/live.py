@@ -31,6 +31,7 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import get_language
 from django.views.decorators.http import condition
 
+from dialogue import times
 from dialogue.models import AgendaItem, Participant, Session
 
 
@@ -83,7 +84,8 @@ def session_etag(request, *, slug: str, number: int, kind: str) -> str | None:
     session_id, version, role = found
     variant = ".f" if getattr(request, "htmx", False) else ""
     return (
-        f'"{kind}.s{session_id}.v{version}.u{user.pk}.{role}.{get_language()}{variant}"'
+        f'"{kind}.s{session_id}.v{version}.u{user.pk}.{role}.{get_language()}'
+        f'.{times.etag_part()}{variant}"'
     )
 
 
@@ -93,7 +95,7 @@ def _item_tag(
     variant = ".f" if fragment else ""
     return (
         f'"{kind}.i{item_id}.v{version}.{phase}.c{focus_id}'
-        f'.u{user_id}.{role}.{get_language()}{variant}"'
+        f'.u{user_id}.{role}.{get_language()}.{times.etag_part()}{variant}"'
     )
 
 

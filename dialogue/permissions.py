@@ -302,8 +302,8 @@ def endorse_measure_refusal(
         participant, measure.workshop_id
     ):
         return _("You head %(yours)s; you cannot endorse on behalf of %(other)s.") % {
-            "yours": participant.delegation.name,
-            "other": delegation.name,
+            "yours": participant.delegation.display_name,
+            "other": delegation.display_name,
         }
     if measure.workshop.endorsement_rule == EndorsementRule.MAJORITY:
         return _(

@@ -24,6 +24,7 @@ account_urls = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", accounts.password_set, name="password_set"),
     path("language/", accounts.language_set, name="language_set"),
+    path("time-zone/", accounts.time_zone_set, name="time_zone_set"),
 ]
 
 session_urls = [

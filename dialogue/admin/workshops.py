@@ -18,7 +18,9 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from dialogue import times
 from dialogue.forms.admin import UserTextModelForm
+from dialogue.live import session_touch
 from dialogue.models import (
     AgendaItem,
     AgendaPoint,
@@ -43,14 +45,14 @@ class DelegationInline(admin.TabularInline):
     form = UserTextModelForm
     model = Delegation
     extra = 0
-    fields = ["code", "name"]
+    fields = ["code", "name", "name_zh"]
 
 
 class SessionInline(admin.TabularInline):
     form = UserTextModelForm
     model = Session
     extra = 0
-    fields = ["number", "title", "phase", "starts_at", "ends_at"]
+    fields = ["number", "title", "title_zh", "phase", "starts_at", "ends_at"]
     # Phases change through the session actions, which record who and when.
     readonly_fields = ["phase"]
     show_change_link = True
@@ -66,9 +68,31 @@ class WorkshopImportForm(forms.Form):
     )
 
 
+class WorkshopAdminForm(UserTextModelForm):
+    """The workshop, with its time zone chosen from the IANA list."""
+
+    time_zone = forms.ChoiceField(
+        label=_("time zone"),
+        choices=lambda: [(n, times.zone_choice_label(n)) for n in times.zone_names()],
+        initial=times.DEFAULT_WORKSHOP_ZONE,
+        help_text=Workshop._meta.get_field("time_zone").help_text,
+    )
+
+    class Meta:
+        model = Workshop
+        fields = "__all__"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A list to choose from, not typed text: no length note under it.
+        self.fields["time_zone"].help_text = Workshop._meta.get_field(
+            "time_zone"
+        ).help_text
+
+
 @admin.register(Workshop)
 class WorkshopAdmin(admin.ModelAdmin):
-    form = UserTextModelForm
+    form = WorkshopAdminForm
     list_display = [
         "title",
         "slug",
@@ -83,7 +107,19 @@ class WorkshopAdmin(admin.ModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     inlines = [DelegationInline, SessionInline]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "description", "confidentiality"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "title",
+                    "title_zh",
+                    "slug",
+                    "description",
+                    "confidentiality",
+                    "time_zone",
+                ]
+            },
+        ),
         (
             _("Source"),
             {
@@ -107,6 +143,12 @@ class WorkshopAdmin(admin.ModelAdmin):
                 participant_count=Count("participants", distinct=True),
             )
         )
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Names, titles and the time zone show on every live page of it.
+        for session_id in form.instance.sessions.values_list("pk", flat=True):
+            session_touch(session_id=session_id, items=True)
 
     @admin.display(description=_("sessions"), ordering="session_count")
     def session_count(self, obj):
@@ -194,9 +236,9 @@ class WorkshopAdmin(admin.ModelAdmin):
 @admin.register(Delegation)
 class DelegationAdmin(admin.ModelAdmin):
     form = UserTextModelForm
-    list_display = ["code", "name", "workshop"]
+    list_display = ["code", "name", "name_zh", "workshop"]
     list_filter = ["workshop"]
-    search_fields = ["code", "name", "workshop__title"]
+    search_fields = ["code", "name", "name_zh", "workshop__title"]
     list_select_related = ["workshop"]
 
 

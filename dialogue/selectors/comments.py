@@ -3,10 +3,9 @@
 from dataclasses import dataclass, field
 
 from django.http import Http404
-from django.utils import dateformat, timezone
-from django.utils.formats import get_format
+from django.utils import timezone
 
-from dialogue import permissions
+from dialogue import permissions, times
 from dialogue.models import (
     AgendaItem,
     Comment,
@@ -110,7 +109,6 @@ def item_discussion(*, item: AgendaItem, participant: Participant):
     )
     _render_stale(comments)
     now = timezone.now()
-    label_format = get_format("DATETIME_FORMAT")
     nodes, roots = {}, []
     for comment in comments:  # oldest first: a parent comes before its replies
         comment.editable = permissions.can_edit_comment(comment, participant, now=now)
@@ -119,11 +117,11 @@ def item_discussion(*, item: AgendaItem, participant: Participant):
         )
         created = timezone.localtime(comment.created_at)
         comment.created_iso = created.isoformat()
-        comment.created_label = dateformat.format(created, label_format)
+        comment.created_label = times.when(created)
         if comment.edited_at:
             edited = timezone.localtime(comment.edited_at)
             comment.edited_iso = edited.isoformat()
-            comment.edited_label = dateformat.format(edited, label_format)
+            comment.edited_label = times.when(edited)
         node = nodes[comment.pk] = Thread(comment)
         parent = nodes.get(comment.parent_id)
         if parent is None:

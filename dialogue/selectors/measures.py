@@ -331,8 +331,8 @@ def measure_detail_data(
             measure.revision_of, measure.proposing_delegation_id
         )
     sequencing_side = {
-        Sequencing.PROPOSER_FIRST: measure.proposing_delegation.name,
-        Sequencing.OTHER_FIRST: other_side.name if other_side else "",
+        Sequencing.PROPOSER_FIRST: measure.proposing_delegation.display_name,
+        Sequencing.OTHER_FIRST: other_side.display_name if other_side else "",
     }.get(measure.sequencing, "")
     return MeasureDetail(
         measure=measure,

@@ -4,6 +4,7 @@ from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
+from dialogue import times
 from dialogue.models import (
     AgendaItem,
     Comment,
@@ -18,7 +19,9 @@ def participation_get(*, user, slug: str) -> Participant:
     """The user's place in the workshop `slug`, or 404 for anyone else.
 
     A stranger gets the same 404 as for a workshop that does not exist, so
-    the answer gives away nothing about which workshops exist.
+    the answer gives away nothing about which workshops exist. Every page of
+    the workshop passes here, so its times are shown in the workshop's zone
+    from here on, unless the person chose their own (``dialogue.times``).
     """
     if not user.is_authenticated:
         raise Http404
@@ -29,6 +32,7 @@ def participation_get(*, user, slug: str) -> Participant:
     )
     if participant is None:
         raise Http404
+    times.workshop_entered(participant.workshop)
     return participant
 
 

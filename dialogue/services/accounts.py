@@ -1,5 +1,5 @@
-"""Invitations, the sign-in throttle, language preferences and the organisers'
-staff group."""
+"""Invitations, the sign-in throttle, language and time-zone preferences and
+the organisers' staff group."""
 
 import datetime as dt
 import hashlib
@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dialogue import times
 from dialogue.errors import Refusal
 from dialogue.models import Invitation, Participant, Profile
 
@@ -232,6 +233,20 @@ def profile_set_language(*, user, language: str) -> None:
 def profile_language(*, user) -> str | None:
     return (
         Profile.objects.filter(user=user).values_list("language", flat=True).first()
+        or None
+    )
+
+
+def profile_set_time_zone(*, user, time_zone: str) -> None:
+    """Remember the user's own time zone; "" goes back to the workshop's."""
+    if time_zone and not times.is_zone(time_zone):
+        raise ValueError(f"{time_zone!r} is not a time zone")
+    Profile.objects.update_or_create(user=user, defaults={"time_zone": time_zone})
+
+
+def profile_time_zone(*, user) -> str | None:
+    return (
+        Profile.objects.filter(user=user).values_list("time_zone", flat=True).first()
         or None
     )
 

@@ -23,6 +23,7 @@ from collections import Counter
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from dialogue import naming
 from dialogue.models import Confidentiality, Role
 
 # Printed in English AND Chinese whatever the interface language, so plain
@@ -129,11 +130,11 @@ class People:
 
 
 def _name(row) -> str:
-    """Name and affiliation: read (and called) only on the record."""
-    name = " ".join(
-        part for part in (row["user__first_name"], row["user__last_name"]) if part
+    """Display name (``dialogue.naming``, as the pages show it) and
+    affiliation: read (and called) only on the record."""
+    label = naming.person_name(
+        row["user__first_name"], row["user__last_name"], row["user__username"]
     )
-    label = name or row["user__username"]
     if row["affiliation"]:
         label = f"{label}, {row['affiliation']}"
     return label

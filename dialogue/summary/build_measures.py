@@ -66,7 +66,7 @@ def measures(
     return [
         MeasureSummary(
             title=m.title,
-            proposed_by=m.proposing_delegation.name,
+            proposed_by=m.proposing_delegation.display_name,
             our_action=m.our_action if quote else "",
             their_action=m.their_action if quote else "",
             status=str(MeasureStatus(m.status).label),
@@ -75,7 +75,9 @@ def measures(
             timeframe=m.timeframe,
             revision=m.revision,
             endorsed_by=tuple(
-                row["delegation"].name for row in tallies[m.pk] if row["endorsement"]
+                row["delegation"].display_name
+                for row in tallies[m.pk]
+                if row["endorsement"]
             ),
             tallies=tuple(_tally(row) for row in tallies[m.pk]),
             item_numbers=tuple(sorted(numbers[m.pk])),
@@ -86,7 +88,7 @@ def measures(
 
 def _tally(row: TallyRow) -> Tally:
     return Tally(
-        delegation=row["delegation"].name,
+        delegation=row["delegation"].display_name,
         support=row["by_stance"][Stance.SUPPORT],
         support_with_changes=row["by_stance"][Stance.SUPPORT_WITH_CHANGES],
         oppose=row["by_stance"][Stance.OPPOSE],

@@ -1,5 +1,5 @@
 """Signing in: passwords (throttled), personal invitation links, the
-interface language remembered per user."""
+interface language and the time zone remembered per user."""
 
 from django.conf import settings
 from django.contrib.auth import login, update_session_auth_hash
@@ -8,15 +8,22 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
 from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.i18n import set_language
 
+from dialogue import times
 from dialogue.forms.accounts import ThrottledAuthenticationForm
+from dialogue.forms.preferences import TimeZoneForm
 from dialogue.services import accounts
 
 
-def _remember_language(response, user):
+def _remember_preferences(response, user):
+    """The user's language and time zone, from their profile, in cookies."""
+    time_zone = accounts.profile_time_zone(user=user)
+    if time_zone:
+        times.set_cookie(response, time_zone)
     language = accounts.profile_language(user=user)
     if language:
         response.set_cookie(
@@ -40,7 +47,7 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def form_valid(self, form):
-        return _remember_language(super().form_valid(form), form.get_user())
+        return _remember_preferences(super().form_valid(form), form.get_user())
 
     def form_invalid(self, form):
         response = super().form_invalid(form)
@@ -71,7 +78,7 @@ def invitation_accept(request, token):
     # Set after login() (which starts a new session): only this session may
     # choose a password without giving the old one.
     request.session["invited_to"] = invitation.participant.workshop.slug
-    return _remember_language(redirect("password_set"), user)
+    return _remember_preferences(redirect("password_set"), user)
 
 
 @require_http_methods(["GET", "POST"])
@@ -105,3 +112,28 @@ def language_set(request):
     if request.user.is_authenticated:
         accounts.profile_set_language(user=request.user, language=language)
     return set_language(request)
+
+
+@require_http_methods(["GET", "POST"])
+def time_zone_set(request):
+    """Choose the zone times are shown in; remembered for a signed-in user
+    (their profile, then a cookie at each sign-in) and on this browser."""
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = ""
+    initial = {"time_zone": times.chosen_zone(request) or ""}
+    form = TimeZoneForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        time_zone = form.cleaned_data["time_zone"]
+        if request.user.is_authenticated:
+            accounts.profile_set_time_zone(user=request.user, time_zone=time_zone)
+        return times.set_cookie(redirect(next_url or "home"), time_zone or None)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "time_zone.html",
+        {"form": form, "next": next_url, "chosen": initial["time_zone"]},
+        status=status,
+    )

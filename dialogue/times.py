@@ -105,6 +105,7 @@ def activate_for_request(request) -> None:
     """The person's choice, else the site's zone until a workshop is entered."""
     name = chosen_zone(request)
     _state.chosen = name
+    _state.in_request = True
     if name:
         timezone.activate(zoneinfo.ZoneInfo(name))
     else:
@@ -113,12 +114,15 @@ def activate_for_request(request) -> None:
 
 def request_finished() -> None:
     _state.chosen = None
+    _state.in_request = False
     timezone.deactivate()
 
 
 def workshop_entered(workshop) -> None:
-    """A workshop's page: its zone, unless the person chose their own."""
-    if getattr(_state, "chosen", None):
+    """A workshop's page: its zone, unless the person chose their own.
+    Outside a request (a command, a task) nothing changes: those set the
+    zone they print in themselves (e.g. the summary, the workshop's)."""
+    if not getattr(_state, "in_request", False) or getattr(_state, "chosen", None):
         return
     name = getattr(workshop, "time_zone", "") or settings.TIME_ZONE
     if is_zone(name):

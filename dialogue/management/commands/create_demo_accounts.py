@@ -7,6 +7,18 @@ from dialogue.models import Participant, Role, Workshop
 from dialogue.services.accounts import organisers_group
 
 DEMO_PASSWORD = "dialogue-demo"  # noqa: S105 - printed on purpose, DEBUG only
+# Pages name people by their full name (dialogue.naming), so the demo
+# accounts have one; a delegation without names here shows usernames.
+DEMO_NAMES = {
+    "organiser": ("Alex", "Morgan"),
+    "facilitator": ("Jordan", "Lee"),
+    "rapporteur": ("Sam", "Taylor"),
+    "observer": ("Chris", "Novak"),
+    "cn-delegate-1": ("Wei", "Li"),
+    "cn-delegate-2": ("Min", "Zhang"),
+    "us-delegate-1": ("Sarah", "Collins"),
+    "us-delegate-2": ("David", "Park"),
+}
 
 
 class Command(BaseCommand):
@@ -79,6 +91,8 @@ class Command(BaseCommand):
         user, created = User.objects.get_or_create(username=username)
         if created or not user.check_password(DEMO_PASSWORD):
             user.set_password(DEMO_PASSWORD)
+        if not (user.first_name or user.last_name) and username in DEMO_NAMES:
+            user.first_name, user.last_name = DEMO_NAMES[username]
         user.is_staff = staff
         user.save()
         return user

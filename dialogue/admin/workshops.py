@@ -18,7 +18,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from dialogue.forms.admin import UserTextModelForm
+from dialogue.forms.admin import UserTextModelForm, WorkshopAdminForm
 from dialogue.models import (
     AgendaItem,
     AgendaPoint,
@@ -68,7 +68,7 @@ class WorkshopImportForm(forms.Form):
 
 @admin.register(Workshop)
 class WorkshopAdmin(admin.ModelAdmin):
-    form = UserTextModelForm
+    form = WorkshopAdminForm
     list_display = [
         "title",
         "slug",
@@ -83,7 +83,18 @@ class WorkshopAdmin(admin.ModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     inlines = [DelegationInline, SessionInline]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "description", "confidentiality"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "title",
+                    "slug",
+                    "description",
+                    "confidentiality",
+                    "endorsement_rule",
+                ]
+            },
+        ),
         (
             _("Source"),
             {
@@ -183,6 +194,11 @@ class WorkshopAdmin(admin.ModelAdmin):
             extra_context["export_url"] = reverse(
                 "admin:dialogue_workshop_export", args=[object_id]
             )
+            workshop = Workshop.objects.filter(pk=object_id).first()
+            if workshop is not None:
+                extra_context["invitation_sheet_url"] = reverse(
+                    "invitation_sheet", args=[workshop.slug]
+                )
         return super().changeform_view(request, object_id, form_url, extra_context)
 
     def changelist_view(self, request, extra_context=None):

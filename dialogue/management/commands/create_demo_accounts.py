@@ -81,7 +81,7 @@ class Command(BaseCommand):
         for username, label in rows:
             self.stdout.write(f"  {username.ljust(width)}  {label}")
         self.stdout.write(
-            f"The demo password of the others is: {DEMO_PASSWORD}\n"
+            f"The others' password is: {DEMO_PASSWORD}\n"
             f"Sign in at {settings.SITE_URL}/accounts/login/ ; the organiser "
             f"also manages the workshop at {settings.SITE_URL}/admin/ .\n"
             f"Print an invitation link: .venv/bin/python manage.py invite "

@@ -97,6 +97,17 @@ def staff_runs_sessions(user) -> bool:
     )
 
 
+def staff_issues_invitations(user) -> bool:
+    """An organiser in the admin who may give participants their sign-in
+    links (the admin's invitation action asks the same permission)."""
+    return bool(
+        user is not None
+        and user.is_active
+        and user.is_staff
+        and user.has_perm("dialogue.change_participant")
+    )
+
+
 def acting_user(by):
     """The user behind an actor: a Participant's user, or the user itself."""
     return by.user if isinstance(by, Participant) else by

@@ -99,6 +99,11 @@ urlpatterns = [
     path("accounts/", include(account_urls)),
     path("invite/<str:token>/", accounts.invitation_accept, name="invitation_accept"),
     path(WORKSHOP, pages.workshop_detail, name="workshop_detail"),
+    path(
+        WORKSHOP + "invitations/",
+        accounts.invitation_sheet,
+        name="invitation_sheet",
+    ),
     path(WORKSHOP + "comments/<int:comment_id>/", include(comment_urls)),
     path(WORKSHOP + "measures/", include(measure_urls)),
     path(SESSION, include(session_urls)),

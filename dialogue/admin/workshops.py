@@ -18,8 +18,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from dialogue import times
-from dialogue.forms.admin import UserTextModelForm
+from dialogue.forms.admin import UserTextModelForm, WorkshopAdminForm
 from dialogue.live import session_touch
 from dialogue.models import (
     AgendaItem,
@@ -68,28 +67,6 @@ class WorkshopImportForm(forms.Form):
     )
 
 
-class WorkshopAdminForm(UserTextModelForm):
-    """The workshop, with its time zone chosen from the IANA list."""
-
-    time_zone = forms.ChoiceField(
-        label=_("time zone"),
-        choices=lambda: [(n, times.zone_choice_label(n)) for n in times.zone_names()],
-        initial=times.DEFAULT_WORKSHOP_ZONE,
-        help_text=Workshop._meta.get_field("time_zone").help_text,
-    )
-
-    class Meta:
-        model = Workshop
-        fields = "__all__"
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # A list to choose from, not typed text: no length note under it.
-        self.fields["time_zone"].help_text = Workshop._meta.get_field(
-            "time_zone"
-        ).help_text
-
-
 @admin.register(Workshop)
 class WorkshopAdmin(admin.ModelAdmin):
     form = WorkshopAdminForm
@@ -116,6 +93,7 @@ class WorkshopAdmin(admin.ModelAdmin):
                     "slug",
                     "description",
                     "confidentiality",
+                    "endorsement_rule",
                     "time_zone",
                 ]
             },
@@ -225,6 +203,11 @@ class WorkshopAdmin(admin.ModelAdmin):
             extra_context["export_url"] = reverse(
                 "admin:dialogue_workshop_export", args=[object_id]
             )
+            workshop = Workshop.objects.filter(pk=object_id).first()
+            if workshop is not None:
+                extra_context["invitation_sheet_url"] = reverse(
+                    "invitation_sheet", args=[workshop.slug]
+                )
         return super().changeform_view(request, object_id, form_url, extra_context)
 
     def changelist_view(self, request, extra_context=None):

@@ -99,6 +99,30 @@ def invitation_issue(
     return IssuedInvitation(invitation=invitation, token=token)
 
 
+def invitations_issue_for_workshop(
+    *, workshop, by
+) -> tuple[list[tuple[Participant, IssuedInvitation]], list[tuple[Participant, str]]]:
+    """New links for every participant of the workshop who can be invited
+    (no password yet, not staff), for the organisers' printable sheet;
+    earlier unused links of those people stop working. Returns (issued,
+    refused with the reason), each in the roster's order."""
+    issued, refused = [], []
+    participants = (
+        Participant.objects.filter(workshop=workshop)
+        .select_related("user", "workshop", "delegation")
+        .order_by("delegation__code", "role", "user__username")
+    )
+    for participant in participants:
+        refusal = invitation_refusal(user=participant.user)
+        if refusal:
+            refused.append((participant, refusal))
+        else:
+            issued.append(
+                (participant, invitation_issue(participant=participant, by=by))
+            )
+    return issued, refused
+
+
 def invitation_revoke(*, invitation: Invitation) -> bool:
     updated = Invitation.objects.filter(
         pk=invitation.pk, used_at__isnull=True, revoked_at__isnull=True

@@ -2,20 +2,23 @@
 interface language and the time zone remembered per user."""
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import login, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
-from django.http import HttpResponseBadRequest
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.i18n import set_language
 
-from dialogue import times
+from dialogue import permissions, times
 from dialogue.forms.accounts import ThrottledAuthenticationForm
 from dialogue.forms.preferences import TimeZoneForm
+from dialogue.models import Participant, Workshop
 from dialogue.services import accounts
 
 
@@ -92,6 +95,11 @@ def password_set(request):
     if request.method == "POST" and form.is_valid():
         form.save()
         update_session_auth_hash(request, form.user)
+        messages.success(
+            request,
+            _("Your password is saved. Next time, sign in as %(name)s with it.")
+            % {"name": form.user.get_username()},
+        )
         slug = request.session.pop("invited_to", None)
         if slug:
             return redirect("workshop_detail", slug)
@@ -137,3 +145,41 @@ def time_zone_set(request):
         {"form": form, "next": next_url, "chosen": initial["time_zone"]},
         status=status,
     )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def invitation_sheet(request, slug):
+    """The organisers' printable sheet of a workshop's invitation links.
+
+    GET says who would get a link; POST creates the links (earlier unused
+    ones stop working) and shows them once, a card per person, ready to
+    print or copy. Staff organisers only: anyone else gets 404.
+    """
+    if not permissions.staff_issues_invitations(request.user):
+        raise Http404
+    workshop = get_object_or_404(Workshop, slug=slug)
+    if request.method == "GET":
+        people = Participant.objects.filter(workshop=workshop).select_related(
+            "user", "delegation"
+        )
+        eligible = [
+            p for p in people if accounts.invitation_refusal(user=p.user) is None
+        ]
+        context = {"workshop": workshop, "eligible": eligible, "sheet": None}
+        return render(request, "invitation_sheet.html", context)
+    issued, refused = accounts.invitations_issue_for_workshop(
+        workshop=workshop, by=request.user
+    )
+    sheet = [
+        (
+            participant,
+            invitation.invitation,
+            request.build_absolute_uri(
+                reverse("invitation_accept", args=[invitation.token])
+            ),
+        )
+        for participant, invitation in issued
+    ]
+    context = {"workshop": workshop, "sheet": sheet, "refused": refused}
+    return render(request, "invitation_sheet.html", context)

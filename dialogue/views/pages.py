@@ -21,6 +21,7 @@ from dialogue.selectors.workshops import (
     participations_for_user,
     session_get,
     session_items_with_counts,
+    workshop_roster,
     workshop_sessions,
 )
 from dialogue.services.sessions import (
@@ -28,6 +29,7 @@ from dialogue.services.sessions import (
     session_set_focus,
     session_set_phase,
 )
+from dialogue.summary.attribution import names_inside_workshop
 from dialogue.views.params import positive_number
 
 SESSION = "session"
@@ -63,8 +65,12 @@ def workshop_detail(request, slug):
     context = {
         "workshop": workshop,
         "participant": participant,
-        "delegations": workshop.delegations.all(),
+        "roster": workshop_roster(
+            workshop=workshop,
+            names=names_inside_workshop(workshop.confidentiality),
+        ),
         "sessions": workshop_sessions(workshop=workshop),
+        "issues_invitations": permissions.staff_issues_invitations(request.user),
     }
     return render(request, "workshop_detail.html", context)
 

@@ -39,7 +39,8 @@ PHASE_REGIONS = ("facilitator", "ranking", "summary")
 OOB = {"oob": True}
 
 # Moving a session to one of these phases asks the facilitator first
-# (dialogue/views/confirm.py): the question, and what it ends for everyone.
+# (dialogue/views/confirm.py): the question, what it ends for everyone, and
+# the confirm button.
 PHASE_CONFIRMATIONS = {
     Phase.RANKING: (
         gettext_lazy("Move the session to ranking?"),
@@ -47,10 +48,12 @@ PHASE_CONFIRMATIONS = {
             "Discussion ends for everyone: no one can post, reply or endorse "
             "any more, and a ranking round opens."
         ),
+        gettext_lazy("Move to ranking"),
     ),
     Phase.CLOSED: (
         gettext_lazy("Close the session?"),
         gettext_lazy("Discussion and ranking end, and a summary is compiled."),
+        gettext_lazy("Close the session"),
     ),
 }
 
@@ -144,17 +147,18 @@ def _phase_step(request, participant, session, phase):
         return refusal_response(
             request, SessionError(_("Unknown phase.")), back=session
         )
-    question, consequence = PHASE_CONFIRMATIONS.get(
+    question, consequence, label = PHASE_CONFIRMATIONS.get(
         phase,
         (
             _("Move the session to “%(phase)s”?") % {"phase": Phase(phase).label},
             "",
+            Phase(phase).label,
         ),
     )
     step = ConfirmStep(
         question=question,
         consequence=consequence,
-        label=Phase(phase).label,
+        label=label,
         action=reverse(
             "session_phase", args=[participant.workshop.slug, session.number]
         ),

@@ -142,7 +142,7 @@ def test_pages_follow_the_move_to_ranking(live_server, open_as, room, code, lang
         tr(language, "Rank the items"), timeout=WAIT
     )
     expect(on_session.locator(".current-label")).to_have_count(0)
-    expect(on_session.locator("#ranking-panel h2")).to_have_text(
+    expect(on_session.locator("#session-ranking h2")).to_have_text(
         tr(language, "Priority ranking")
     )
     expect(facilitator.locator("#focus-item")).to_have_count(0)

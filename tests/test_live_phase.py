@@ -82,7 +82,7 @@ def test_session_poll_after_the_move_brings_the_ranking_panel(
     assert "hx-swap-oob" not in before
     assert "Under discussion now" not in moved
     assert "Rank the items" in moved
-    assert '<div id="ranking-panel" hx-swap-oob="true">' in moved
+    assert '<div id="session-ranking" hx-swap-oob="true">' in moved
     assert "Priority ranking" in moved
     assert '<div id="facilitator-controls" hx-swap-oob="true">' in moved
 
@@ -94,7 +94,7 @@ def test_facilitator_controls_follow_the_phase(client, seeded, discussion):
     moved = page_text(client.get(live_url(discussion), {"phase": "open"}, headers=HTMX))
 
     controls = moved.split('<div id="facilitator-controls" hx-swap-oob="true">')[1]
-    controls = controls.split('<div id="ranking-panel"')[0]
+    controls = controls.split('<div id="session-ranking"')[0]
     assert 'value="open"' in controls
     assert 'value="ranking"' not in controls  # the current phase is not offered
     assert 'id="focus-item"' not in controls  # nothing is under discussion

@@ -119,3 +119,16 @@ def test_delegates_get_no_moderation(client, item, cn, us):
     page = page_text(client.get(item_url(item)))
 
     assert "<summary>Moderate</summary>" not in page
+
+
+def test_in_place_marker_without_a_parent_posts_a_comment(client, item, cn):
+    login(client, cn)
+
+    response = client.post(
+        item_url(item, "comment_create"),
+        {"body": "Top level", "in_place": "1"},
+        headers=HTMX,
+    )
+
+    assert response.status_code == 200
+    assert Comment.objects.get().parent is None

@@ -235,7 +235,8 @@ def comment_create(request, slug, number, item_number):
         return _render_item(request, participant, session, item, form, status=400)
     if request.htmx and request.POST.get("in_place"):
         # A reply written under its comment: the page's own form is untouched.
-        return _back_to_item(request, participant, session, item, replied_to=parent.pk)
+        replied_to = parent.pk if parent else None
+        return _back_to_item(request, participant, session, item, replied_to=replied_to)
     if request.htmx:
         # The new comment, and a fresh empty form swapped in out of band.
         response = _back_to_item(request, participant, session, item)
@@ -373,7 +374,7 @@ def _ask_hide(request, participant, comment):
         label=_("Hide"),
         action=_comment_url("comment_hide", participant, comment),
         cancel=_cancel_url(participant, comment),
-        reason=data.get("reason", "")[:1000],
+        reason=data.get("reason", "")[: comment_services.HIDE_REASON_MAX_LENGTH],
         target="#discussion",
     )
 

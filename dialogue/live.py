@@ -192,6 +192,24 @@ def live_poll(kind: str, *, etag=session_etag):
     return decorator
 
 
+# -- the regions that follow the phase ---------------------------------------------
+#
+# A polled region (the item's discussion, the session's agenda) sends back the
+# phase it shows (`PHASE_PARAM`, from hx-vals). When the session has moved on,
+# its answer also carries, out of band, the regions outside it that the phase
+# decides (the comment form, the facilitator's controls, the ranking panel):
+# they follow within one poll, and are not re-rendered while the phase holds
+# (a half-typed comment stays). The tags above already change with the phase.
+
+PHASE_PARAM = "phase"
+
+
+def phase_changed(request, session: Session) -> bool:
+    """The polling page shows another phase than the session's now."""
+    shown = request.GET.get(PHASE_PARAM)
+    return shown is not None and shown != session.phase
+
+
 def fresh_etag(
     request, *, slug: str, number: int, kind: str, etag=session_etag, **kwargs
 ) -> str | None:

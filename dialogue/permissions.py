@@ -74,8 +74,9 @@ def ranking_is_on(session: Session) -> bool:
 
 
 def focus_is_live(session: Session) -> bool:
-    """The item under discussion is highlighted only while the session runs."""
-    return session.phase in (Phase.OPEN, Phase.RANKING)
+    """The item under discussion is highlighted only while discussion is
+    open: in ranking nothing is under discussion any more."""
+    return session.phase == Phase.OPEN
 
 
 def discussion_closed_reason(session: Session):

@@ -42,6 +42,7 @@ item_urls = [
 
 comment_urls = [
     path("edit/", comments.comment_edit, name="comment_edit"),
+    path("reply/", comments.comment_reply, name="comment_reply"),
     path("endorse/", comments.comment_endorse, name="comment_endorse"),
     path("withdraw/", comments.comment_withdraw, name="comment_withdraw"),
     path("hide/", comments.comment_hide, name="comment_hide"),

@@ -91,9 +91,13 @@ def test_propose_counter_support_and_endorse_by_both(
         head = new_page()
         sign_in(head, live_server, d.head(code).user.username)
         head.goto(counter_url)
-        head.get_by_role(
-            "button", name=f"Endorse on behalf of {d.delegations[code].name}"
-        ).click()
+        endorse = f"Endorse on behalf of {d.delegations[code].name}"
+        head.get_by_role("button", name=endorse).click()
+        # The step asks first (a dialog); its own button endorses.
+        head.locator("#confirm-dialog").get_by_role("button", name=endorse).click()
+        head.get_by_text(
+            "The measure is endorsed on behalf of your delegation."
+        ).wait_for()
         assert head.get_by_text(
             "The measure is endorsed on behalf of your delegation."
         ).is_visible()

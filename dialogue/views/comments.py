@@ -12,7 +12,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from dialogue import permissions
 from dialogue.errors import refusal_response
 from dialogue.forms.comments import CommentForm, EditForm
-from dialogue.live import fresh_etag, item_etag, item_fragment_etag, live_poll
+from dialogue.live import (
+    fresh_etag,
+    item_etag,
+    item_fragment_etag,
+    live_poll,
+    phase_changed,
+)
 from dialogue.selectors.comments import (
     comment_find,
     comment_get,
@@ -27,6 +33,8 @@ from dialogue.selectors.workshops import (
 )
 from dialogue.services import comments as comment_services
 from dialogue.services.comments import CommentError
+from dialogue.user_text import markdown_to_text
+from dialogue.views.confirm import ConfirmStep, confirm_response, confirmed
 from dialogue.views.params import positive_number
 
 DISCUSSION = "discussion"
@@ -45,6 +53,7 @@ COMMENT_ACTIONS = (
     "comment_hide",
     "comment_unhide",
     "comment_edit",
+    "comment_reply",
 )
 _PLACEHOLDER = "2147483647"  # a comment id no reversed URL otherwise contains
 
@@ -62,7 +71,7 @@ def _add_action_urls(rows, slug: str) -> None:
         row.urls = {name: f"{head}{pk}{tail}" for name, (head, tail) in parts.items()}
 
 
-def _discussion_context(participant, session, item, etag=None):
+def _discussion_context(participant, session, item, etag=None, replied_to=None):
     threads, endorsed = item_discussion(item=item, participant=participant)
     slug = participant.workshop.slug
     _add_action_urls(threads, slug)
@@ -77,6 +86,8 @@ def _discussion_context(participant, session, item, etag=None):
         "can": permissions.Can(participant, session),
         "etag": etag,
         "poll_seconds": settings.LIVE_POLL_SECONDS,
+        # The comment just answered in place: its reply slot is emptied.
+        "replied_to": replied_to,
     }
 
 
@@ -102,6 +113,7 @@ def _render_item(request, participant, session, item, form, status=200, errors=(
         {
             "form": form,
             "reply_to": parent,
+            "reply_quote": markdown_to_text(parent.body) if parent else "",
             "points": item.points.all(),
             **item_neighbours(item=item),
         }
@@ -129,10 +141,29 @@ def discussion_fragment(request, slug, number, item_number):
     """The discussion fragment that the item page polls."""
     participant, session, item = _item_context(request, slug, number, item_number)
     context = _discussion_context(participant, session, item, etag=request.live_etag)
-    return render(request, "item_detail.html#discussion", context)
+    response = render(request, "item_detail.html#discussion", context)
+    if phase_changed(request, session):
+        response.content += _phase_regions(request, context)
+    return response
 
 
-def _back_to_item(request, participant, session, item, anchor=""):
+# The item page's regions outside the discussion that the phase decides: the
+# phase badge, the points' "Comment on this point" links and the comment form
+# (or the line saying why there is none). Sent out of band by the poll that
+# finds the phase moved (dialogue/live.py).
+ITEM_PHASE_REGIONS = ("item_phase", "points", "comment_form")
+
+
+def _phase_regions(request, context) -> bytes:
+    item = context["item"]
+    extra = {"oob": True, "points": item.points.all(), "form": CommentForm(item=item)}
+    return b"".join(
+        render(request, f"item_detail.html#{region}", context | extra).content
+        for region in ITEM_PHASE_REGIONS
+    )
+
+
+def _back_to_item(request, participant, session, item, anchor="", replied_to=None):
     """After a write: the fresh discussion for htmx, a redirect otherwise."""
     if request.htmx:
         etag = fresh_etag(
@@ -143,7 +174,9 @@ def _back_to_item(request, participant, session, item, anchor=""):
             kind=DISCUSSION,
             etag=item_etag,
         )
-        context = _discussion_context(participant, session, item, etag=etag)
+        context = _discussion_context(
+            participant, session, item, etag=etag, replied_to=replied_to
+        )
         response = render(request, "item_detail.html#discussion", context)
         response["ETag"] = etag
         response["Cache-Control"] = "private, no-cache"
@@ -200,6 +233,10 @@ def comment_create(request, slug, number, item_number):
             messages = [error for errors in form.errors.values() for error in errors]
             return refusal_response(request, CommentError(messages))
         return _render_item(request, participant, session, item, form, status=400)
+    if request.htmx and request.POST.get("in_place"):
+        # A reply written under its comment: the page's own form is untouched.
+        replied_to = parent.pk if parent else None
+        return _back_to_item(request, participant, session, item, replied_to=replied_to)
     if request.htmx:
         # The new comment, and a fresh empty form swapped in out of band.
         response = _back_to_item(request, participant, session, item)
@@ -226,13 +263,25 @@ def _comment_action(request, slug, comment_id):
     return participant, comment, comment.item.session, comment.item
 
 
-def _comment_post_action(service, **extra):
-    """A POST that applies one comment service, then shows the discussion."""
+def _comment_post_action(service, *, ask=None, **extra):
+    """A POST that applies one comment service, then shows the discussion.
 
-    @require_POST
+    With `ask` (a function of the participant and comment giving the
+    `ConfirmStep`, or the refusal when the action is not theirs), the action
+    has a confirm step: a GET shows it, and a POST acts only with confirm=1.
+    """
+
+    @require_http_methods(["GET", "POST"] if ask else ["POST"])
     @login_required
     def view(request, slug, comment_id):
         participant, comment, session, item = _comment_action(request, slug, comment_id)
+        if ask is not None and not confirmed(request):
+            step = ask(request, participant, comment)
+            if isinstance(step, CommentError):
+                return _refused(request, participant, session, item, step)
+            return confirm_response(
+                request, step, context=_confirm_context(participant, session, item)
+            )
         arguments = {name: request.POST.get(name, "") for name in extra}
         try:
             service(participant=participant, comment=comment, **arguments)
@@ -245,9 +294,98 @@ def _comment_post_action(service, **extra):
     return view
 
 
+@require_GET
+@login_required
+def comment_reply(request, slug, comment_id):
+    """The reply form under a comment, for htmx; without it, the item page
+    with its own form set to reply."""
+    participant, comment, session, item = _comment_action(request, slug, comment_id)
+    url = reverse("item_detail", args=[slug, session.number, item.number])
+    if not request.htmx:
+        return redirect(f"{url}?reply_to={comment.pk}#comment-form")
+    if reason := permissions.comment_refusal(participant, session):
+        return refusal_response(request, CommentError(reason, status=403))
+    parent = reply_target(item=item, comment_id=comment.pk)
+    if parent is None:
+        return refusal_response(
+            request, CommentError(_("The comment you are replying to does not exist."))
+        )
+    form = CommentForm(
+        item=item, initial={"parent": parent.pk}, auto_id=f"reply-{parent.pk}-%s"
+    )
+    context = {
+        "workshop": participant.workshop,
+        "session": session,
+        "item": item,
+        "item_url": url,
+        "form": form,
+        "reply_to": parent,
+        "reply_quote": markdown_to_text(parent.body),
+    }
+    return render(request, "item_detail.html#reply_form", context)
+
+
+# -- the confirm steps (dialogue/views/confirm.py) ---------------------------------
+
+
+def _confirm_context(participant, session, item):
+    return {"workshop": participant.workshop, "session": session, "item": item}
+
+
+def _comment_url(name, participant, comment):
+    return reverse(name, args=[participant.workshop.slug, comment.pk])
+
+
+def _cancel_url(participant, comment):
+    item = comment.item
+    url = reverse(
+        "item_detail",
+        args=[participant.workshop.slug, item.session.number, item.number],
+    )
+    return f"{url}#comment-{comment.pk}"
+
+
+def _ask_withdraw(request, participant, comment):
+    if reason := permissions.withdraw_comment_refusal(participant, comment):
+        return CommentError(reason, status=403)
+    return ConfirmStep(
+        question=_("Withdraw your comment?"),
+        consequence=_(
+            "Everyone will see it marked as withdrawn, and its replies stay. "
+            "This cannot be undone."
+        ),
+        label=_("Withdraw"),
+        action=_comment_url("comment_withdraw", participant, comment),
+        cancel=_cancel_url(participant, comment),
+        target="#discussion",
+    )
+
+
+def _ask_hide(request, participant, comment):
+    if reason := permissions.moderate_refusal(participant, action="hide"):
+        return CommentError(reason, status=403)
+    data = request.POST if request.method == "POST" else request.GET
+    return ConfirmStep(
+        question=_("Hide this comment?"),
+        consequence=_(
+            "Participants will see that a facilitator hid it; its author sees "
+            "the reason. You can show it again later."
+        ),
+        label=_("Hide"),
+        action=_comment_url("comment_hide", participant, comment),
+        cancel=_cancel_url(participant, comment),
+        reason=data.get("reason", "")[: comment_services.HIDE_REASON_MAX_LENGTH],
+        target="#discussion",
+    )
+
+
 comment_endorse = _comment_post_action(comment_services.comment_endorse)
-comment_withdraw = _comment_post_action(comment_services.comment_withdraw)
-comment_hide = _comment_post_action(comment_services.comment_hide, reason="")
+comment_withdraw = _comment_post_action(
+    comment_services.comment_withdraw, ask=_ask_withdraw
+)
+comment_hide = _comment_post_action(
+    comment_services.comment_hide, ask=_ask_hide, reason=""
+)
 comment_unhide = _comment_post_action(comment_services.comment_unhide)
 
 

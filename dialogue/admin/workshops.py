@@ -73,7 +73,7 @@ class WorkshopAdminForm(UserTextModelForm):
 
     time_zone = forms.ChoiceField(
         label=_("time zone"),
-        choices=lambda: [(n, times.zone_choice_label(n)) for n in times.zone_names()],
+        choices=times.zone_choices,
         initial=times.DEFAULT_WORKSHOP_ZONE,
         help_text=Workshop._meta.get_field("time_zone").help_text,
     )

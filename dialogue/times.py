@@ -90,9 +90,19 @@ def when(value: datetime | None) -> str:
     )
 
 
-def zone_choice_label(name: str) -> str:
-    """ "Asia/Shanghai (UTC+8)", for the lists to choose from."""
-    return f"{name} ({zone_label(zone=zoneinfo.ZoneInfo(name))})"
+def zone_choices() -> tuple[tuple[str, str], ...]:
+    """Every zone with its offset now, "Asia/Shanghai (UTC+8)", for the lists
+    to choose from. Offsets change on the hour at most (summer time), so the
+    list is worked out once per hour, not for every page."""
+    return _zone_choices(timezone.now().replace(minute=0, second=0, microsecond=0))
+
+
+@lru_cache(maxsize=2)
+def _zone_choices(hour: datetime) -> tuple[tuple[str, str], ...]:
+    return tuple(
+        (name, f"{name} ({zone_label(hour, zoneinfo.ZoneInfo(name))})")
+        for name in zone_names()
+    )
 
 
 def chosen_zone(request) -> str | None:

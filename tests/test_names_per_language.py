@@ -3,6 +3,7 @@ falling back to the other; the seeded workshop has Chinese names; the
 admin edits them and the workshop file carries them."""
 
 import copy
+import json
 
 import pytest
 from django.urls import reverse
@@ -178,3 +179,80 @@ def test_the_admin_edits_names_and_time_zone(admin_client, seeded):
     assert 'name="sessions-0-title_zh"' in page
     assert response.status_code == 302
     assert Delegation.objects.get(pk=delegation.pk).name_zh == "中国学者代表团"
+
+
+def _workshop_form(workshop, **changes):
+    """The admin change form of `workshop` as the browser would post it."""
+    data = {
+        "title": workshop.title,
+        "title_zh": workshop.title_zh,
+        "slug": workshop.slug,
+        "description": workshop.description,
+        "confidentiality": workshop.confidentiality,
+        "time_zone": workshop.time_zone,
+        "source_title": workshop.source_title,
+        "source_authors": json.dumps(workshop.source_authors),
+        "source_date": workshop.source_date.isoformat() if workshop.source_date else "",
+        "source_publisher": workshop.source_publisher,
+        "source_url": workshop.source_url,
+    }
+    for prefix, rows, fields in (
+        ("delegations", workshop.delegations.all(), ["code", "name", "name_zh"]),
+        ("sessions", workshop.sessions.all(), ["number", "title", "title_zh"]),
+    ):
+        rows = list(rows)
+        data |= {
+            f"{prefix}-TOTAL_FORMS": len(rows),
+            f"{prefix}-INITIAL_FORMS": len(rows),
+            f"{prefix}-MIN_NUM_FORMS": 0,
+            f"{prefix}-MAX_NUM_FORMS": 1000,
+        }
+        for index, row in enumerate(rows):
+            data[f"{prefix}-{index}-id"] = row.pk
+            data[f"{prefix}-{index}-workshop"] = workshop.pk
+            for field in fields:
+                data[f"{prefix}-{index}-{field}"] = getattr(row, field)
+    return data | changes
+
+
+def test_the_admin_saves_the_zone_and_names_and_refreshes_live_pages(
+    admin_client, seeded
+):
+    change = reverse("admin:dialogue_workshop_change", args=[seeded.pk])
+    versions = list(seeded.sessions.values_list("version", flat=True))
+
+    response = admin_client.post(
+        change,
+        _workshop_form(
+            seeded,
+            time_zone="America/New_York",
+            title_zh="对方该做什么",
+            **{
+                "sessions-1-title_zh": "美方学者的建议",
+                "delegations-1-name_zh": "美方",
+            },
+        ),
+    )
+
+    seeded.refresh_from_db()
+    assert response.status_code == 302, page_text(response)
+    assert (seeded.time_zone, seeded.title_zh) == ("America/New_York", "对方该做什么")
+    assert seeded.sessions.get(number=2).title_zh == "美方学者的建议"
+    assert seeded.delegations.get(code="US").name_zh == "美方"
+    after = list(seeded.sessions.values_list("version", flat=True))
+    assert all(new > old for new, old in zip(after, versions, strict=True))
+
+
+def test_the_admin_refuses_an_unknown_zone_and_changes_nothing(admin_client, seeded):
+    change = reverse("admin:dialogue_workshop_change", args=[seeded.pk])
+
+    response = admin_client.post(
+        change, _workshop_form(seeded, time_zone="Beijing", title_zh="改了")
+    )
+
+    seeded.refresh_from_db()
+    assert response.status_code == 200
+    assert "Select a valid choice. Beijing is not one of the available choices." in (
+        page_text(response)
+    )
+    assert (seeded.time_zone, seeded.title_zh) == ("Asia/Shanghai", "对方应该做什么？")

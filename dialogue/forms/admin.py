@@ -135,7 +135,7 @@ class WorkshopAdminForm(UserTextModelForm):
 
     time_zone = forms.ChoiceField(
         label=gettext_lazy("time zone"),
-        choices=lambda: [(n, times.zone_choice_label(n)) for n in times.zone_names()],
+        choices=times.zone_choices,
         initial=times.DEFAULT_WORKSHOP_ZONE,
     )
     source_authors = AuthorListField(

@@ -7,9 +7,7 @@ from dialogue import times
 
 
 def _choices():
-    return [("", _("The workshop's time zone"))] + [
-        (name, times.zone_choice_label(name)) for name in times.zone_names()
-    ]
+    return [("", _("The workshop's time zone")), *times.zone_choices()]
 
 
 class TimeZoneForm(forms.Form):

@@ -292,8 +292,9 @@ class Clients:
             "Host": "127.0.0.1",
             "X-Forwarded-Proto": "https",
             "Accept-Language": "en",
-            "Cookie": f"sessionid={cookie}",
         }
+        self.cookies = {"sessionid": cookie}
+        self.base["Cookie"] = f"sessionid={cookie}"
         self.local = threading.local()
         self.pool = ThreadPoolExecutor(n)
 
@@ -308,6 +309,7 @@ class Clients:
                 conn.request("GET", path, headers=self.base | headers)
                 response = conn.getresponse()
                 body = response.read()
+                self.keep_cookies(response)
                 if response.getheader("Connection", "").lower() == "close":
                     conn.close()  # a sync worker: the next request reconnects
                 return response.status, body, dict(response.getheaders())
@@ -316,6 +318,16 @@ class Clients:
                 if attempt == 2:
                     raise
         raise AssertionError("unreachable")
+
+    def keep_cookies(self, response) -> None:
+        """Keep the CSRF cookie a page sets, as a browser does: a page's
+        ETag names it."""
+        for header in response.headers.get_all("Set-Cookie") or []:
+            name, _, rest = header.partition("=")
+            if name == "csrftoken":
+                self.cookies[name] = rest.split(";", 1)[0]
+                cookie = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+                self.base = self.base | {"Cookie": cookie}
 
     def burst(self, path: str, headers: dict, count: int, seconds: float):
         """`count` GETs of `path` shared by the threads; (done, wall, statuses)."""

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from dialogue import permissions
 from dialogue.errors import Refusal, refusal_response
-from dialogue.live import live_poll
+from dialogue.live import live_page, live_poll
 from dialogue.models import Phase
 from dialogue.selectors.workshops import (
     item_by_number,
@@ -29,8 +29,10 @@ from dialogue.services.sessions import (
     session_set_phase,
 )
 from dialogue.views.params import positive_number
+from dialogue.views.shared_pages import render_shared
 
 SESSION = "session"
+SESSION_PAGE = "session.page"
 
 # Moving a session to one of these phases asks the facilitator first.
 PHASE_CONFIRMATIONS = {
@@ -98,10 +100,17 @@ def _session_for(request, slug, number):
 
 @require_GET
 @login_required
+@live_page(SESSION_PAGE)
 def session_detail(request, slug, number):
+    """The session page: an unchanged one answers 304 (`live_page`), and it
+    is rendered once per version for everyone who sees the same page."""
     participant, session = _session_for(request, slug, number)
-    return render(
-        request, "session_detail.html", _session_context(participant, session)
+    return render_shared(
+        request,
+        "session_detail.html",
+        lambda: _session_context(participant, session),
+        participant=participant,
+        parts=[SESSION_PAGE, session.pk, session.version],
     )
 
 

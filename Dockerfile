@@ -29,5 +29,6 @@ RUN useradd --system --uid 10001 --home /app dialogue \
 USER dialogue
 
 EXPOSE 8000
-CMD ["gunicorn", "workshop.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", \
-     "--access-logfile", "-"]
+# Threaded workers with keep-alive (gthread, 2 x 4 threads), chosen from
+# measurements: see gunicorn.conf.py and README.md ("Performance").
+CMD ["gunicorn", "workshop.wsgi", "--config", "gunicorn.conf.py"]

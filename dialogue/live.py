@@ -23,9 +23,12 @@ Django's `condition(etag_func=...)` and marks the answer private and
 uncached, so a proxy never serves one person's page to another.
 """
 
+import hashlib
 from collections.abc import Iterable
 from functools import wraps
 
+from django.conf import settings
+from django.contrib.messages import get_messages
 from django.db.models import F
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import get_language
@@ -216,3 +219,33 @@ def fresh_etag(
     """The ETag after a write, for the fragment a POST answers with."""
     request.live_etag = etag(request, slug=slug, number=number, kind=kind, **kwargs)
     return request.live_etag
+
+
+def page_etag(request, tag: str | None) -> str | None:
+    """The ETag of a full live page (not its polled region) built on `tag`.
+
+    A full page shows more than its region: the CSRF token of its forms and
+    any flash message. So the tag also names the CSRF cookie (a digest: it
+    changes when the token rotates at sign-in), and a page is given no tag
+    (a full render, as before) while messages wait to be shown, or when the
+    browser has no CSRF cookie yet (its page would carry a token it cannot
+    use). An htmx request keeps `tag` as it is.
+    """
+    if tag is None or getattr(request, "htmx", False):
+        return tag
+    secret = request.COOKIES.get(settings.CSRF_COOKIE_NAME)
+    if not secret or len(get_messages(request)):
+        return None
+    digest = hashlib.blake2s(secret.encode(), digest_size=6).hexdigest()
+    return f'{tag[:-1]}.p{digest}"'
+
+
+def live_page(kind: str, *, etag=session_etag):
+    """`live_poll` for a view that serves a full page as well as (for htmx)
+    its region: the full page carries `page_etag`, so reloading an unchanged
+    page is a 304 too. Without a tag (see `page_etag`) the view runs."""
+
+    def page_tag(request, **kwargs):
+        return page_etag(request, etag(request, **kwargs))
+
+    return live_poll(kind, etag=page_tag)

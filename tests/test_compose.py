@@ -1,6 +1,7 @@
 """docker-compose.yml cannot be run here (no Docker engine); this checks that
 it describes the topology that test_topology.py runs as plain processes."""
 
+import runpy
 from pathlib import Path
 
 import yaml
@@ -38,7 +39,16 @@ def test_compose_runs_gunicorn_and_celery_from_the_dockerfile():
     worker = services["worker"]["command"]
 
     assert worker[:4] == ["celery", "-A", "workshop", "worker"]
-    assert 'CMD ["gunicorn", "workshop.wsgi"' in dockerfile
+    assert (
+        'CMD ["gunicorn", "workshop.wsgi", "--config", "gunicorn.conf.py"]'
+        in dockerfile
+    )
+    assert services["web"]["command"] == [
+        "gunicorn",
+        "workshop.wsgi",
+        "--config",
+        "gunicorn.conf.py",
+    ]
     assert services["web"]["environment"]["DEBUG"] == "0"
     assert services["web"]["depends_on"] == {
         "db": {"condition": "service_healthy"},
@@ -71,3 +81,35 @@ def test_compose_runs_one_celery_beat_with_the_app_settings():
     assert beat["environment"] == services["worker"]["environment"]
     assert beat["depends_on"] == services["worker"]["depends_on"]
     assert "deploy" not in beat and "scale" not in beat  # one, never more
+
+
+def gunicorn_settings() -> dict:
+    """What gunicorn.conf.py sets, read as gunicorn reads it (a Python file)."""
+    names = ("worker_class", "workers", "threads", "keepalive", "bind")
+    settings = runpy.run_path(str(REPO / "gunicorn.conf.py"))
+    return {name: settings[name] for name in names}
+
+
+def test_gunicorn_runs_threaded_workers_with_keep_alive(monkeypatch):
+    """The choice measured by benchmarks/pages.py (README, "Performance"):
+    sync workers close every connection and idle while a page waits on the
+    database."""
+    for name in ("WEB_WORKERS", "WEB_THREADS", "WEB_BIND"):
+        monkeypatch.delenv(name, raising=False)
+
+    assert gunicorn_settings() == {
+        "worker_class": "gthread",
+        "workers": 2,
+        "threads": 4,
+        "keepalive": 5,
+        "bind": "0.0.0.0:8000",
+    }
+
+
+def test_gunicorn_counts_come_from_the_environment(monkeypatch):
+    monkeypatch.setenv("WEB_WORKERS", "3")
+    monkeypatch.setenv("WEB_THREADS", "8")
+
+    settings = gunicorn_settings()
+
+    assert (settings["workers"], settings["threads"]) == (3, 8)

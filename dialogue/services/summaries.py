@@ -47,6 +47,7 @@ from django.utils.translation import gettext as _
 
 from dialogue import permissions
 from dialogue.errors import Forbidden, Refusal, require
+from dialogue.live import session_touch
 from dialogue.models import (
     Phase,
     Session,
@@ -138,6 +139,8 @@ def _summary_queue(
             progress_note=_("Waiting for a worker"),
             submission_key=submission_key,
         )
+        # The session page lists its reports (and is kept per version).
+        session_touch(session_id=locked.pk)
         transaction.on_commit(
             lambda: _send_after_commit(report.pk, locked.pk), robust=True
         )
@@ -172,6 +175,7 @@ def summary_retry(*, report: SummaryReport, by) -> SummaryReport:
         locked.lease_token = None
         locked.lease_until = None
         locked.save()
+        session_touch(session_id=locked.session_id)
         transaction.on_commit(lambda: summary_send(report_id=locked.pk), robust=True)
     logger.info(
         "summary %s v%s retried by %s",

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET
 from dialogue import permissions
 from dialogue.errors import refusal_response
 from dialogue.forms.measures import BoardFilterForm
-from dialogue.live import live_poll
+from dialogue.live import live_page
 from dialogue.models import MeasureStatus
 from dialogue.selectors.measures import (
     BOARD_COLUMNS,
@@ -57,7 +57,7 @@ def _filter_links(base, items, delegations, item, delegation):
 
 @require_GET
 @login_required
-@live_poll(BOARD)
+@live_page(BOARD)
 def measure_board(request, slug, number):
     """Every measure linked to the session's items, in columns by status.
 

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from dialogue import permissions
 from dialogue.errors import Refusal, refusal_response
-from dialogue.live import live_poll, phase_changed
+from dialogue.live import live_page, live_poll, phase_changed
 from dialogue.models import Phase
 from dialogue.selectors.workshops import (
     item_by_number,
@@ -33,12 +33,14 @@ from dialogue.services.sessions import (
 from dialogue.summary.attribution import names_inside_workshop
 from dialogue.views.confirm import ConfirmStep, confirm_response, confirmed
 from dialogue.views.params import positive_number
+from dialogue.views.shared_pages import render_shared
 
 SESSION = "session"
 # The session page's regions outside the polled agenda that the phase decides:
 # a poll that finds the phase moved sends them too (dialogue/live.py).
 PHASE_REGIONS = ("facilitator", "ranking", "summary")
 OOB = {"oob": True}
+SESSION_PAGE = "session.page"
 
 # Moving a session to one of these phases asks the facilitator first
 # (dialogue/views/confirm.py): the question, what it ends for everyone, and
@@ -122,10 +124,17 @@ def _session_for(request, slug, number):
 
 @require_GET
 @login_required
+@live_page(SESSION_PAGE)
 def session_detail(request, slug, number):
+    """The session page: an unchanged one answers 304 (`live_page`), and it
+    is rendered once per version for everyone who sees the same page."""
     participant, session = _session_for(request, slug, number)
-    return render(
-        request, "session_detail.html", _session_context(participant, session)
+    return render_shared(
+        request,
+        "session_detail.html",
+        lambda: _session_context(participant, session),
+        participant=participant,
+        parts=[SESSION_PAGE, session.pk, session.version],
     )
 
 

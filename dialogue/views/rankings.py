@@ -13,14 +13,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from dialogue import permissions
+from dialogue.live import live_page, session_etag
 from dialogue.models import AgendaItem
 from dialogue.models.rankings import MAX_ROUNDS
 from dialogue.selectors import rankings
 from dialogue.selectors.workshops import participation_get, session_get
 from dialogue.services import rankings as services
 from dialogue.services.rankings import RankingError
+from dialogue.views.shared_pages import render_shared
 
 POSITION_PREFIX = "position-"
+RESULTS = "results"
 
 
 @dataclass(frozen=True)
@@ -267,14 +270,35 @@ def ranking_turnout(request, slug, number):
     return render(request, "ranking_page.html#turnout", context)
 
 
+def _results_etag(request, *, slug, number, kind, round_number):
+    """A closed round's results change only with the session's version (the
+    rounds listed, the items' titles), so the session's tag, per round."""
+    return session_etag(
+        request, slug=slug, number=number, kind=f"{kind}.r{round_number}"
+    )
+
+
 @require_GET
 @login_required
+@live_page(RESULTS, etag=_results_etag)
 def ranking_results(request, slug, number, round_number):
+    """A closed round's results: 304 when unchanged (`live_page`), rendered
+    once per session version for everyone who sees the same page."""
     participant, session = _session_for(request, slug, number)
     round_ = rankings.closed_round_get(session=session, number=round_number)
     if round_ is None:
         # An open round has no results yet: the same answer as a missing one.
         raise Http404
+    return render_shared(
+        request,
+        "ranking_results.html",
+        lambda: _results_context(participant, session, round_),
+        participant=participant,
+        parts=[RESULTS, session.pk, session.version, round_.pk],
+    )
+
+
+def _results_context(participant, session, round_) -> dict:
     results = rankings.round_results(
         round_=round_,
         items=_items(session),
@@ -285,7 +309,7 @@ def ranking_results(request, slug, number, round_number):
         mark_safe(pair.chart_svg)  # noqa: S308
         for pair in results.pairs
     ]
-    context = {
+    return {
         "workshop": participant.workshop,
         "participant": participant,
         "session": session,
@@ -295,6 +319,7 @@ def ranking_results(request, slug, number, round_number):
         "closed_rounds": [
             r for r in rankings.session_rounds(session=session) if not r.is_open
         ],
-        "ranking_url": reverse("ranking_page", args=[slug, number]),
+        "ranking_url": reverse(
+            "ranking_page", args=[participant.workshop.slug, session.number]
+        ),
     }
-    return render(request, "ranking_results.html", context)

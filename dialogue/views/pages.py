@@ -64,7 +64,7 @@ def workshop_detail(request, slug):
         "workshop": workshop,
         "participant": participant,
         "delegations": workshop.delegations.all(),
-        "sessions": workshop_sessions(workshop=workshop),
+        "sessions": workshop_sessions(participant=participant),
     }
     return render(request, "workshop_detail.html", context)
 
@@ -92,7 +92,7 @@ def _session_context(participant, session, etag=None):
 
 def _session_for(request, slug, number):
     participant = participation_get(user=request.user, slug=slug)
-    session = session_get(workshop=participant.workshop, number=number)
+    session = session_get(participant=participant, number=number)
     return participant, session
 
 

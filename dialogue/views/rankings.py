@@ -33,7 +33,7 @@ class BallotRow:
 
 def _session_for(request, slug, number):
     participant = participation_get(user=request.user, slug=slug)
-    session = session_get(workshop=participant.workshop, number=number)
+    session = session_get(participant=participant, number=number)
     return participant, session
 
 

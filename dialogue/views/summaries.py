@@ -30,7 +30,7 @@ from dialogue.summary.render import RENDERERS
 
 def _get_session_for_user(request, slug, number):
     participant = selectors.participation_get(user=request.user, slug=slug)
-    session = selectors.session_get(workshop=participant.workshop, number=number)
+    session = selectors.session_get(participant=participant, number=number)
     return participant, session
 
 

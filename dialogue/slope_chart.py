@@ -36,7 +36,7 @@ BOTTOM_MARGIN = 28
 FONT_SIZE = 13
 # A label wraps at this width, in units of about half an em (a Latin
 # letter is one unit, a Chinese character two): the room beside an axis.
-LABEL_UNITS = 52
+LABEL_UNITS = 56
 TITLE_UNITS = 110
 DASHES = ("", "6 3", "2 3", "9 3 2 3", "12 4")
 

@@ -85,6 +85,33 @@ def discussion_closed_reason(session: Session):
     }
 
 
+# -- who sees a session ----------------------------------------------------------
+
+
+def see_session_refusal(participant: Participant, session: Session):
+    """A session in draft is being prepared: only the organisers and
+    facilitators see it. Everyone else is answered 404, as for a session
+    that does not exist (its agenda, polls, ranking, measures, summaries)."""
+    if _other_workshop(participant, session.workshop_id):
+        return _("This belongs to another workshop.")
+    if session.phase == Phase.DRAFT and not is_moderator(participant):
+        return _("This session is still being prepared.")
+    return None
+
+
+def can_see_session(participant: Participant, session: Session) -> bool:
+    return see_session_refusal(participant, session) is None
+
+
+def visible_sessions(participant: Participant, prefix: str = "") -> Q:
+    """`see_session_refusal` as a filter on sessions (or, with `prefix` such
+    as ``"item__session__"``, on the rows that hang off a session)."""
+    visible = Q(**{f"{prefix}workshop_id": participant.workshop_id})
+    if not is_moderator(participant):
+        visible &= ~Q(**{f"{prefix}phase": Phase.DRAFT})
+    return visible
+
+
 # -- running a session ---------------------------------------------------------
 
 
@@ -220,7 +247,7 @@ def rank_refusal(participant: Participant, session: Session):
         participant, session.workshop_id
     ):
         return _("Only delegates rank the agenda items.")
-    return None
+    return see_session_refusal(participant, session)
 
 
 def run_rounds_refusal(by, session: Session):
@@ -258,10 +285,16 @@ def request_summary_refusal(by, session: Session):
 
 def visible_measures(participant: Participant) -> Q:
     """The measures a participant may see: all of the workshop's, except other
-    people's drafts (which answer 404, as if they did not exist)."""
-    return Q(workshop_id=participant.workshop_id) & (
+    people's drafts (which answer 404, as if they did not exist) and, for
+    anyone who may not see a draft session (`see_session_refusal`), those
+    linked to one of its items."""
+    visible = Q(workshop_id=participant.workshop_id) & (
         ~Q(status=MeasureStatus.DRAFT) | Q(proposer=participant)
     )
+    if not is_moderator(participant):
+        # Linked to an item of a session still in draft: not there yet.
+        visible &= ~Q(items__session__phase=Phase.DRAFT)
+    return visible
 
 
 def write_measures_refusal(participant: Participant):

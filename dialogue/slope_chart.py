@@ -14,6 +14,7 @@ import hashlib
 import math
 import numbers
 import re
+import unicodedata
 from collections.abc import Sequence
 from xml.sax.saxutils import escape
 
@@ -21,17 +22,22 @@ from dialogue.ranking_maths import rank_text
 
 __all__ = ["slope_chart_svg"]
 
-WIDTH = 760
-LEFT_X = 270
-RIGHT_X = 490
+WIDTH = 1000
+LEFT_X = 410
+RIGHT_X = 590
 LABEL_OFFSET = 12
-TITLE_Y = 26
-AXIS_LABEL_Y = 58
-TOP = 88
-ROW = 26
-LABEL_GAP = 15
+TITLE_Y = 28
+AXIS_LABEL_Y = 62
+TOP = 96
+ROW = 40  # between consecutive ranks
+LINE = 17  # between the lines of one wrapped label
+LABEL_GAP = 9  # at least this much between two labels on one side
 BOTTOM_MARGIN = 28
-MAX_LABEL_CHARS = 34
+FONT_SIZE = 13
+# A label wraps at this width, in units of about half an em (a Latin
+# letter is one unit, a Chinese character two): the room beside an axis.
+LABEL_UNITS = 56
+TITLE_UNITS = 110
 DASHES = ("", "6 3", "2 3", "9 3 2 3", "12 4")
 
 _INVALID_XML = re.compile(
@@ -56,47 +62,59 @@ def _num(value: float) -> str:
     return "0" if text == "-0" else text
 
 
-def _short(label: str) -> str:
-    flat = " ".join(str(label).split())
-    if len(flat) <= MAX_LABEL_CHARS:
-        return flat
-    head = flat[: MAX_LABEL_CHARS - 1]
-    cut = head.rfind(" ")
-    if cut >= MAX_LABEL_CHARS // 2:  # prefer a word boundary when one is near
-        head = head[:cut]
-    return head.rstrip() + "\u2026"
+def _units(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _wrap(label: str, units: int = LABEL_UNITS) -> list[str]:
+    """The label's lines, whole: broken between words, and anywhere in a word
+    wider than a line (Chinese is written without spaces)."""
+    lines, line = [], ""
+    for word in str(label).split():
+        pieces = [word] if _units(word) <= units else list(word)
+        for piece in pieces:
+            joiner = "" if not line or len(piece) == 1 and len(pieces) > 1 else " "
+            candidate = f"{line}{joiner}{piece}"
+            if line and _units(candidate) > units:
+                lines.append(line)
+                candidate = piece
+            line = candidate
+    if line or not lines:
+        lines.append(line)
+    return lines
+
+
+def _ranked(rank: float, label: str) -> list[str]:
+    """A label's lines with its rank before the first: "#2  3. Respect..."."""
+    prefix = f"#{rank_text(rank)}  "
+    lines = _wrap(label, LABEL_UNITS - _units(prefix))
+    return [prefix + lines[0], *lines[1:]]
 
 
 def _rank_y(rank: float) -> float:
     return TOP + (rank - 1) * ROW
 
 
-def _label_positions(ranks: Sequence[float]) -> list[float]:
-    """y per item: at its rank, spreading tied items so labels never overlap.
-
-    Items sharing a rank are fanned out around that rank's y (in input order);
-    a forward pass then pushes any label closer than LABEL_GAP to the one above
-    it downwards.
-    """
+def _label_positions(ranks: Sequence[float], heights: Sequence[float]) -> list[float]:
+    """y per item: at its rank, pushed down until its label clears the one
+    above it. Tied items (same rank) are therefore listed apart, in input
+    order, each with its own end on the axis."""
     order = sorted(range(len(ranks)), key=lambda i: (ranks[i], i))
-    wanted = [0.0] * len(ranks)
-    start = 0
-    while start < len(order):
-        end = start
-        while end < len(order) and ranks[order[end]] == ranks[order[start]]:
-            end += 1
-        size = end - start
-        centre = _rank_y(ranks[order[start]])
-        for offset, index in enumerate(order[start:end]):
-            wanted[index] = centre + (offset - (size - 1) / 2) * LABEL_GAP
-        start = end
     placed = [0.0] * len(ranks)
-    previous = TOP - ROW / 2 - LABEL_GAP
+    bottom = -math.inf  # the lowest edge of the labels placed so far
     for index in order:
-        y = max(wanted[index], previous + LABEL_GAP)
+        y = max(_rank_y(ranks[index]), bottom + LABEL_GAP + LINE / 2)
         placed[index] = y
-        previous = y
+        bottom = y - LINE / 2 + heights[index]
     return placed
+
+
+def _label(x: float, y: float, anchor: str, lines: list[str]) -> str:
+    spans = "".join(
+        f'<tspan x="{x}" dy="{"0.35em" if n == 0 else LINE}">{_text(line)}</tspan>'
+        for n, line in enumerate(lines)
+    )
+    return f'<text x="{x}" y="{_num(y)}" text-anchor="{anchor}">{spans}</text>'
 
 
 def _default_description(
@@ -149,9 +167,10 @@ def slope_chart_svg(
 
     Each item is a ``<g>`` holding a ``<title>`` (full label and both ranks),
     exactly one ``<line>``, two end markers and a label at each end such as
-    "3. Respect each other's core…" (long labels are truncated with an
-    ellipsis). Tied items' ends are fanned a few pixels apart around the
-    shared rank so that each label sits on its own line. The axes are
+    "#1  3. Respect each other's core interests", wrapped whole onto as many
+    lines as it needs. Tied items are listed apart, each label clear of the
+    one above it, so ties never overlap; both sides are laid out by the same
+    code. The axes are
     ``<path>`` elements, so ``<line>`` elements correspond one-to-one with
     items.
 
@@ -169,10 +188,21 @@ def slope_chart_svg(
     elif not _CHART_ID.match(chart_id):
         raise ValueError("chart_id must start with a letter and use [A-Za-z0-9_-]")
 
-    left_y = _label_positions([left for _, left, _ in items])
-    right_y = _label_positions([right for _, _, right in items])
+    left_lines = [_ranked(left, label) for label, left, _ in items]
+    right_lines = [_ranked(right, label) for label, _, right in items]
+    left_y = _label_positions(
+        [left for _, left, _ in items], [len(lines) * LINE for lines in left_lines]
+    )
+    right_y = _label_positions(
+        [right for _, _, right in items], [len(lines) * LINE for lines in right_lines]
+    )
+    ends = [
+        y + (len(lines) - 1) * LINE
+        for ys, all_lines in ((left_y, left_lines), (right_y, right_lines))
+        for y, lines in zip(ys, all_lines, strict=True)
+    ]
     max_rank = max([1.0] + [max(left, right) for _, left, right in items])
-    lowest = max([_rank_y(max_rank)] + left_y + right_y)
+    lowest = max([_rank_y(max_rank), *ends])
     axis_top = TOP - ROW / 2
     axis_bottom = lowest + ROW / 2
     height = axis_bottom + BOTTOM_MARGIN
@@ -185,16 +215,17 @@ def slope_chart_svg(
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} '
         f'{_num(height)}" width="100%" role="img" '
         f'aria-labelledby="{title_id} {desc_id}" font-family="sans-serif" '
-        f'font-size="12" fill="#000">',
+        f'font-size="{FONT_SIZE}" fill="#000">',
         f'<title id="{title_id}">{_text(title)}</title>',
         f'<desc id="{desc_id}">{_text(description)}</desc>',
         f'<text x="{WIDTH // 2}" y="{TITLE_Y}" text-anchor="middle" '
-        f'font-size="16" font-weight="bold">{_text(_short(title))}</text>',
+        f'font-size="17" font-weight="bold">{_text(" ".join(_wrap(title, TITLE_UNITS)[:1]))}'
+        f"{'…' if len(_wrap(title, TITLE_UNITS)) > 1 else ''}</text>",
     ]
     for x, label in ((LEFT_X, left_label), (RIGHT_X, right_label)):
         out.append(
             f'<text x="{x}" y="{AXIS_LABEL_Y}" text-anchor="middle" font-size="14" '
-            f'font-weight="bold">{_text(_short(label))}</text>'
+            f'font-weight="bold">{_text(label)}</text>'
         )
         out.append(
             f'<path d="M{x} {_num(axis_top)}V{_num(axis_bottom)}" stroke="#767676" '
@@ -208,7 +239,6 @@ def slope_chart_svg(
             f"{label} ({left_label}: {rank_text(left)}, "
             f"{right_label}: {rank_text(right)})"
         )
-        short = _short(label)
         out.extend(
             [
                 '<g class="slope-item">',
@@ -217,10 +247,8 @@ def slope_chart_svg(
                 f'stroke="#000" stroke-width="1.5"{dash_attr}/>',
                 f'<circle cx="{LEFT_X}" cy="{_num(y1)}" r="3" fill="#000"/>',
                 f'<circle cx="{RIGHT_X}" cy="{_num(y2)}" r="3" fill="#000"/>',
-                f'<text x="{LEFT_X - LABEL_OFFSET}" y="{_num(y1)}" dy="0.35em" '
-                f'text-anchor="end">{_text(f"#{rank_text(left)}  {short}")}</text>',
-                f'<text x="{RIGHT_X + LABEL_OFFSET}" y="{_num(y2)}" dy="0.35em" '
-                f'text-anchor="start">{_text(f"#{rank_text(right)}  {short}")}</text>',
+                _label(LEFT_X - LABEL_OFFSET, y1, "end", left_lines[index]),
+                _label(RIGHT_X + LABEL_OFFSET, y2, "start", right_lines[index]),
                 "</g>",
             ]
         )

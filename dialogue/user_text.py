@@ -28,6 +28,7 @@ import re
 import unicodedata
 from functools import lru_cache
 from html import unescape
+from html.parser import HTMLParser
 
 import nh3
 from django.core.exceptions import ValidationError
@@ -156,3 +157,167 @@ def markdown_to_text(text: str) -> str:
         html = html.replace(tag, mark)
     plain = nh3.clean(html, tags=set(), strip_comments=True)
     return unescape(re.sub(r"\n{3,}", "\n\n", plain)).strip()
+
+
+# -- user text as Markdown, for a Markdown file -------------------------------
+
+# Characters that would be markup in a Markdown reader (GitHub, Pandoc) when
+# they are plain text here: emphasis, code, links, images, raw HTML, tables,
+# strikethrough, entities.
+_MD_INLINE = re.compile(r"([\\`*_\[\]<>|~!])")
+_MD_ENTITY = re.compile(r"&(?=#?\w+;)")
+# Line starts that would open a heading, quote, list, rule or setext heading.
+_MD_LINE_START = re.compile(
+    r"^(#{1,6}(?=\s|$)|>|[-+*](?=\s|$)|\d{1,9}(?=[.)](?:\s|$))|[-=]+\s*$)"
+)
+_MD_BLOCKS = {"p", "blockquote", "ul", "ol", "li", "pre"}
+
+
+class _Node:
+    def __init__(self, tag: str, attrs: dict | None = None):
+        self.tag, self.attrs, self.children = tag, attrs or {}, []
+
+
+class _Tree(HTMLParser):
+    """The sanitised HTML of `render_markdown` as a tree (it is well formed)."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.root = _Node("root")
+        self.stack = [self.root]
+
+    def handle_starttag(self, tag, attrs):
+        node = _Node(tag, dict(attrs))
+        self.stack[-1].children.append(node)
+        if tag != "br":
+            self.stack.append(node)
+
+    def handle_endtag(self, tag):
+        if tag != "br" and len(self.stack) > 1 and self.stack[-1].tag == tag:
+            self.stack.pop()
+
+    def handle_data(self, data):
+        self.stack[-1].children.append(data)
+
+
+def _md_text(value: str) -> str:
+    return _MD_ENTITY.sub("&amp;", _MD_INLINE.sub(r"\\\1", value))
+
+
+def _md_fence(content: str, mark: str = "`", least: int = 1) -> str:
+    longest = max((len(run) for run in re.findall(f"{mark}+", content)), default=0)
+    return mark * max(least, longest + 1)
+
+
+def _md_inline(nodes) -> str:
+    out = []
+    for node in nodes:
+        if isinstance(node, str):
+            out.append(_md_text(node.replace("\n", " ")))
+        elif node.tag == "br":
+            out.append("  \n")
+        elif node.tag == "strong":
+            out.append(f"**{_md_inline(node.children)}**")
+        elif node.tag == "em":
+            out.append(f"*{_md_inline(node.children)}*")
+        elif node.tag == "code":
+            code = "".join(c for c in node.children if isinstance(c, str))
+            fence = _md_fence(code)
+            pad = " " if code.startswith("`") or code.endswith("`") else ""
+            out.append(f"{fence}{pad}{code}{pad}{fence}")
+        elif node.tag == "a":
+            href = node.attrs.get("href") or ""
+            for ch, code in ((" ", "%20"), ("(", "%28"), (")", "%29"), ("<", "%3C")):
+                href = href.replace(ch, code)
+            title = node.attrs.get("title")
+            title = ' "' + title.replace('"', '\\"') + '"' if title else ""
+            out.append(
+                f"[{_md_inline(node.children)}]({href.replace('>', '%3E')}{title})"
+            )
+        else:
+            out.append(_md_inline(node.children))
+    return "".join(out)
+
+
+def _md_guard(line: str) -> str:
+    """A line of text that must not open a block it did not open here."""
+    stripped = line.lstrip(" ")
+    if _MD_LINE_START.match(stripped):
+        return "\\" + stripped
+    return stripped
+
+
+def _md_blocks(nodes, *, tight: bool = False) -> list[str]:
+    """Block nodes (and stray inline runs) as lines, blocks apart by a blank."""
+    blocks, inline = [], []
+
+    def flush():
+        if inline:
+            text = _md_inline(inline).strip()
+            if text:
+                blocks.append([_md_guard(line) for line in text.split("\n")])
+            inline.clear()
+
+    for node in nodes:
+        if isinstance(node, str) or node.tag not in _MD_BLOCKS:
+            if isinstance(node, str) and not node.strip() and not inline:
+                continue  # the newlines between blocks
+            inline.append(node)
+            continue
+        flush()
+        if node.tag == "p":
+            text = _md_inline(node.children).strip()
+            blocks.append([_md_guard(line) for line in text.split("\n")])
+        elif node.tag == "blockquote":
+            inner = _md_blocks(node.children)
+            blocks.append([f"> {line}".rstrip() for line in inner] or [">"])
+        elif node.tag in ("ul", "ol"):
+            blocks.append(_md_list(node))
+        elif node.tag == "pre":
+            code = "".join(
+                c if isinstance(c, str) else "".join(c.children) for c in node.children
+            ).rstrip("\n")
+            fence = _md_fence(code, least=3)
+            blocks.append([fence, *(code.split("\n") if code else []), fence])
+        else:  # a list item outside a list: its content
+            blocks.append(_md_blocks(node.children))
+    flush()
+    lines = []
+    for block in blocks:
+        if lines and not tight:
+            lines.append("")
+        lines += block
+    return lines
+
+
+def _md_list(node) -> list[str]:
+    items = [c for c in node.children if not isinstance(c, str)]
+    # markdown-it writes a tight list's items without paragraphs.
+    tight = not any(
+        not isinstance(c, str) and c.tag == "p" for item in items for c in item.children
+    )
+    start = node.attrs.get("start")
+    number = int(start) if start and start.isdigit() else 1
+    lines = []
+    for index, item in enumerate(items):
+        marker = f"{number + index}. " if node.tag == "ol" else "- "
+        inner = _md_blocks(item.children, tight=tight) or [""]
+        if lines and not tight:
+            lines.append("")
+        lines.append(marker + inner[0])
+        lines += [(" " * len(marker) + line) if line else "" for line in inner[1:]]
+    return lines
+
+
+def markdown_to_markdown(text: str) -> str:
+    """User text as Markdown for a Markdown file: what `render_markdown` shows,
+    written back as Markdown. The text is read by the same parser and
+    sanitiser as on the page, so the file carries the same emphasis, code,
+    lists, quotes and links (http, https, mailto only) and nothing more: raw
+    HTML, headings, rules, tables and images that the page shows as plain
+    text are escaped, so no remark can add a heading or a tag to the
+    document it is quoted in."""
+    tree = _Tree()
+    tree.feed(str(render_markdown(text)))
+    tree.close()
+    return "\n".join(_md_blocks(tree.root.children)).strip("\n")

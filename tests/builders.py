@@ -155,7 +155,7 @@ def small_file() -> dict:
 # --- sessions and rankings ---------------------------------------------------
 
 
-def make_ranking_session(workshop, *, number=1, items=4, phase="draft"):
+def make_ranking_session(workshop, *, number=1, items=4, phase="open"):
     """A session of `workshop` with `items` agenda items numbered from 1.
 
     Items alternate their proposer between the first two delegations (by

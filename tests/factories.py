@@ -9,6 +9,7 @@ from dialogue.models import (
     AgendaItem,
     Delegation,
     Participant,
+    Phase,
     Role,
     Session,
     Workshop,
@@ -58,6 +59,9 @@ class SessionFactory(factory.django.DjangoModelFactory):
     workshop = factory.SubFactory(WorkshopFactory)
     number = factory.Sequence(lambda n: n + 1)
     title = factory.Sequence(lambda n: f"Session {n}")
+    # Running: a draft is seen only by organisers and facilitators, so a
+    # test that needs one says so.
+    phase = Phase.OPEN
 
 
 class AgendaItemFactory(factory.django.DjangoModelFactory):

@@ -8,6 +8,9 @@ defaulted here.
 import os
 
 os.environ.setdefault("DEBUG", "1")
+# Without a broker, a summary compiles inside the request, in the test's own
+# transaction (tests/test_summary_thread.py runs the background thread).
+os.environ.setdefault("SUMMARY_IN_PROCESS", "inline")
 os.environ.setdefault(
     "SECRET_KEY", "test-only-secret-key-not-used-anywhere-else-0123456789"
 )

@@ -6,7 +6,7 @@ import json
 import pytest
 from playwright.sync_api import expect
 
-from dialogue.models import Workshop
+from dialogue.models import Phase, Workshop
 from tests.builders import make_participant, screenshot, sign_in, small_file
 from tests.factories import UserFactory
 
@@ -18,6 +18,7 @@ def test_delegate_signs_in_and_opens_a_session(live_server, new_page, seeded, co
     user = make_participant(
         seeded, code=code, user=UserFactory(username=f"{code}-d")
     ).user
+    seeded.sessions.update(phase=Phase.OPEN)  # a draft is not there for delegates
     page = new_page()
 
     sign_in(page, live_server, user.username)

@@ -180,8 +180,29 @@ def test_ranking_is_for_delegates_and_turnout_for_moderators(world):
         world, lambda p, s, c: permissions.see_turnout_refusal(p) is None
     )
 
-    assert rank == _always(DELEGATES)
+    assert rank == {**_always(DELEGATES), Phase.DRAFT: set()}
     assert turnout == _always(MODERATORS | {"other-workshop-facilitator"})
+
+
+def test_a_draft_session_is_seen_only_by_its_organisers_and_facilitators(world):
+    seen = _by_phase(world, lambda p, s, c: permissions.can_see_session(p, s))
+
+    everyone = set(ACTORS) - {"other-workshop-delegate", "other-workshop-facilitator"}
+    assert seen == {**_always(everyone), Phase.DRAFT: MODERATORS}
+
+
+def test_the_session_filter_agrees_with_the_rule(world):
+    actors, session, _comment = world
+    for phase in PHASES:
+        session.phase = phase
+        session.save(update_fields=["phase"])
+        for name, actor in actors.items():
+            listed = (
+                type(session)
+                .objects.filter(permissions.visible_sessions(actor), pk=session.pk)
+                .exists()
+            )
+            assert listed == permissions.can_see_session(actor, session), (phase, name)
 
 
 def test_summaries_are_requested_by_the_rapporteur_and_organisers(world):

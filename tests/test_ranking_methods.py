@@ -1,10 +1,12 @@
 """Tests for dialogue.ranking_maths (pure maths, no Django): Schulze, Borda
 and fractional ranks."""
 
+from collections import Counter
+
 import pytest
 from hypothesis import given, settings
 
-from dialogue.ranking_maths import borda, fractional_ranks, schulze
+from dialogue.ranking_maths import borda, fractional_ranks, schulze, starting_order
 from tests.builders import elections
 
 # --------------------------------------------------------------------------
@@ -175,3 +177,25 @@ def test_fractional_ranks_repeated_item_raises():
 
     with pytest.raises(ValueError, match="more than once"):
         fractional_ranks(tiers)
+
+
+# -- where a ballot starts -------------------------------------------------------
+
+
+def test_a_starting_order_is_a_stable_shuffle_of_every_item():
+    items = list(range(1, 13))
+
+    first = starting_order(items, seed="7:3")
+
+    assert sorted(first) == items
+    assert starting_order(items, seed="7:3") == first
+    assert starting_order(items, seed="8:3") != first
+
+
+def test_no_item_is_favoured_by_its_place_on_the_agenda():
+    items = list(range(6))
+    tops = Counter(starting_order(items, seed=f"{n}:1")[0] for n in range(3000))
+
+    # each item first about a sixth of the time (500 of 3000)
+    assert set(tops) == set(items)
+    assert all(400 <= count <= 600 for count in tops.values())

@@ -41,10 +41,11 @@ def test_ranking_page_shows_the_form_to_a_delegate_of_each_side(
     response = client.get(url("ranking_page", open_session))
 
     page = page_text(response)
+    shown = [row.item.number for row in response.context["rows"]]
     assert response.status_code == 200
-    assert [row.item.number for row in response.context["rows"]] == [1, 2, 3, 4]
+    assert sorted(shown) == [1, 2, 3, 4]  # every item, in this delegate's order
     assert re.findall(r'<select id="position-(\d+)"', page) == [
-        str(i) for i in ids(open_session, [1, 2, 3, 4])
+        str(i) for i in ids(open_session, shown)
     ]
     assert "Round 1 of at most 3 is open." in page
     assert "You have not submitted a ranking in this round yet." in page
@@ -424,3 +425,43 @@ def test_ranking_page_query_count_is_the_same_at_2_and_40_rankers(client, db, ro
     counts = _query_counts(client, page, role, [1, 20], rounds=2)
 
     assert counts[0] == counts[1]
+
+
+# --------------------------------------------------------------------------
+# Where a ballot starts
+# --------------------------------------------------------------------------
+
+
+def _start(client, session, participant) -> list[int]:
+    client.force_login(participant.user)
+    response = client.get(url("ranking_page", session))
+    return [row.item.number for row in response.context["rows"]]
+
+
+@pytest.mark.parametrize("code", ["CN", "US"])
+def test_round_one_starts_from_an_order_of_this_delegates_own(client, workshop, code):
+    session = make_ranking_session(workshop, items=8, phase=Phase.RANKING)
+    ranking_round_open(session=session, by=admin_organiser())
+    delegates = [make_participant(workshop, code=code) for _ in range(6)]
+
+    starts = [_start(client, session, d) for d in delegates]
+    again = _start(client, session, delegates[0])
+
+    assert all(sorted(start) == list(range(1, 9)) for start in starts)
+    assert again == starts[0]  # the same on every reload
+    assert len({tuple(start) for start in starts}) > 1  # not one order for all
+
+
+def test_a_later_round_starts_from_the_delegates_own_last_ballot(client, workshop):
+    session = make_ranking_session(workshop, items=4, phase=Phase.RANKING)
+    organiser = admin_organiser()
+    ranking_round_open(session=session, by=organiser)
+    delegate, absent = (make_participant(workshop, code=c) for c in ("CN", "US"))
+    ranking_submit(
+        session=session, participant=delegate, order=ids(session, [4, 2, 1, 3])
+    )
+    ranking_round_close(session=session, by=organiser)
+    ranking_round_open(session=session, by=organiser)
+
+    assert _start(client, session, delegate) == [4, 2, 1, 3]
+    assert sorted(_start(client, session, absent)) == [1, 2, 3, 4]

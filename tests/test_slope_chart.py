@@ -94,21 +94,58 @@ def test_slope_chart_svg_rank_one_is_at_the_top():
     assert sorted(range(3), key=right_ys.__getitem__) == [1, 2, 0]
 
 
-def test_slope_chart_svg_labels_show_rank_and_truncate_long_text():
+def _label_lines(text) -> list[str]:
+    return [span.text for span in text.iter(f"{SVG}tspan")]
+
+
+def test_slope_chart_svg_labels_show_rank_and_the_whole_label_wrapped():
     svg = _render()
 
     root = _parse(svg)
 
     second = _item_groups(root)[1]
-    texts = [text.text for text in second.iter(f"{SVG}text")]
-    assert texts == [
-        "#2  Respect each other\u2019s core\u2026",
-        "#1  Respect each other\u2019s core\u2026",
+    lines = [_label_lines(text) for text in second.iter(f"{SVG}text")]
+    assert [" ".join(side) for side in lines] == [
+        "#2  Respect each other\u2019s core interests and red lines in the region",
+        "#1  Respect each other\u2019s core interests and red lines in the region",
     ]
+    assert all(len(side) == 2 for side in lines)  # wrapped, not cut
+    assert "\u2026" not in svg.split("</title>", 1)[1]
     assert second.find(f"{SVG}title").text == (
         "Respect each other\u2019s core interests and red lines in the region "
         "(Delegation CN: 2, Delegation US: 1)"
     )
+
+
+def test_slope_chart_svg_wraps_chinese_labels_whole():
+    label = "尊重彼此在本地区的核心利益和红线，避免采取可能被对方视为挑衅的单方面行动"
+
+    svg = _render(items=[(label, 1, 2), ("短", 2, 1)])
+
+    first = _item_groups(_parse(svg))[0]
+    sides = [_label_lines(text) for text in first.iter(f"{SVG}text")]
+    assert ["".join(side) for side in sides] == [f"#1  {label}", f"#2  {label}"]
+    assert all(len(side) > 1 for side in sides)
+
+
+@pytest.mark.parametrize("side", [0, 1])
+def test_slope_chart_svg_ties_sit_apart_on_either_side(side):
+    long = "A long recommendation that needs two lines beside the axis of the chart"
+    ranks = [(1.5, 1.0), (1.5, 2.0), (3.0, 3.0)]
+    items = [
+        (long if n == 0 else f"Item {n}", *(r if side == 0 else r[::-1]))
+        for n, r in enumerate(ranks)
+    ]
+
+    root = _parse(_render(items=items))
+
+    texts = [list(g.iter(f"{SVG}text"))[side] for g in _item_groups(root)]
+    blocks = sorted(
+        (float(t.get("y")), float(t.get("y")) + 17 * (len(_label_lines(t)) - 1))
+        for t in texts
+    )
+    for (_top, bottom), (next_top, _end) in pairwise(blocks):
+        assert next_top - bottom >= 17  # one line's height at least: no overlap
 
 
 def test_slope_chart_svg_escapes_hostile_label():

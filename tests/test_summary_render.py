@@ -172,14 +172,44 @@ def test_markdown_has_the_sections_in_order():
     ]
 
 
-def test_markdown_escapes_participant_text():
+def test_markdown_keeps_participants_markdown_and_escapes_the_rest():
     text = render_markdown(sample_document())
 
     assert (
-        "> \\<script\\>alert(1)\\</script\\> \\*\\*bold\\*\\* "
-        "\\[link\\](http://x.example)\n> \\# not a heading"
+        "> \\<script\\>alert(1)\\</script\\> **bold** "
+        "[link](http://x.example)  \n> \\# not a heading"
     ) in text
     assert "<script>" not in text
+    assert "\\*" not in text.split("## Ranking results")[0].replace("\\*\\*", "")
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_every_format_shows_a_remarks_formatting_without_backslashes(language):
+    remark = "We need **concrete** steps:\n\n- first *this*\n- then 那个"
+    doc = sample_document()
+    item = doc.items[0]
+    group = dataclasses.replace(
+        item.discussion[0],
+        remarks=(dataclasses.replace(item.discussion[0].remarks[0], text=remark),),
+    )
+    doc = dataclasses.replace(
+        doc,
+        language=language,
+        items=(dataclasses.replace(item, discussion=(group,)),),
+    )
+
+    markdown = render_markdown(doc)
+    html = render_html(doc, fragment=True)
+    docx = docx_text(render_docx(doc))
+
+    assert (
+        "> We need **concrete** steps:\n>\n> - first *this*\n> - then 那个" in markdown
+    )
+    assert "<strong>concrete</strong>" in html
+    assert "<li>first <em>this</em></li>" in html
+    assert "We need concrete steps:" in docx
+    assert "• first this" in docx
+    assert "\\" not in docx and "**" not in docx
 
 
 def test_markdown_prints_both_languages_of_the_statements():

@@ -1,6 +1,7 @@
 """The summaries pages: who may see, request, retry and download what."""
 
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -145,7 +146,9 @@ def test_rapporteur_and_organiser_request_a_summary(
 
     report = SummaryReport.objects.get(session=session)
     assert response.status_code == 302
-    assert response["Location"] == url("summary_list", session) + "#summary-v1"
+    assert (
+        response["Location"] == url("summary_list", session) + "?requested=1#summary-v1"
+    )
     assert (report.version, report.status) == (1, "done")
 
 
@@ -582,3 +585,105 @@ def test_preview_renders_hostile_comments_inert(
     assert audit.live == []
     assert article.count("&lt;script&gt;alert(1)&lt;/script&gt;") >= 3
     assert "&lt;img src=x onerror=alert(1)&gt;" in article
+
+
+# -- the banner after a request and the entry say the same ------------------------
+
+
+def _banner_and_entry(page: str, version: int) -> tuple[str, str]:
+    banner = re.search(r'<p id="summary-announcement"[^>]*>([^<]*)</p>', page)
+    entry = re.search(rf'id="summary-v{version}" data-stage="(\w+)"', page)
+    return (banner.group(1) if banner else ""), (entry.group(1) if entry else "")
+
+
+def test_after_an_inline_compile_the_banner_says_ready_as_the_entry_does(
+    client, in_process, session, rapporteur, django_capture_on_commit_callbacks
+):
+    client.force_login(rapporteur)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url("summary_request", session))
+    page = client.get(response["Location"]).content.decode()
+
+    assert _banner_and_entry(page, 1) == ("Version 1 of the summary is ready.", "done")
+
+
+@pytest.mark.parametrize(
+    ("status", "queued", "banner", "stage"),
+    [
+        ("queued", True, "Version 1 of the summary is being compiled.", "compiling"),
+        ("running", True, "Version 1 of the summary is being compiled.", "compiling"),
+        (
+            "queued",
+            False,
+            "Version 1 is recorded, but the job queue cannot be reached right "
+            "now; it will be sent as soon as it can.",
+            "unsent",
+        ),
+        ("done", True, "Version 1 of the summary is ready.", "done"),
+        ("failed", True, "Version 1 of the summary failed.", "failed"),
+    ],
+)
+def test_the_banner_is_the_stage_the_entry_shows(
+    client, session, rapporteur, status, queued, banner, stage
+):
+    SummaryReport.objects.create(
+        session=session,
+        version=1,
+        confidentiality=session.workshop.confidentiality,
+        status=status,
+        queued_at=timezone.now() if queued else None,
+    )
+    client.force_login(rapporteur)
+
+    page = client.get(url("summary_list", session) + "?requested=1").content.decode()
+    plain = client.get(url("summary_list", session)).content.decode()
+
+    assert _banner_and_entry(page, 1) == (banner, stage)
+    assert _banner_and_entry(plain, 1) == ("", stage)
+
+
+def test_the_poll_brings_the_banner_along_with_its_entry(client, session, rapporteur):
+    report = SummaryReport.objects.create(
+        session=session,
+        version=1,
+        confidentiality=session.workshop.confidentiality,
+        status="running",
+        queued_at=timezone.now(),
+    )
+    client.force_login(rapporteur)
+    page = client.get(url("summary_list", session) + "?requested=1").content.decode()
+    SummaryReport.objects.filter(pk=report.pk).update(status="done", progress=100)
+
+    polled = client.get(
+        url("summary_status", session, 1) + "?requested=1", HTTP_HX_REQUEST="true"
+    ).content.decode()
+
+    assert "summaries/v1/status/?requested=1" in page
+    assert 'hx-swap-oob="true"' in polled
+    assert _banner_and_entry(polled, 1) == (
+        "Version 1 of the summary is ready.",
+        "done",
+    )
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_the_banner_is_in_the_readers_language(client, session, rapporteur, language):
+    SummaryReport.objects.create(
+        session=session,
+        version=1,
+        confidentiality=session.workshop.confidentiality,
+        status="done",
+        queued_at=timezone.now(),
+    )
+    client.force_login(rapporteur)
+
+    page = client.get(
+        url("summary_list", session) + "?requested=1",
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+
+    banner, stage = _banner_and_entry(page.content.decode(), 1)
+    assert stage == "done"
+    assert banner  # its words come with the central catalogue merge
+    assert page.context["announced"].stage == "done"

@@ -99,6 +99,8 @@ def test_a_hide_reason_with_bad_bytes_is_a_400_and_changes_nothing(
 
 def test_a_refusal_page_says_its_reason_once(client, seeded):
     session = seeded.sessions.get(number=1)
+    session.phase = Phase.OPEN  # a draft does not exist for a delegate (404)
+    session.save(update_fields=["phase"])
     delegate = ParticipantFactory(
         workshop=seeded,
         role=Role.DELEGATE,
@@ -107,7 +109,8 @@ def test_a_refusal_page_says_its_reason_once(client, seeded):
     client.force_login(delegate.user)
 
     response = client.post(
-        reverse("session_phase", args=[seeded.slug, session.number]), {"phase": "open"}
+        reverse("session_phase", args=[seeded.slug, session.number]),
+        {"phase": "ranking"},
     )
 
     assert response.status_code == 403

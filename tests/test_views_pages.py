@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from dialogue.models import Role
+from dialogue.models import Phase, Role
 from tests.builders import make_participant
 from tests.factories import (
     AgendaItemFactory,
@@ -44,6 +44,7 @@ def test_home_lists_only_the_users_workshops(client, seeded, other_workshop_memb
 @pytest.mark.parametrize("code", ["CN", "US"])
 def test_home_shows_the_workshop_to_a_delegate_of_each_side(client, seeded, code):
     user = make_participant(seeded, code=code).user
+    seeded.sessions.update(phase=Phase.OPEN)  # drafts are not listed to delegates
     client.force_login(user)
 
     response = client.get(reverse("home"))
@@ -124,6 +125,8 @@ def test_workshop_page_shows_confidentiality_and_source(client, seeded, delegate
 def test_session_page_lists_items_with_both_delegations(client, seeded, delegate):
     client.force_login(delegate)
     session = seeded.sessions.get(number=2)
+    session.phase = Phase.OPEN
+    session.save(update_fields=["phase"])
 
     response = client.get(session.get_absolute_url())
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from workshop.env import (
     env_bool,
+    env_choice,
     env_int,
     env_list,
     env_str,
@@ -211,6 +212,9 @@ CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL is None
 CELERY_TASK_EAGER_PROPAGATES = True
 if CELERY_BROKER_URL is None:
     CELERY_BROKER_URL = "memory://"
+# Without a broker, a summary compiles in a background thread after the
+# request ("thread"), or inside the request ("inline").
+SUMMARY_IN_PROCESS = env_choice("SUMMARY_IN_PROCESS", "thread", ("thread", "inline"))
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

@@ -4,6 +4,7 @@ dialogue.services.measures and dialogue.permissions."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from dialogue import permissions
 from dialogue.forms.fields import SubmissionKeyField, UserTextField
 from dialogue.measure_content import (
     ACTION_MAX,
@@ -87,17 +88,21 @@ class MeasureForm(forms.Form):
     measure_type = forms.ChoiceField(label=_("Type"), choices=MeasureType.choices)
     submission = SubmissionKeyField()
 
-    def __init__(self, *args, workshop, **kwargs):
+    def __init__(self, *args, workshop, participant=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["items"].queryset = AgendaItem.objects.filter(
             session__workshop=workshop
         ).select_related("session")
+        if participant is not None:  # only the items of sessions they may see
+            self.fields["items"].queryset = self.fields["items"].queryset.filter(
+                permissions.visible_sessions(participant, prefix="session__")
+            )
         self.fields["title"].widget.attrs["autocomplete"] = "off"
 
     @classmethod
-    def blank(cls, *, workshop, item_ids=()) -> "MeasureForm":
+    def blank(cls, *, workshop, participant=None, item_ids=()) -> "MeasureForm":
         """An empty proposal, linked to the workshop's items among `item_ids`."""
-        form = cls(workshop=workshop)
+        form = cls(workshop=workshop, participant=participant)
         form.initial = {
             "sequencing": Sequencing.SIMULTANEOUS,
             "reversibility": Reversibility.REVERSIBLE,

@@ -20,6 +20,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from dialogue.models.workshops import Session
@@ -59,6 +60,54 @@ def worker_state(report: "SummaryReport", *, now: datetime) -> WorkerState:
     if report.queued_at < now - timedelta(seconds=start_grace_seconds()):
         return WorkerState.LOST
     return WorkerState.WAITING
+
+
+class ReportStage(models.TextChoices):
+    """What the page says of a report: one fact, for its entry in the list
+    and the banner after it was requested (derived, never stored)."""
+
+    COMPILING = "compiling"
+    UNSENT = "unsent"  # recorded; the job queue cannot be reached yet
+    STOPPED = "stopped"  # its worker stopped responding; sent again
+    DONE = "done"
+    FAILED = "failed"
+
+
+def report_stage(report: "SummaryReport", *, now: datetime) -> ReportStage:
+    """The one rule of what a report's entry and banner show, at ``now``."""
+    if report.status == SummaryStatus.DONE:
+        return ReportStage.DONE
+    if report.status == SummaryStatus.FAILED:
+        return ReportStage.FAILED
+    state = worker_state(report, now=now)
+    if state == WorkerState.UNSENT:
+        return ReportStage.UNSENT
+    if state == WorkerState.STOPPED:
+        return ReportStage.STOPPED
+    return ReportStage.COMPILING
+
+
+def stage_announcement(version: int, stage: ReportStage) -> str:
+    """The banner's sentence for a version at `stage`."""
+    values = {"version": version}
+    if stage == ReportStage.DONE:
+        return _("Version %(version)d of the summary is ready.") % values
+    if stage == ReportStage.FAILED:
+        return _("Version %(version)d of the summary failed.") % values
+    if stage == ReportStage.UNSENT:
+        return (
+            _(
+                "Version %(version)d is recorded, but the job queue cannot be "
+                "reached right now; it will be sent as soon as it can."
+            )
+            % values
+        )
+    if stage == ReportStage.STOPPED:
+        return (
+            _("Version %(version)d: the worker stopped responding; trying again.")
+            % values
+        )
+    return _("Version %(version)d of the summary is being compiled.") % values
 
 
 class SummaryReport(models.Model):
@@ -132,3 +181,12 @@ class SummaryReport(models.Model):
     def worker_state(self) -> WorkerState:
         """``worker_state`` now, for the page (derived from this row alone)."""
         return worker_state(self, now=timezone.now())
+
+    @cached_property
+    def stage(self) -> ReportStage:
+        """``report_stage`` now, read once per page for the entry and banner."""
+        return report_stage(self, now=timezone.now())
+
+    @property
+    def announcement(self) -> str:
+        return stage_announcement(self.version, self.stage)

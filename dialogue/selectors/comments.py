@@ -16,10 +16,12 @@ from dialogue.models import (
 
 
 def comment_find(*, participant: Participant, comment_id: int) -> Comment | None:
-    """A comment of the participant's workshop, or None."""
+    """A comment of the participant's workshop, in a session they may see,
+    or None."""
     return (
         Comment.objects.select_related("item__session", "author")
-        .filter(pk=comment_id, item__session__workshop_id=participant.workshop_id)
+        .filter(permissions.visible_sessions(participant, prefix="item__session__"))
+        .filter(pk=comment_id)
         .first()
     )
 

@@ -7,7 +7,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils.translation import ngettext
 
-from dialogue import times
+from dialogue import permissions, times
 from dialogue.models import (
     AgendaItem,
     Comment,
@@ -43,8 +43,9 @@ def participation_get(*, user, slug: str) -> Participant:
 
 
 def participations_for_user(*, user):
-    """The workshops a user belongs to, with their sessions, for the home page."""
-    return (
+    """The workshops a user belongs to, for the home page; each participant's
+    `sessions` are the ones their role may see (`can_see_session`)."""
+    participations = list(
         Participant.objects.filter(user=user)
         .select_related("workshop", "delegation")
         .prefetch_related(
@@ -55,14 +56,30 @@ def participations_for_user(*, user):
         )
         .order_by("workshop__title")
     )
+    for participant in participations:
+        participant.sessions = [
+            session
+            for session in participant.workshop.sessions.all()
+            if permissions.can_see_session(participant, session)
+        ]
+    return participations
 
 
-def workshop_sessions(*, workshop: Workshop):
-    return workshop.sessions.annotate(item_count=Count("items"))
+def workshop_sessions(*, participant: Participant):
+    """The sessions of the participant's workshop that they may see."""
+    return Session.objects.filter(permissions.visible_sessions(participant)).annotate(
+        item_count=Count("items")
+    )
 
 
-def session_get(*, workshop: Workshop, number: int) -> Session:
-    session = Session.objects.filter(workshop=workshop, number=number).first()
+def session_get(*, participant: Participant, number: int) -> Session:
+    """A session of the participant's workshop that they may see, or 404
+    (a draft, for a delegate, is as absent as a session that does not exist)."""
+    session = (
+        Session.objects.filter(permissions.visible_sessions(participant))
+        .filter(number=number)
+        .first()
+    )
     if session is None:
         raise Http404
     return session

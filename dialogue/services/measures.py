@@ -113,13 +113,21 @@ def _validate_content(content: MeasureContent) -> None:
         raise MeasureError(errors)
 
 
-def _item_ids(items: Iterable[AgendaItem], workshop_id: int) -> list[int]:
+def _item_ids(
+    items: Iterable[AgendaItem], workshop_id: int, by: Participant
+) -> list[int]:
+    """The items' ids, each of the workshop and of a session `by` may see
+    (an item of a draft session does not exist for a delegate)."""
     ids = sorted({item.pk for item in items})
     if not ids:
         raise MeasureError(
             {"items": _("Link the measure to at least one agenda item.")}
         )
-    found = AgendaItem.objects.filter(pk__in=ids, session__workshop_id=workshop_id)
+    found = AgendaItem.objects.filter(
+        permissions.visible_sessions(by, prefix="session__"),
+        pk__in=ids,
+        session__workshop_id=workshop_id,
+    )
     if found.count() != len(ids):
         raise MeasureError(
             {"items": _("Every agenda item must belong to this workshop.")}
@@ -225,7 +233,7 @@ def measure_create(
     """
     require(permissions.propose_measure_refusal(proposer), MeasureForbidden)
     _validate_content(content)
-    item_ids = _item_ids(items, proposer.workshop_id)
+    item_ids = _item_ids(items, proposer.workshop_id, proposer)
     if earlier := _submitted(proposer, submission_key):
         return earlier
     now = timezone.now()
@@ -277,7 +285,7 @@ def measure_update(
 ) -> ReciprocalMeasure:
     """Edit a draft, or a proposed measure nobody has answered yet."""
     _validate_content(content)
-    item_ids = _item_ids(items, measure.workshop_id)
+    item_ids = _item_ids(items, measure.workshop_id, by)
     with transaction.atomic():
         locked = _lock(measure)
         require(permissions.edit_measure_refusal(by, locked), MeasureError)
@@ -448,7 +456,7 @@ def measure_counter(
     """
     require(permissions.counter_measure_refusal(by, measure), MeasureForbidden)
     _validate_content(content)
-    item_ids = _item_ids(items, measure.workshop_id)
+    item_ids = _item_ids(items, measure.workshop_id, by)
     with transaction.atomic():
         locked = _lock(measure)
         _require_state(locked, "counter")

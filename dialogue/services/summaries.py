@@ -34,13 +34,14 @@ attempts right here, with the same retries and failure handling as a worker
 from __future__ import annotations
 
 import logging
+import threading
 import uuid
 from datetime import timedelta
 from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import connections, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -65,6 +66,8 @@ logger = logging.getLogger(__name__)
 
 TASK_NAME = "dialogue.compile_summary"
 SWEEP_TASK_NAME = "dialogue.send_pending_summaries"
+# The name of an in-process compile's thread: this prefix and the report id.
+THREAD_PREFIX = "summary-compile-"
 # Read from the one table of formats; kept for dialogue/admin_summaries.py.
 CONTENT_TYPES = {fmt: renderer.content_type for fmt, renderer in RENDERERS.items()}
 # What worker_state reads, and what the sweep's conditional UPDATE compares.
@@ -189,7 +192,9 @@ def summary_retry(*, report: SummaryReport, by) -> SummaryReport:
 def summary_send(*, report_id: int) -> bool:
     """Hand the report's compilation to a worker; False if the broker is down.
 
-    In-process mode (no broker configured) compiles right here. Otherwise
+    In-process mode (no broker configured) compiles in a background thread
+    (``SUMMARY_IN_PROCESS=thread``, the default) or right here (``inline``,
+    the test settings' choice: the test's own transaction). Otherwise
     the send is claimed by setting ``queued_at`` (only if still NULL), then
     published; if publishing fails the claim is undone, so the report is
     sent again later.
@@ -200,10 +205,10 @@ def summary_send(*, report_id: int) -> bool:
     if not claimed:
         return True  # already sent (or no longer waiting): nothing to do
     if settings.CELERY_TASK_ALWAYS_EAGER:
-        try:
-            summary_compile_in_process(report_id=report_id)
-        except Exception:  # as a worker would: the request itself stands
-            logger.exception("summary %s failed in-process", report_id)
+        if settings.SUMMARY_IN_PROCESS == "thread":
+            summary_start_thread(report_id=report_id)
+        else:
+            _compile_here(report_id)
         return True
     try:
         with app.connection_for_write(settings.CELERY_BROKER_URL) as connection:
@@ -218,6 +223,40 @@ def summary_send(*, report_id: int) -> bool:
         SummaryReport.objects.filter(pk=report_id).update(queued_at=None)
         return False
     return True
+
+
+def _compile_here(report_id: int) -> None:
+    try:
+        summary_compile_in_process(report_id=report_id)
+    except Exception:  # as a worker would: the request itself stands
+        logger.exception("summary %s failed in-process", report_id)
+
+
+def _compile_in_thread(report_id: int) -> None:
+    try:
+        _compile_here(report_id)
+    finally:
+        connections.close_all()  # this thread's own connection
+
+
+def summary_start_thread(*, report_id: int) -> threading.Thread:
+    """The embedded default's worker: compile in a background thread, so the
+    request that asked answers at once and its page follows the progress bar
+    as it does on Celery. Called after the request's transaction committed
+    (``summary_send`` runs on commit), so the thread reads the report; its
+    writes are short (progress, lease, files), and SQLite waits for a lock
+    (``timeout`` in ``workshop/env.py``) rather than failing. Errors are
+    recorded on the report by ``summary_attempt``, as a worker's are. A
+    thread cut off by a server restart leaves a lease that runs out, and the
+    next request's sweep sends the report again."""
+    thread = threading.Thread(
+        target=_compile_in_thread,
+        args=(report_id,),
+        name=f"{THREAD_PREFIX}{report_id}",
+        daemon=True,
+    )
+    thread.start()
+    return thread
 
 
 def summary_send_pending(

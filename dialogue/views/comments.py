@@ -42,7 +42,7 @@ DISCUSSION = "discussion"
 
 def _item_context(request, slug, number, item_number):
     participant = participation_get(user=request.user, slug=slug)
-    session = session_get(workshop=participant.workshop, number=number)
+    session = session_get(participant=participant, number=number)
     item = item_get(session=session, number=item_number)
     return participant, session, item
 

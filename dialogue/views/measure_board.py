@@ -67,7 +67,7 @@ def measure_board(request, slug, number):
     """
     participant = participation_get(user=request.user, slug=slug)
     workshop = participant.workshop
-    session = session_get(workshop=workshop, number=number)
+    session = session_get(participant=participant, number=number)
     items = list(session.items.all())
     delegations = list(workshop.delegations.all())
     filters = BoardFilterForm(request.GET, items=items, delegations=delegations)
@@ -107,7 +107,7 @@ def measure_board(request, slug, number):
 def measure_session_counts(request, slug, number):
     """The counts by status that the session page's panel loads."""
     participant = participation_get(user=request.user, slug=slug)
-    session = session_get(workshop=participant.workshop, number=number)
+    session = session_get(participant=participant, number=number)
     board = reverse("measure_board", args=[slug, number])
     if not request.htmx:
         return redirect(board)
@@ -127,7 +127,7 @@ def measure_session_counts(request, slug, number):
 def measure_item_list(request, slug, number, item_number):
     """The measures linked to one item, for the panel on the item page."""
     participant = participation_get(user=request.user, slug=slug)
-    session = session_get(workshop=participant.workshop, number=number)
+    session = session_get(participant=participant, number=number)
     item = item_get(session=session, number=item_number)
     board = reverse("measure_board", args=[slug, number])
     board_url = f"{board}?{urlencode({'item': item.number})}"

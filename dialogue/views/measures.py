@@ -267,10 +267,12 @@ def measure_create(request, slug):
     if request.method == "GET":
         ids = [positive_number(v) for v in request.GET.getlist("item")]
         form = MeasureForm.blank(
-            workshop=workshop, item_ids=[i for i in ids if i is not None]
+            workshop=workshop,
+            participant=participant,
+            item_ids=[i for i in ids if i is not None],
         )
         return _render_form(request, context, form)
-    form = MeasureForm(request.POST, workshop=workshop)
+    form = MeasureForm(request.POST, workshop=workshop, participant=participant)
     status = 400
     if form.is_valid():
         try:
@@ -308,9 +310,11 @@ def measure_edit(request, slug, pk):
             MeasureContent.of(measure), measure.items.all()
         )
         return _render_form(
-            request, context, MeasureForm(workshop=workshop, initial=initial)
+            request,
+            context,
+            MeasureForm(workshop=workshop, participant=participant, initial=initial),
         )
-    form = MeasureForm(request.POST, workshop=workshop)
+    form = MeasureForm(request.POST, workshop=workshop, participant=participant)
     status = 400
     if form.is_valid():
         try:
@@ -348,9 +352,11 @@ def measure_counter(request, slug, pk):
         content = services.content_for_side(measure, participant.delegation_id)
         initial = MeasureForm.initial_from(content, measure.items.all())
         return _render_form(
-            request, context, MeasureForm(workshop=workshop, initial=initial)
+            request,
+            context,
+            MeasureForm(workshop=workshop, participant=participant, initial=initial),
         )
-    form = MeasureForm(request.POST, workshop=workshop)
+    form = MeasureForm(request.POST, workshop=workshop, participant=participant)
     status = 400
     if form.is_valid():
         try:

@@ -89,7 +89,7 @@ def workshop_detail(request, slug):
             workshop=workshop,
             names=names_inside_workshop(workshop.confidentiality),
         ),
-        "sessions": workshop_sessions(workshop=workshop),
+        "sessions": workshop_sessions(participant=participant),
         "issues_invitations": permissions.staff_issues_invitations(request.user),
     }
     return render(request, "workshop_detail.html", context)
@@ -118,7 +118,7 @@ def _session_context(participant, session, etag=None):
 
 def _session_for(request, slug, number):
     participant = participation_get(user=request.user, slug=slug)
-    session = session_get(workshop=participant.workshop, number=number)
+    session = session_get(participant=participant, number=number)
     return participant, session
 
 

@@ -16,6 +16,7 @@ from dialogue import permissions
 from dialogue.live import live_page, session_etag
 from dialogue.models import AgendaItem
 from dialogue.models.rankings import MAX_ROUNDS
+from dialogue.ranking_maths import starting_order
 from dialogue.selectors import rankings
 from dialogue.selectors.workshops import participation_get, session_get
 from dialogue.services import rankings as services
@@ -36,7 +37,7 @@ class BallotRow:
 
 def _session_for(request, slug, number):
     participant = participation_get(user=request.user, slug=slug)
-    session = session_get(workshop=participant.workshop, number=number)
+    session = session_get(participant=participant, number=number)
     return participant, session
 
 
@@ -111,8 +112,18 @@ def _ballot_context(participant, items, rounds, current) -> dict:
         feedback = rankings.round_feedback(
             round_=previous_round, items=items, delegations=delegations
         )
-    # Pre-fill: this round's own ballot, else last round's, else agenda order.
-    order = own.order if own else previous_order or []
+    # Pre-fill: this round's own ballot, else the delegate's own last round's
+    # (a Delphi round revises one's answer in the light of the feedback),
+    # else an order shuffled for this delegate and round (agenda order would
+    # favour the items listed first).
+    order = (
+        own.order
+        if own
+        else previous_order
+        or starting_order(
+            [item.id for item in items], seed=f"{participant.pk}:{current.pk}"
+        )
+    )
     return {
         "own": own,
         "previous_round": previous_round,

@@ -9,28 +9,30 @@ sweep (`send_pending_summaries`), not by a page that shows it. Files are
 served from MEDIA_ROOT through ``summary_download``, never from a public URL.
 """
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from dialogue import permissions
 from dialogue.errors import refusal_response
 from dialogue.forms.summaries import SummaryRequestForm
-from dialogue.models import SummaryReport, SummaryStatus
+from dialogue.models import SummaryReport
 from dialogue.selectors import workshops as selectors
 from dialogue.services import summaries as service
 from dialogue.summary.render import RENDERERS
+from dialogue.views.params import positive_number
+
+# The query parameter naming the version the banner is about.
+ANNOUNCE = "requested"
 
 
 def _get_session_for_user(request, slug, number):
     participant = selectors.participation_get(user=request.user, slug=slug)
-    session = selectors.session_get(workshop=participant.workshop, number=number)
+    session = selectors.session_get(participant=participant, number=number)
     return participant, session
 
 
@@ -64,12 +66,18 @@ def _context(participant, session, **extra) -> dict:
 @login_required
 def summary_list(request, slug, number):
     participant, session = _get_session_for_user(request, slug, number)
-    reports = SummaryReport.objects.filter(session=session).order_by("-version")
+    reports = list(SummaryReport.objects.filter(session=session).order_by("-version"))
+    wanted = positive_number(request.GET.get(ANNOUNCE))
+    announced = next((r for r in reports if r.version == wanted), None)
     return render(
         request,
         "summary_list.html",
         _context(
-            participant, session, reports=reports, request_form=SummaryRequestForm()
+            participant,
+            session,
+            reports=reports,
+            announced=announced,
+            request_form=SummaryRequestForm(),
         ),
     )
 
@@ -86,23 +94,13 @@ def summary_request(request, slug, number):
         )
     except service.SummaryError as exc:
         return refusal_response(request, exc, back=session)
-    report.refresh_from_db(fields=["queued_at", "status"])
-    if report.status == SummaryStatus.QUEUED and report.queued_at is None:
-        messages.warning(
-            request,
-            _(
-                "Version %(version)d is recorded, but the job queue cannot be "
-                "reached right now; it will be sent as soon as it can."
-            )
-            % {"version": report.version},
-        )
-    else:
-        messages.success(
-            request,
-            _("Version %(version)d of the summary is being compiled.")
-            % {"version": report.version},
-        )
-    return redirect(f"{_list_url(session)}#summary-v{report.version}")
+    return redirect(_announce_url(session, report.version))
+
+
+def _announce_url(session, version: int) -> str:
+    """The list, with the banner about `version` (``SummaryReport.announcement``:
+    the stage its entry shows, so the two always agree)."""
+    return f"{_list_url(session)}?{ANNOUNCE}={version}#summary-v{version}"
 
 
 @never_cache
@@ -113,10 +111,12 @@ def summary_status(request, slug, number, version):
     if not request.htmx:
         return redirect(f"{_list_url(session)}#summary-v{version}")
     report = _get_report(session, version)
+    # The banner about this version follows its entry (swapped out of band).
+    announced = report if request.GET.get(ANNOUNCE) else None
     return render(
         request,
-        "summary_list.html#version",
-        _context(participant, session, report=report),
+        "summary_list.html#polled",
+        _context(participant, session, report=report, announced=announced, oob=True),
     )
 
 
@@ -129,11 +129,7 @@ def summary_retry(request, slug, number, version):
         service.summary_retry(report=report, by=participant)
     except service.SummaryError as exc:
         return refusal_response(request, exc, back=session)
-    messages.success(
-        request,
-        _("Version %(version)d is being compiled again.") % {"version": version},
-    )
-    return redirect(f"{_list_url(session)}#summary-v{version}")
+    return redirect(_announce_url(session, version))
 
 
 @never_cache

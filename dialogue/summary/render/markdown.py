@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from dialogue.summary.document import Remark, SummaryDocument
 from dialogue.summary.render import text
+from dialogue.user_text import markdown_to_markdown
 
 # Characters that could turn participant text into markup: links, emphasis,
 # code, raw HTML, table cells. Escaped with a backslash, which CommonMark
@@ -47,8 +48,14 @@ def _paragraphs(value: str, prefix: str = "") -> list[str]:
 
 
 def _remark(remark: Remark, depth: int = 1) -> list[str]:
+    """A remark as a quote, its Markdown kept (``markdown_to_markdown``: the
+    page's subset, nothing that could add a heading or HTML to the file)."""
     prefix = "> " * depth
-    lines = _paragraphs(remark.text, prefix)
+    lines = [
+        f"{prefix}{line}" if line else prefix.rstrip()
+        for line in markdown_to_markdown(remark.text).split("\n")
+    ]
+    lines.append(prefix.rstrip())
     lines.append(f"{prefix}— *{escape(text.remark_meta(remark))}*")
     for reply in remark.replies:
         lines.append(prefix.rstrip())

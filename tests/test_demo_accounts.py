@@ -112,3 +112,29 @@ def test_make_run_keeps_pip_to_its_errors():
     [install] = [line for line in makefile.splitlines() if "pip install" in line]
     assert " -qq " in install
     assert "|| true" not in install and "2>/dev/null" not in install
+
+
+def test_the_demo_opens_the_first_session_for_its_delegates(seeded, settings, client):
+    """Drafts are hidden from delegates, so the demo opens session 1 (and only
+    it) for discussion: a demo delegate has something to discuss."""
+    settings.DEBUG = True
+    out = io.StringIO()
+
+    call_command("create_demo_accounts", stdout=out)
+
+    first, *others = seeded.sessions.order_by("number")
+    assert first.phase == "open"
+    assert [s.phase for s in others] == ["draft"] * len(others)
+    assert "Session 1 is open for discussion" in out.getvalue()
+    client.force_login(User.objects.get(username="cn-delegate-1"))
+    assert client.get(first.get_absolute_url()).status_code == 200
+    assert all(client.get(s.get_absolute_url()).status_code == 404 for s in others)
+
+
+def test_the_demo_leaves_a_session_someone_moved(seeded, settings):
+    settings.DEBUG = True
+    seeded.sessions.filter(number=1).update(phase="closed")
+
+    call_command("create_demo_accounts", stdout=io.StringIO())
+
+    assert seeded.sessions.get(number=1).phase == "closed"

@@ -3,8 +3,9 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from dialogue.models import Participant, Role, Workshop
+from dialogue.models import Participant, Phase, Role, Workshop
 from dialogue.services.accounts import organisers_group
+from dialogue.services.sessions import session_set_phase
 
 DEMO_PASSWORD = "dialogue-demo"  # noqa: S105 - printed on purpose, DEBUG only
 # Pages name people by their full name (dialogue.naming), so the demo
@@ -87,11 +88,18 @@ class Command(BaseCommand):
                 if not user.has_usable_password():
                     label += " (no password yet: invite them)"
                 rows.append((username, str(label)))
+            opened = self._open_first_session(workshop)
 
         self.stdout.write(f"Demo accounts for “{workshop.title}”:")
         width = max(len(username) for username, _ in rows)
         for username, label in rows:
             self.stdout.write(f"  {username.ljust(width)}  {label}")
+        if opened is not None:
+            self.stdout.write(
+                f"Session {opened.number} is open for discussion; the others stay "
+                "in draft (only the organiser and the facilitator see them) until "
+                "the facilitator opens them."
+            )
         self.stdout.write(
             f"The others' password is: {DEMO_PASSWORD}\n"
             f"Sign in at {settings.SITE_URL}/accounts/login/ ; the organiser "
@@ -99,6 +107,19 @@ class Command(BaseCommand):
             f"Print an invitation link: .venv/bin/python manage.py invite "
             f"{invitees[0] if invitees else 'USERNAME'} {workshop.slug}"
         )
+
+    def _open_first_session(self, workshop):
+        """Open the first session for discussion if it is still a draft, so
+        the demo delegates have something to discuss (drafts are hidden from
+        them). A session someone already moved is left where it is."""
+        session = workshop.sessions.order_by("number").first()
+        if session is None or session.phase != Phase.DRAFT:
+            return None
+        organiser = Participant.objects.get(
+            workshop=workshop, user__username="organiser"
+        )
+        session_set_phase(session=session, phase=Phase.OPEN, by=organiser)
+        return session
 
     def _user(self, username: str, *, staff: bool, password: bool):
         User = get_user_model()

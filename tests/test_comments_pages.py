@@ -10,7 +10,6 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils.html import escape
 
 from dialogue.models import Comment, Phase, Role
 from dialogue.services import comments as svc

@@ -240,6 +240,4 @@ def item_discussion(*, item: AgendaItem, participant: Participant):
     """Every comment of the item as rows in display order, and the ids this
     participant endorsed (all pages at once: exports and tests)."""
     outline = item_outline(item=item)
-    return discussion_rows(
-        outline=outline, ids=outline.order, participant=participant
-    )
+    return discussion_rows(outline=outline, ids=outline.order, participant=participant)

@@ -130,9 +130,7 @@ def _shared_context(participant, session, item, outline, page, etag):
         "session": session,
         "item": item,
         "item_url": item_url,
-        "poll_url": reverse(
-            "item_discussion", args=[slug, session.number, item.number]
-        )
+        "poll_url": reverse("item_discussion", args=[slug, session.number, item.number])
         + query,
         "page": page,
         "pages": range(1, outline.pages + 1) if outline.pages > 1 else (),
@@ -403,9 +401,7 @@ def comment_edit(request, slug, comment_id):
             except CommentError as exc:
                 form.add_error(None, exc)
             else:
-                return _back_to_item(
-                    request, participant, session, item, comment.pk
-                )
+                return _back_to_item(request, participant, session, item, comment.pk)
         status = 400
     context = {
         "workshop": participant.workshop,

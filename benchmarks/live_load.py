@@ -71,7 +71,7 @@ def environment(args) -> dict:
             "CACHE_URL": args.redis,
             "CELERY_BROKER_URL": args.redis,
             "LOG_LEVEL": "WARNING",
-            "STATIC_ROOT": f"/tmp/{args.database}-static",
+            "STATIC_ROOT": str(ROOT / "test-artifacts" / f"{args.database}-static"),
         }
     )
     return env

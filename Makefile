@@ -19,22 +19,29 @@ setup: $(STAMP)
 $(STAMP):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=python3.11)")'
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@echo "Installing the pinned dependencies into $(VENV) ..."
+	@# -qq: errors only (pip's notes about unreachable optional indexes are
+	@# warnings); a failed install still prints why and stops make.
+	@$(BIN)/python -m pip install -qq --disable-pip-version-check -r requirements.txt
 	@rm -f $(VENV)/.installed-*
 	@touch $@
 
+# `make run` prints one line per step, then the sign-in table last, so the
+# table is what the first screen shows (errors still print in full).
 migrate: setup
-	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
+	@echo "Migrating the database ..."
+	@$(RUN_ENV) $(BIN)/python manage.py migrate --noinput -v 0
 
 seed: migrate
-	$(RUN_ENV) $(BIN)/python manage.py seed_workshop
+	@$(RUN_ENV) $(BIN)/python manage.py seed_workshop
 
 demo: seed
-	$(RUN_ENV) $(BIN)/python manage.py create_demo_accounts
+	@$(RUN_ENV) $(BIN)/python manage.py create_demo_accounts
 
 run: demo
 	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
-	$(RUN_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	@# migrate has run the system checks; the demo needs no production warning.
+	@$(RUN_ENV) DJANGO_RUNSERVER_HIDE_WARNING=true $(BIN)/python manage.py runserver --skip-checks $(HOST):$(PORT)
 
 test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -39,6 +39,7 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import get_language
 from django.views.decorators.http import condition
 
+from dialogue import times
 from dialogue.models import AgendaItem, Comment, Participant, Session
 
 
@@ -119,7 +120,8 @@ def session_etag(request, *, slug: str, number: int, kind: str) -> str | None:
     session_id, version, role = found
     variant = ".f" if getattr(request, "htmx", False) else ""
     return (
-        f'"{kind}.s{session_id}.v{version}.u{user.pk}.{role}.{get_language()}{variant}"'
+        f'"{kind}.s{session_id}.v{version}.u{user.pk}.{role}.{get_language()}'
+        f'.{times.etag_part()}{variant}"'
     )
 
 
@@ -155,7 +157,7 @@ def _item_tag(
     shown = f"p{page.number or 0}{'t' if page.tail else ''}"
     return (
         f'"{kind}.i{item_id}.v{version}.{shown}.{phase}.c{focus_id}'
-        f'.u{user_id}.{role}.{get_language()}{variant}"'
+        f'.u{user_id}.{role}.{get_language()}.{times.etag_part()}{variant}"'
     )
 
 
@@ -288,6 +290,24 @@ def live_poll(kind: str, *, etag=session_etag):
         return wrapped
 
     return decorator
+
+
+# -- the regions that follow the phase ---------------------------------------------
+#
+# A polled region (the item's discussion, the session's agenda) sends back the
+# phase it shows (`PHASE_PARAM`, from hx-vals). When the session has moved on,
+# its answer also carries, out of band, the regions outside it that the phase
+# decides (the comment form, the facilitator's controls, the ranking panel):
+# they follow within one poll, and are not re-rendered while the phase holds
+# (a half-typed comment stays). The tags above already change with the phase.
+
+PHASE_PARAM = "phase"
+
+
+def phase_changed(request, session: Session) -> bool:
+    """The polling page shows another phase than the session's now."""
+    shown = request.GET.get(PHASE_PARAM)
+    return shown is not None and shown != session.phase
 
 
 def fresh_etag(

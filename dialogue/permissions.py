@@ -74,8 +74,9 @@ def ranking_is_on(session: Session) -> bool:
 
 
 def focus_is_live(session: Session) -> bool:
-    """The item under discussion is highlighted only while the session runs."""
-    return session.phase in (Phase.OPEN, Phase.RANKING)
+    """The item under discussion is highlighted only while discussion is
+    open: in ranking nothing is under discussion any more."""
+    return session.phase == Phase.OPEN
 
 
 def discussion_closed_reason(session: Session):
@@ -94,6 +95,17 @@ def staff_runs_sessions(user) -> bool:
         and user.is_active
         and user.is_staff
         and user.has_perm("dialogue.change_session")
+    )
+
+
+def staff_issues_invitations(user) -> bool:
+    """An organiser in the admin who may give participants their sign-in
+    links (the admin's invitation action asks the same permission)."""
+    return bool(
+        user is not None
+        and user.is_active
+        and user.is_staff
+        and user.has_perm("dialogue.change_participant")
     )
 
 
@@ -302,8 +314,8 @@ def endorse_measure_refusal(
         participant, measure.workshop_id
     ):
         return _("You head %(yours)s; you cannot endorse on behalf of %(other)s.") % {
-            "yours": participant.delegation.name,
-            "other": delegation.name,
+            "yours": participant.delegation.display_name,
+            "other": delegation.display_name,
         }
     if measure.workshop.endorsement_rule == EndorsementRule.MAJORITY:
         return _(

@@ -24,6 +24,7 @@ account_urls = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", accounts.password_set, name="password_set"),
     path("language/", accounts.language_set, name="language_set"),
+    path("time-zone/", accounts.time_zone_set, name="time_zone_set"),
 ]
 
 session_urls = [
@@ -41,6 +42,7 @@ item_urls = [
 
 comment_urls = [
     path("edit/", comments.comment_edit, name="comment_edit"),
+    path("reply/", comments.comment_reply, name="comment_reply"),
     path("endorse/", comments.comment_endorse, name="comment_endorse"),
     path("withdraw/", comments.comment_withdraw, name="comment_withdraw"),
     path("hide/", comments.comment_hide, name="comment_hide"),
@@ -98,6 +100,11 @@ urlpatterns = [
     path("accounts/", include(account_urls)),
     path("invite/<str:token>/", accounts.invitation_accept, name="invitation_accept"),
     path(WORKSHOP, pages.workshop_detail, name="workshop_detail"),
+    path(
+        WORKSHOP + "invitations/",
+        accounts.invitation_sheet,
+        name="invitation_sheet",
+    ),
     path(WORKSHOP + "comments/<int:comment_id>/", include(comment_urls)),
     path(WORKSHOP + "measures/", include(measure_urls)),
     path(SESSION, include(session_urls)),

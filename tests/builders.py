@@ -580,3 +580,36 @@ def admin_organiser():
         user = UserFactory(username="admin-organiser", is_staff=True)
         user.groups.add(organisers_group())
     return user
+
+
+# --- display names, names per language, time zones -----------------------------
+
+
+def give_names(d: "Dialogue") -> dict[str, str]:
+    """Give every delegate and the observer of a built dialogue a full name;
+    returns {username: display name}."""
+    people = [p for group in d.delegates.values() for p in group] + [d.observer]
+    names = {}
+    for index, participant in enumerate(people, start=1):
+        user = participant.user
+        code = participant.delegation.code if participant.delegation else "Obs"
+        user.first_name, user.last_name = f"Given{code}{index}", f"Family{code}{index}"
+        user.save(update_fields=["first_name", "last_name"])
+        names[user.username] = participant.display_name
+    return names
+
+
+def delegate_pages(d: "Dialogue", code: str) -> list[str]:
+    """Every page of a built dialogue that a delegate of `code` may read."""
+    slug = d.workshop.slug
+    pages = [reverse("home"), reverse("workshop_detail", args=[slug])]
+    for number in d.sessions:
+        pages += [
+            reverse("session_detail", args=[slug, number]),
+            reverse("measure_board", args=[slug, number]),
+            reverse("ranking_page", args=[slug, number]),
+            reverse("summary_list", args=[slug, number]),
+        ]
+    for session_number, item_number in d.items:
+        pages.append(reverse("item_detail", args=[slug, session_number, item_number]))
+    return pages

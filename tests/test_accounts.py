@@ -360,7 +360,12 @@ def test_invite_command_refuses_a_participant_with_a_password(member):
         call_command("invite", "us-pw", member.workshop.slug)
 
     assert str(excinfo.value) == (
-        "us-pw has already chosen a password: they sign in with it."
+        "us-pw has already chosen a password: they sign in with it. An "
+        "invitation sets a first password, so it is only for accounts that have "
+        "none (e.g. the demo accounts cn-delegate-3 and us-delegate-3 of `make "
+        "run`). To invite this person anyway, first disable their password in "
+        "the admin: Users, us-pw, Reset password, Password-based "
+        "authentication: Disabled."
     )
 
 

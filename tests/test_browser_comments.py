@@ -66,7 +66,7 @@ def test_two_delegations_discuss_live(live_server, new_page, seeded, first, seco
         timeout=8000
     )
 
-    # B replies (the reply link works without JavaScript) and endorses.
+    # B endorses and replies.
     comment = Comment.objects.get()
     page_b.locator(f"#comment-{comment.pk}").get_by_role(
         "button", name="Endorse"
@@ -77,8 +77,10 @@ def test_two_delegations_discuss_live(live_server, new_page, seeded, first, seco
     page_b.locator(f"#comment-{comment.pk}").get_by_role(
         "link", name="Reply"
     ).first.click()
-    page_b.get_by_label("Your comment").fill(f"Agreed, from {second}.")
-    page_b.get_by_role("button", name="Post").click()
+    # The reply form opens under the comment (in place, with htmx).
+    in_place = page_b.locator(f"#reply-slot-{comment.pk}")
+    in_place.get_by_label("Your comment").fill(f"Agreed, from {second}.")
+    in_place.get_by_role("button", name="Post reply").click()
 
     # A sees the endorsement and the reply arrive without reloading.
     expect(page_a.locator(f"#comment-{comment.pk} .endorsements").first).to_have_text(
@@ -154,13 +156,15 @@ def test_closing_asks_first_and_clears_the_highlight(live_server, new_page, seed
     page.get_by_role("button", name="Mark").click()
     expect(page.locator("#item-2")).to_have_class(re.compile(r"\bcurrent\b"))
 
-    page.once("dialog", lambda dialog: dialog.dismiss())
+    dialog = page.locator("#confirm-dialog")
     page.get_by_role("button", name="Closed").click()
+    dialog.get_by_role("link", name="Cancel").click()
+    expect(dialog).to_be_hidden()
     session.refresh_from_db()
     assert session.phase == Phase.OPEN
 
-    page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Closed").click()
+    dialog.get_by_role("button", name="Close the session").click()
 
     expect(page.locator(".phase-line")).to_contain_text("Closed")
     expect(page.get_by_text("Under discussion now")).to_have_count(0)

@@ -91,9 +91,13 @@ def test_propose_counter_support_and_endorse_by_both(
         head = new_page()
         sign_in(head, live_server, d.head(code).user.username)
         head.goto(counter_url)
-        head.get_by_role(
-            "button", name=f"Endorse on behalf of {d.delegations[code].name}"
-        ).click()
+        endorse = f"Endorse on behalf of {d.delegations[code].name}"
+        head.get_by_role("button", name=endorse).click()
+        # The step asks first (a dialog); its own button endorses.
+        head.locator("#confirm-dialog").get_by_role("button", name=endorse).click()
+        head.get_by_text(
+            "The measure is endorsed on behalf of your delegation."
+        ).wait_for()
         assert head.get_by_text(
             "The measure is endorsed on behalf of your delegation."
         ).is_visible()
@@ -116,13 +120,14 @@ def test_propose_counter_support_and_endorse_by_both(
     )
     screenshot(board, f"measures-{side.lower()}-6-session-panel")
 
-    # The item page's panel lists the measures linked to the item.
+    # The item page's panel lists the latest revision, with its chain.
     board.goto(f"{live_server.url}/w/{workshop.slug}/sessions/{number}/items/1/")
     listed = board.locator(".measure-item-list li")
     listed.first.wait_for()
-    assert listed.all_inner_texts() == [
-        f"{title} {other} Endorsed by both sides 1 answer",
-        f"{title} {side} Superseded 0 answers",
+    assert [" ".join(text.split()) for text in listed.all_inner_texts()] == [
+        f"{title} {other} Endorsed by both sides 1 answer "
+        f"Begun by {side}, countered by {other}: "
+        f"revision 1 by {side} → revision 2 by {other}",
     ]
     screenshot(board, f"measures-{side.lower()}-7-item-panel")
 

@@ -151,7 +151,7 @@ def test_reply_endorse_withdraw_round_trip(client, item, cn, us):
     client.post(action_url("comment_endorse", comment))
     second = client.post(action_url("comment_endorse", comment))
     client.force_login(cn.user)
-    client.post(action_url("comment_withdraw", comment))
+    client.post(action_url("comment_withdraw", comment), {"confirm": "1"})
 
     comment.refresh_from_db()
     assert second.status_code == 400
@@ -180,7 +180,7 @@ def test_nobody_acts_on_anothers_behalf(client, item, cn, us):
     client.force_login(us.user)
 
     edit = client.post(action_url("comment_edit", comment), {"body": "Hijacked"})
-    withdraw = client.post(action_url("comment_withdraw", comment))
+    withdraw = client.post(action_url("comment_withdraw", comment), {"confirm": "1"})
 
     comment.refresh_from_db()
     assert edit.status_code == 404
@@ -223,7 +223,9 @@ def test_hidden_comment_shows_the_reason_to_its_author_only(
     comment = svc.comment_post(participant=cn, item=item, body="Sharp words here")
     facilitator = make_participant(seeded, role=Role.FACILITATOR)
     client.force_login(facilitator.user)
-    client.post(action_url("comment_hide", comment), {"reason": "Keep it civil"})
+    client.post(
+        action_url("comment_hide", comment), {"reason": "Keep it civil", "confirm": "1"}
+    )
 
     client.force_login(cn.user)
     author_view = client.get(item_url(item)).content.decode()
@@ -240,7 +242,9 @@ def test_hide_without_reason_is_refused(client, seeded, item, cn):
     comment = svc.comment_post(participant=cn, item=item, body="Hm")
     client.force_login(make_participant(seeded, role=Role.FACILITATOR).user)
 
-    response = client.post(action_url("comment_hide", comment), {"reason": ""})
+    response = client.post(
+        action_url("comment_hide", comment), {"reason": "", "confirm": "1"}
+    )
 
     comment.refresh_from_db()
     assert response.status_code == 400
@@ -251,7 +255,9 @@ def test_delegate_cannot_hide(client, item, cn, us):
     comment = svc.comment_post(participant=cn, item=item, body="Hm")
     client.force_login(us.user)
 
-    response = client.post(action_url("comment_hide", comment), {"reason": "No"})
+    response = client.post(
+        action_url("comment_hide", comment), {"reason": "No", "confirm": "1"}
+    )
 
     assert response.status_code == 400
     assert "Only facilitators can hide comments." in response.content.decode()

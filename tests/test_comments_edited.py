@@ -1,6 +1,7 @@
 """An edited comment says when it was edited, in the reader's language."""
 
 import datetime as dt
+import zoneinfo
 
 from django.urls import reverse
 from django.utils import timezone
@@ -25,8 +26,10 @@ def test_an_edited_comment_shows_when_in_either_language(client, seeded):
     client.cookies["django_language"] = "zh-hans"
     chinese = client.get(url, headers={"HX-Request": "true"}).content.decode()
 
-    assert f'<time datetime="{edited.isoformat()}">edited ' in english
-    assert f'<time datetime="{edited.isoformat()}">编辑于 ' in chinese
+    # Shown in the workshop's zone (the seeded workshop: Asia/Shanghai).
+    local = timezone.localtime(edited, zoneinfo.ZoneInfo(seeded.time_zone))
+    assert f'<time datetime="{local.isoformat()}">edited ' in english
+    assert f'<time datetime="{local.isoformat()}">编辑于 ' in chinese
     assert "编辑时间" not in chinese
 
 

@@ -148,7 +148,10 @@ def test_with_redis_killed_every_role_keeps_working(
     # The facilitator runs the session.
     focus = within(2, as_facilitator.post, url("session_focus", session), {"item": "1"})
     phase = within(
-        2, as_facilitator.post, url("session_phase", session), {"phase": "ranking"}
+        2,
+        as_facilitator.post,
+        url("session_phase", session),
+        {"phase": "ranking", "confirm": "1"},
     )
     assert (focus.status_code, phase.status_code) == (302, 302)
     session.refresh_from_db()

@@ -94,7 +94,9 @@ def test_read_only_pages_refuse_post(client, d, name, args):
     assert response.status_code == 405
 
 
-@pytest.mark.parametrize("name", [*POST_ACTIONS, "measure_propose", "measure_delete"])
+@pytest.mark.parametrize(
+    "name", ["measure_answer", "measure_withdraw", "measure_propose", "measure_delete"]
+)
 def test_actions_refuse_get(client, d, name):
     measure = propose(d)
     login(client, d.delegates["CN"][1])
@@ -129,7 +131,7 @@ def test_non_delegates_read_but_cannot_write(client, d, role):
             url("measure_answer", d, measure.pk), {"stance": "support", "reason": "x"}
         ).status_code,
         client.post(
-            url("measure_endorse", d, measure.pk), {"delegation": "CN"}
+            url("measure_endorse", d, measure.pk), {"delegation": "CN", "confirm": "1"}
         ).status_code,
     ]
 

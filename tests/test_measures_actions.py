@@ -90,7 +90,9 @@ def test_head_endorses_on_behalf_of_the_delegation(client, d, code):
     head = login(client, d.head(code))
 
     shown = client.get(url("measure_detail", d, measure.pk))
-    response = client.post(url("measure_endorse", d, measure.pk), {"delegation": code})
+    response = client.post(
+        url("measure_endorse", d, measure.pk), {"delegation": code, "confirm": "1"}
+    )
 
     assert f"Endorse on behalf of {head.delegation.name}" in page(shown)
     assert response.status_code == 302
@@ -116,7 +118,9 @@ def test_refused_endorsements_are_400_with_the_reason(client, d, who, code, mess
     measure = propose(d)
     login(client, d.head("US") if who == "us-head" else d.delegates["CN"][1])
 
-    response = client.post(url("measure_endorse", d, measure.pk), {"delegation": code})
+    response = client.post(
+        url("measure_endorse", d, measure.pk), {"delegation": code, "confirm": "1"}
+    )
 
     assert response.status_code == 400
     assert response.context["error"] == [message]

@@ -139,7 +139,9 @@ def test_endorsing_for_an_odd_delegation_code_is_a_400(client, d, code):
     measure = propose(d)
     login(client, d.delegates["CN"][1])
 
-    response = client.post(url("measure_endorse", d, measure.pk), {"delegation": code})
+    response = client.post(
+        url("measure_endorse", d, measure.pk), {"delegation": code, "confirm": "1"}
+    )
 
     assert response.status_code == 400
     assert measure.endorsements.count() == 0

@@ -234,7 +234,7 @@ def test_phase_facts_follow_the_phase(world):
     assert facts == {
         Phase.DRAFT: (False, False, False),
         Phase.OPEN: (True, False, True),
-        Phase.RANKING: (False, True, True),
+        Phase.RANKING: (False, True, False),
         Phase.CLOSED: (False, False, False),
     }
 

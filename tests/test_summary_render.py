@@ -54,7 +54,8 @@ def sample_document(*, remarks_included=True, chart=True) -> SummaryDocument:
         status_value="proposed",
         sequencing="Simultaneous",
         timeframe="6 months",
-        revision=1,
+        revision=2,
+        revisions=((1, "American scholars"), (2, "Chinese scholars")),
         endorsed_by=(),
         tallies=(
             Tally(delegation="American scholars", support=2, clarify=1),

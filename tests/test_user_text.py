@@ -85,7 +85,8 @@ def test_a_hide_reason_with_bad_bytes_is_a_400_and_changes_nothing(
     client.force_login(facilitator.user)
 
     response = client.post(
-        reverse("comment_hide", args=[workshop.slug, comment.pk]), {"reason": reason}
+        reverse("comment_hide", args=[workshop.slug, comment.pk]),
+        {"reason": reason, "confirm": "1"},
     )
 
     comment.refresh_from_db()

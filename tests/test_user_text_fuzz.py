@@ -94,7 +94,10 @@ def _forms(workshop, session, item, remark, measure, text):
     args = [workshop.slug, session.number, item.number]
     return [
         (reverse("comment_create", args=args), {"body": text}),
-        (reverse("comment_hide", args=[workshop.slug, remark.pk]), {"reason": text}),
+        (
+            reverse("comment_hide", args=[workshop.slug, remark.pk]),
+            {"reason": text, "confirm": "1"},
+        ),
         (
             reverse("measure_create", args=[workshop.slug]),
             {

@@ -7,6 +7,8 @@ from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers
 
+from dialogue import times
+
 logger = logging.getLogger(__name__)
 
 
@@ -83,3 +85,20 @@ class DatabaseUnavailableMiddleware:
         response["Retry-After"] = str(self.RETRY_AFTER_SECONDS)
         add_never_cache_headers(response)
         return response
+
+
+class TimeZoneMiddleware:
+    """Activate the time zone a person chose (their cookie, set from their
+    profile at sign-in), else the site's; a workshop's pages then switch to
+    the workshop's zone when the person chose none. The rule is
+    dialogue.times."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        times.activate_for_request(request)
+        try:
+            return self.get_response(request)
+        finally:
+            times.request_finished()

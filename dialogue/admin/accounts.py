@@ -49,6 +49,6 @@ class InvitationAdmin(admin.ModelAdmin):
 
 @admin.register(Profile)
 class ProfileAdmin(admin.ModelAdmin):
-    list_display = ["user", "language"]
+    list_display = ["user", "language", "time_zone"]
     search_fields = ["user__username"]
     list_select_related = ["user"]

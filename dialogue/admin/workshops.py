@@ -18,7 +18,8 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from dialogue.forms.admin import UserTextModelForm
+from dialogue.forms.admin import UserTextModelForm, WorkshopAdminForm
+from dialogue.live import session_touch
 from dialogue.models import (
     AgendaItem,
     AgendaPoint,
@@ -43,14 +44,14 @@ class DelegationInline(admin.TabularInline):
     form = UserTextModelForm
     model = Delegation
     extra = 0
-    fields = ["code", "name"]
+    fields = ["code", "name", "name_zh"]
 
 
 class SessionInline(admin.TabularInline):
     form = UserTextModelForm
     model = Session
     extra = 0
-    fields = ["number", "title", "phase", "starts_at", "ends_at"]
+    fields = ["number", "title", "title_zh", "phase", "starts_at", "ends_at"]
     # Phases change through the session actions, which record who and when.
     readonly_fields = ["phase"]
     show_change_link = True
@@ -68,7 +69,7 @@ class WorkshopImportForm(forms.Form):
 
 @admin.register(Workshop)
 class WorkshopAdmin(admin.ModelAdmin):
-    form = UserTextModelForm
+    form = WorkshopAdminForm
     list_display = [
         "title",
         "slug",
@@ -83,7 +84,20 @@ class WorkshopAdmin(admin.ModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     inlines = [DelegationInline, SessionInline]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "description", "confidentiality"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "title",
+                    "title_zh",
+                    "slug",
+                    "description",
+                    "confidentiality",
+                    "endorsement_rule",
+                    "time_zone",
+                ]
+            },
+        ),
         (
             _("Source"),
             {
@@ -107,6 +121,12 @@ class WorkshopAdmin(admin.ModelAdmin):
                 participant_count=Count("participants", distinct=True),
             )
         )
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Names, titles and the time zone show on every live page of it.
+        for session_id in form.instance.sessions.values_list("pk", flat=True):
+            session_touch(session_id=session_id, items=True)
 
     @admin.display(description=_("sessions"), ordering="session_count")
     def session_count(self, obj):
@@ -183,6 +203,11 @@ class WorkshopAdmin(admin.ModelAdmin):
             extra_context["export_url"] = reverse(
                 "admin:dialogue_workshop_export", args=[object_id]
             )
+            workshop = Workshop.objects.filter(pk=object_id).first()
+            if workshop is not None:
+                extra_context["invitation_sheet_url"] = reverse(
+                    "invitation_sheet", args=[workshop.slug]
+                )
         return super().changeform_view(request, object_id, form_url, extra_context)
 
     def changelist_view(self, request, extra_context=None):
@@ -194,9 +219,9 @@ class WorkshopAdmin(admin.ModelAdmin):
 @admin.register(Delegation)
 class DelegationAdmin(admin.ModelAdmin):
     form = UserTextModelForm
-    list_display = ["code", "name", "workshop"]
+    list_display = ["code", "name", "name_zh", "workshop"]
     list_filter = ["workshop"]
-    search_fields = ["code", "name", "workshop__title"]
+    search_fields = ["code", "name", "name_zh", "workshop__title"]
     list_select_related = ["workshop"]
 
 

@@ -3,7 +3,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("dialogue", "0010_agendaitem_version"),
+        ("dialogue", "0011_people_names_time_zones"),
     ]
 
     operations = [

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dialogue import times
 from dialogue.models.workshops import Participant
 
 
@@ -60,6 +61,13 @@ class Profile(models.Model):
         verbose_name=_("user"),
     )
     language = models.CharField(_("language"), max_length=10, blank=True)
+    # Blank: the workshop's zone (dialogue.times).
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        blank=True,
+        validators=[times.validate_zone],
+    )
 
     class Meta:
         verbose_name = _("profile")

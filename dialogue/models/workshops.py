@@ -5,13 +5,30 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from dialogue import naming, times
 from dialogue.vocabulary import Confidentiality, EndorsementRule, Phase, Role
 
 
 class Workshop(models.Model):
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     title = models.CharField(_("title"), max_length=200)
+    title_zh = models.CharField(
+        _("title in Chinese"),
+        max_length=200,
+        blank=True,
+        help_text=_("Shown in the Chinese interface; blank: the title above."),
+    )
     description = models.TextField(_("description"), blank=True)
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        default=times.DEFAULT_WORKSHOP_ZONE,
+        validators=[times.validate_zone],
+        help_text=_(
+            "Where the workshop is held, e.g. Asia/Shanghai or America/New_York. "
+            "Times are shown in it unless a participant chose their own."
+        ),
+    )
     confidentiality = models.CharField(
         _("confidentiality"),
         max_length=20,
@@ -41,10 +58,15 @@ class Workshop(models.Model):
         verbose_name_plural = _("workshops")
 
     def __str__(self):
-        return self.title
+        return self.display_title
 
     def get_absolute_url(self):
         return reverse("workshop_detail", args=[self.slug])
+
+    @property
+    def display_title(self) -> str:
+        """The title in the active language (``naming.in_language``)."""
+        return naming.in_language(self.title, self.title_zh)
 
     @property
     def source_citation(self) -> str:
@@ -70,6 +92,12 @@ class Delegation(models.Model):
         help_text=_("Short code used in workshop files, e.g. CN or US."),
     )
     name = models.CharField(_("name"), max_length=120)
+    name_zh = models.CharField(
+        _("name in Chinese"),
+        max_length=120,
+        blank=True,
+        help_text=_("Shown in the Chinese interface; blank: the name."),
+    )
 
     class Meta:
         # Alphabetical by code: a neutral, documented rule that does not depend
@@ -89,7 +117,12 @@ class Delegation(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.name} ({self.code})"
+        return f"{self.display_name} ({self.code})"
+
+    @property
+    def display_name(self) -> str:
+        """The name in the active language (``naming.in_language``)."""
+        return naming.in_language(self.name, self.name_zh)
 
 
 class Participant(models.Model):
@@ -152,6 +185,11 @@ class Participant(models.Model):
             label = f"{label}, {self.delegation.code}"
         return f"{self.user.get_username()} ({label}) in {self.workshop}"
 
+    @property
+    def display_name(self) -> str:
+        """How every page of the workshop names this person (``naming``)."""
+        return naming.user_display_name(self.user)
+
     def clean(self):
         errors = {}
         if self.role == Role.DELEGATE and not self.delegation_id:
@@ -179,6 +217,12 @@ class Session(models.Model):
     )
     number = models.PositiveSmallIntegerField(_("number"))
     title = models.CharField(_("title"), max_length=300)
+    title_zh = models.CharField(
+        _("title in Chinese"),
+        max_length=300,
+        blank=True,
+        help_text=_("Shown in the Chinese interface; blank: the title."),
+    )
     description = models.TextField(_("description"), blank=True)
     phase = models.CharField(
         _("phase"), max_length=10, choices=Phase, default=Phase.DRAFT
@@ -218,10 +262,15 @@ class Session(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.number}. {self.title}"
+        return f"{self.number}. {self.display_title}"
 
     def get_absolute_url(self):
         return reverse("session_detail", args=[self.workshop.slug, self.number])
+
+    @property
+    def display_title(self) -> str:
+        """The title in the active language (``naming.in_language``)."""
+        return naming.in_language(self.title, self.title_zh)
 
 
 class PhaseChange(models.Model):

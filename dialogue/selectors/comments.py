@@ -3,10 +3,9 @@
 from dataclasses import dataclass, field
 
 from django.http import Http404
-from django.utils import dateformat, timezone
-from django.utils.formats import get_format
+from django.utils import timezone
 
-from dialogue import permissions
+from dialogue import permissions, times
 from dialogue.models import (
     AgendaItem,
     Comment,
@@ -217,7 +216,6 @@ def discussion_rows(
     comments = [by_id[pk] for pk in ids if pk in by_id]  # none deleted meanwhile
     _render_stale(comments)
     now = timezone.now()
-    label_format = get_format("DATETIME_FORMAT")
     rows = []
     depths = [outline.depth[c.pk] for c in comments[1:]] + [0]
     for comment, next_depth in zip(comments, depths, strict=True):
@@ -227,11 +225,11 @@ def discussion_rows(
         )
         created = timezone.localtime(comment.created_at)
         comment.created_iso = created.isoformat()
-        comment.created_label = dateformat.format(created, label_format)
+        comment.created_label = times.when(created)
         if comment.edited_at:
             edited = timezone.localtime(comment.edited_at)
             comment.edited_iso = edited.isoformat()
-            comment.edited_label = dateformat.format(edited, label_format)
+            comment.edited_label = times.when(edited)
         rows.append(_row(outline, comment, next_depth=None if alone else next_depth))
     return rows, endorsed
 

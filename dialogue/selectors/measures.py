@@ -74,6 +74,89 @@ def measure_get(*, participant: Participant, pk: int) -> ReciprocalMeasure:
     return measure
 
 
+# --- revisions: a chain of counter-proposals -----------------------------------
+
+
+@dataclass(frozen=True)
+class Revision:
+    pk: int
+    number: int
+    delegation: Delegation  # the side that proposed this revision
+    status: str
+
+
+@dataclass(frozen=True)
+class Lineage:
+    """A measure's chain of proposed revisions, oldest first: who began it,
+    who countered it. The board, the item page and the summary all show it."""
+
+    revisions: tuple[Revision, ...]
+
+    @property
+    def begun_by(self) -> Delegation:
+        return self.revisions[0].delegation
+
+    @property
+    def latest(self) -> Revision:
+        return self.revisions[-1]
+
+    @property
+    def countered(self) -> bool:
+        return len(self.revisions) > 1
+
+
+def latest_revisions(measures):
+    """Only the latest revision of each chain: a superseded revision has a
+    counter-proposal after it, which is what the item page and the summary
+    show (with its `Lineage`)."""
+    return measures.exclude(status=MeasureStatus.SUPERSEDED)
+
+
+def measure_lineages(measures: Iterable[ReciprocalMeasure]) -> dict[int, Lineage]:
+    """The lineage of each measure, by measure id, in one query. Drafts are
+    nobody's revision but their own."""
+    measures = list(measures)
+    roots = {m.root_id or m.pk for m in measures}
+    chains: dict[int, list[Revision]] = {}
+    for revision in (
+        ReciprocalMeasure.objects.filter(root_id__in=roots)
+        .exclude(status=MeasureStatus.DRAFT)
+        .select_related("proposing_delegation")
+        .order_by("revision", "pk")
+    ):
+        chains.setdefault(revision.root_id, []).append(
+            Revision(
+                pk=revision.pk,
+                number=revision.revision,
+                delegation=revision.proposing_delegation,
+                status=revision.status,
+            )
+        )
+    lineages = {}
+    for m in measures:
+        chain = [r for r in chains.get(m.root_id or m.pk, []) if r.number <= m.revision]
+        if not chain or chain[-1].pk != m.pk:
+            chain = [
+                Revision(
+                    pk=m.pk,
+                    number=m.revision,
+                    delegation=m.proposing_delegation,
+                    status=m.status,
+                )
+            ]
+        lineages[m.pk] = Lineage(revisions=tuple(chain))
+    return lineages
+
+
+def with_lineage(measures) -> list[ReciprocalMeasure]:
+    """The measures as a list, each with its `lineage` (one query more)."""
+    measures = list(measures)
+    lineages = measure_lineages(measures)
+    for m in measures:
+        m.lineage = lineages[m.pk]
+    return measures
+
+
 def measure_cards(*, participant: Participant):
     """Measures as the board and the panels show them: three queries in all."""
     return (
@@ -113,7 +196,7 @@ def board_measures(
     if delegation is not None:
         measures = measures.filter(proposing_delegation=delegation)
     by_status = {status: [] for status in MeasureStatus.values}
-    for measure in measures:
+    for measure in with_lineage(measures):
         by_status[measure.status].append(measure)
     return by_status
 
@@ -137,9 +220,14 @@ def session_measure_counts(*, participant: Participant, session: Session):
 
 
 def item_measures(*, participant: Participant, item: AgendaItem):
-    """The measures linked to one item, as cards."""
-    return measure_cards(participant=participant).filter(
-        pk__in=_linked_to(agendaitem=item)
+    """The measures linked to one item, as cards: the latest revision of
+    each chain, with its lineage."""
+    return with_lineage(
+        latest_revisions(
+            measure_cards(participant=participant).filter(
+                pk__in=_linked_to(agendaitem=item)
+            )
+        )
     )
 
 
@@ -331,8 +419,8 @@ def measure_detail_data(
             measure.revision_of, measure.proposing_delegation_id
         )
     sequencing_side = {
-        Sequencing.PROPOSER_FIRST: measure.proposing_delegation.name,
-        Sequencing.OTHER_FIRST: other_side.name if other_side else "",
+        Sequencing.PROPOSER_FIRST: measure.proposing_delegation.display_name,
+        Sequencing.OTHER_FIRST: other_side.display_name if other_side else "",
     }.get(measure.sequencing, "")
     return MeasureDetail(
         measure=measure,

@@ -255,7 +255,7 @@ def _group(label, delegation, aggregate, by_id) -> GroupResult:
 
 
 def _chart(round_, index, a: GroupResult, b: GroupResult, candidates, by_id) -> str:
-    name_a, name_b = a.delegation.name, b.delegation.name
+    name_a, name_b = a.delegation.display_name, b.delegation.display_name
     # Short: the chart truncates a long title; the axes name the delegations.
     title = _("Priorities in round %(round)d") % {"round": round_.number}
     lines = "; ".join(
@@ -305,7 +305,7 @@ def round_results(
         for d in delegations
     ]
     groups = [
-        _group(d.name, d, aggregate, by_id)
+        _group(d.display_name, d, aggregate, by_id)
         for d, aggregate in zip(delegations, aggregates, strict=True)
     ]
     joint = _group(
@@ -362,7 +362,9 @@ def round_feedback(
     """Each item's median rank and spread in a closed round, per delegation
     (by code) and overall, keyed by item id. Anonymous: figures only."""
     counted = counted_ballots(round_=round_, items=items)
-    groups = [(d.name, counted.by_delegation.get(d.id, [])) for d in delegations]
+    groups = [
+        (d.display_name, counted.by_delegation.get(d.id, [])) for d in delegations
+    ]
     groups.append((_("All delegates"), counted.everyone))
     candidates = counted.candidates
     result: dict[int, list[ItemFeedback]] = {item_id: [] for item_id in candidates}

@@ -1,5 +1,5 @@
-"""Invitations, the sign-in throttle, language preferences and the organisers'
-staff group."""
+"""Invitations, the sign-in throttle, language and time-zone preferences and
+the organisers' staff group."""
 
 import datetime as dt
 import hashlib
@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dialogue import times
 from dialogue.errors import Refusal
 from dialogue.models import Invitation, Participant, Profile
 
@@ -96,6 +97,30 @@ def invitation_issue(
             expires_at=now + dt.timedelta(days=days),
         )
     return IssuedInvitation(invitation=invitation, token=token)
+
+
+def invitations_issue_for_workshop(
+    *, workshop, by
+) -> tuple[list[tuple[Participant, IssuedInvitation]], list[tuple[Participant, str]]]:
+    """New links for every participant of the workshop who can be invited
+    (no password yet, not staff), for the organisers' printable sheet;
+    earlier unused links of those people stop working. Returns (issued,
+    refused with the reason), each in the roster's order."""
+    issued, refused = [], []
+    participants = (
+        Participant.objects.filter(workshop=workshop)
+        .select_related("user", "workshop", "delegation")
+        .order_by("delegation__code", "role", "user__username")
+    )
+    for participant in participants:
+        refusal = invitation_refusal(user=participant.user)
+        if refusal:
+            refused.append((participant, refusal))
+        else:
+            issued.append(
+                (participant, invitation_issue(participant=participant, by=by))
+            )
+    return issued, refused
 
 
 def invitation_revoke(*, invitation: Invitation) -> bool:
@@ -232,6 +257,20 @@ def profile_set_language(*, user, language: str) -> None:
 def profile_language(*, user) -> str | None:
     return (
         Profile.objects.filter(user=user).values_list("language", flat=True).first()
+        or None
+    )
+
+
+def profile_set_time_zone(*, user, time_zone: str) -> None:
+    """Remember the user's own time zone; "" goes back to the workshop's."""
+    if time_zone and not times.is_zone(time_zone):
+        raise ValueError(f"{time_zone!r} is not a time zone")
+    Profile.objects.update_or_create(user=user, defaults={"time_zone": time_zone})
+
+
+def profile_time_zone(*, user) -> str | None:
+    return (
+        Profile.objects.filter(user=user).values_list("time_zone", flat=True).first()
         or None
     )
 

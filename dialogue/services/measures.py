@@ -391,7 +391,7 @@ def measure_endorse(
         if existing and existing.via == EndorsementVia.HEAD:
             raise MeasureError(
                 _("%(delegation)s has already endorsed this measure.")
-                % {"delegation": delegation.name}
+                % {"delegation": delegation.display_name}
             )
         now = timezone.now()
         if existing:  # a majority endorsement becomes the head's: it now stands

@@ -13,6 +13,14 @@
   report has only counts, rankings and tallies, and the conveners are
   counted by role.
 
+Inside the workshop (its own pages, seen only by its participants) every
+mode names people: the modes govern what leaves the room, not who is in it.
+Under the Chatham House Rule and off the record the participants still know
+whom they are talking to, as they would across the table; the discussion
+names each remark's author and the workshop page lists everyone by
+delegation and role (``names_inside_workshop``). A report leaves the room,
+so it follows the rules above.
+
 The statement printed at the top of every report, in English and Chinese,
 is here too (``STATEMENTS``). The builder asks here and nowhere else, so
 the document it hands the renderers already holds only what the mode shows.
@@ -23,6 +31,7 @@ from collections import Counter
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from dialogue import naming
 from dialogue.models import Confidentiality, Role
 
 # Printed in English AND Chinese whatever the interface language, so plain
@@ -59,6 +68,12 @@ ROLE_ANONYMOUS = {
 }
 CONVENER_ROLES = (Role.ORGANISER, Role.FACILITATOR)
 IDENTITY_FIELDS = ["user__username", "user__first_name", "user__last_name"]
+
+
+def names_inside_workshop(mode: str) -> bool:
+    """Whether the workshop's own pages name its participants under `mode`:
+    in every mode (see the module docstring); an unknown mode names nobody."""
+    return mode in Confidentiality.values
 
 
 def quotes_remarks(mode: str) -> bool:
@@ -129,11 +144,11 @@ class People:
 
 
 def _name(row) -> str:
-    """Name and affiliation: read (and called) only on the record."""
-    name = " ".join(
-        part for part in (row["user__first_name"], row["user__last_name"]) if part
+    """Display name (``dialogue.naming``, as the pages show it) and
+    affiliation: read (and called) only on the record."""
+    label = naming.person_name(
+        row["user__first_name"], row["user__last_name"], row["user__username"]
     )
-    label = name or row["user__username"]
     if row["affiliation"]:
         label = f"{label}, {row['affiliation']}"
     return label

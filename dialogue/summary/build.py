@@ -19,6 +19,7 @@ rather than making python-docx refuse the whole report.
 """
 
 import dataclasses
+import zoneinfo
 from collections import defaultdict
 from datetime import datetime
 
@@ -26,6 +27,7 @@ from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from dialogue import times
 from dialogue.models import AgendaItem, Participant, Session
 from dialogue.summary import attribution, build_discussion, build_findings
 from dialogue.summary.build_header import header
@@ -49,9 +51,15 @@ def build_summary_document(
     the mode it was compiled under.
     """
     language = language or settings.LANGUAGE_CODE
-    with translation.override(language):
+    session = Session.objects.select_related("workshop").get(pk=session.pk)
+    # Times in the workshop's zone, whoever asks (dialogue.times).
+    zone = session.workshop.time_zone
+    with (
+        translation.override(language),
+        timezone.override(zoneinfo.ZoneInfo(zone) if times.is_zone(zone) else None),
+    ):
         document = _build(
-            session=Session.objects.select_related("workshop").get(pk=session.pk),
+            session=session,
             mode=confidentiality or session.workshop.confidentiality,
             version=version,
             compiled_at=compiled_at or timezone.now(),
@@ -67,7 +75,7 @@ def _build(*, session, mode, version, compiled_at) -> SummaryDocument:
             *attribution.participant_fields(mode)
         ),
         mode=mode,
-        delegations={pk: d.name for pk, d in delegations.items()},
+        delegations={pk: d.display_name for pk, d in delegations.items()},
     )
     quote = attribution.quotes_remarks(mode)
     items = list(
@@ -102,8 +110,8 @@ def _build(*, session, mode, version, compiled_at) -> SummaryDocument:
             ItemSection(
                 number=item.number,
                 title=item.title,
-                proposed_by=item.proposed_by.name,
-                addressed_to=item.addressed_to.name,
+                proposed_by=item.proposed_by.display_name,
+                addressed_to=item.addressed_to.display_name,
                 body=item.body,
                 points=tuple((p.label, p.text) for p in item.points.all()),
                 discussion=discussion.by_item.get(item.pk, ()),

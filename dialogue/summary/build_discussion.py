@@ -85,7 +85,7 @@ def discussion(
                     delegation=(
                         _("Participants outside the delegations")
                         if group is NO_DELEGATION
-                        else delegations[group].name
+                        else delegations[group].display_name
                     ),
                     remark_count=count["top"],
                     reply_count=count["reply"],

@@ -1,22 +1,24 @@
 """The top of a summary: the session, its dates, conveners, delegations, the
 confidentiality statement, and how times are written in the whole report
-(``when``: local time with the zone's abbreviation)."""
+(``when``: the workshop's local time with its zone, ``dialogue.times``)."""
 
 from collections import Counter
 from datetime import datetime
 
 from django.utils import timezone
 
+from dialogue import times
 from dialogue.models import Confidentiality, Session
 from dialogue.summary import attribution
 from dialogue.summary.document import DISCLAIMER, DelegationCount, Header
 
 
 def when(value: datetime | None) -> str:
-    """A moment as the report prints it, e.g. "2026-03-01 12:30 UTC"."""
+    """A moment as the report prints it, e.g. "2026-03-01 20:30 UTC+8"."""
     if value is None:
         return ""
-    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M %Z")
+    local = timezone.localtime(value)
+    return f"{local:%Y-%m-%d %H:%M} {times.zone_label(local)}"
 
 
 def dates(session: Session) -> str:
@@ -27,7 +29,7 @@ def dates(session: Session) -> str:
         if local_start.date() == local_end.date():
             return (
                 f"{local_start:%Y-%m-%d %H:%M} – {local_end:%H:%M} "
-                f"{local_end.strftime('%Z')}"
+                f"{times.zone_label(local_end)}"
             )
         return f"{when(start)} – {when(end)}"
     return when(start or end)
@@ -46,13 +48,15 @@ def header(
     per_delegation = Counter(row["delegation_id"] for row in people.rows.values())
     statement_en, statement_zh = attribution.STATEMENTS[mode]
     return Header(
-        workshop_title=workshop.title,
-        session_title=session.title,
+        workshop_title=workshop.display_title,
+        session_title=session.display_title,
         session_number=session.number,
         dates=dates(session),
         conveners=people.conveners(),
         delegations=tuple(
-            DelegationCount(name=d.name, code=d.code, participants=per_delegation[d.pk])
+            DelegationCount(
+                name=d.display_name, code=d.code, participants=per_delegation[d.pk]
+            )
             for d in delegations.values()
         ),
         confidentiality=mode,

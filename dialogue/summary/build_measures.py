@@ -1,7 +1,9 @@
-"""The reciprocal measures in a summary: every non-draft measure linked to an
-item of the session, with its status, the delegations that endorsed it and
-each delegation's tally of answers (by stance). What each side would do is
-the proposer's own words: kept only when the mode quotes remarks."""
+"""The reciprocal measures in a summary: the latest revision of every
+non-draft measure linked to an item of the session (a superseded revision
+is shown only in its successor's chain: who began it, who countered it),
+with its status, the delegations that endorsed it and each delegation's
+tally of answers (by stance). What each side would do is the proposer's
+own words: kept only when the mode quotes remarks."""
 
 from collections import defaultdict
 
@@ -13,7 +15,12 @@ from dialogue.models import (
     Session,
     Stance,
 )
-from dialogue.selectors.measures import TallyRow, measure_tally
+from dialogue.selectors.measures import (
+    TallyRow,
+    latest_revisions,
+    measure_lineages,
+    measure_tally,
+)
 from dialogue.summary.document import MeasureSummary, Tally
 
 
@@ -32,8 +39,10 @@ def measures(
 ) -> list[MeasureSummary]:
     """The session's measures, oldest first (`delegations` by code)."""
     found = list(
-        ReciprocalMeasure.objects.filter(
-            workshop_id=session.workshop_id, items__session=session
+        latest_revisions(
+            ReciprocalMeasure.objects.filter(
+                workshop_id=session.workshop_id, items__session=session
+            )
         )
         .exclude(status=MeasureStatus.DRAFT)
         .select_related("proposing_delegation")
@@ -52,6 +61,7 @@ def measures(
     for endorsement in MeasureEndorsement.objects.filter(measure_id__in=ids):
         endorsed[endorsement.measure_id].append(endorsement)
     answers = _answers(measure_ids=ids)
+    lineages = measure_lineages(found)
     # The measure page's tally, from the one shared selector.
     tallies = {
         m.pk: measure_tally(
@@ -66,7 +76,7 @@ def measures(
     return [
         MeasureSummary(
             title=m.title,
-            proposed_by=m.proposing_delegation.name,
+            proposed_by=m.proposing_delegation.display_name,
             our_action=m.our_action if quote else "",
             their_action=m.their_action if quote else "",
             status=str(MeasureStatus(m.status).label),
@@ -74,8 +84,13 @@ def measures(
             sequencing=str(m.get_sequencing_display()),
             timeframe=m.timeframe,
             revision=m.revision,
+            revisions=tuple(
+                (r.number, r.delegation.name) for r in lineages[m.pk].revisions
+            ),
             endorsed_by=tuple(
-                row["delegation"].name for row in tallies[m.pk] if row["endorsement"]
+                row["delegation"].display_name
+                for row in tallies[m.pk]
+                if row["endorsement"]
             ),
             tallies=tuple(_tally(row) for row in tallies[m.pk]),
             item_numbers=tuple(sorted(numbers[m.pk])),
@@ -86,7 +101,7 @@ def measures(
 
 def _tally(row: TallyRow) -> Tally:
     return Tally(
-        delegation=row["delegation"].name,
+        delegation=row["delegation"].display_name,
         support=row["by_stance"][Stance.SUPPORT],
         support_with_changes=row["by_stance"][Stance.SUPPORT_WITH_CHANGES],
         oppose=row["by_stance"][Stance.OPPOSE],

@@ -63,7 +63,7 @@ def ranking(*, session: Session, items, delegations: dict) -> Ranking:
     item_ranks = {
         pk: tuple(
             ItemRank(
-                delegation=delegation.name,
+                delegation=delegation.display_name,
                 rank=aggregates[d].ranks[pk] if aggregates[d].n_rankers else None,
             )
             for d, delegation in delegations.items()
@@ -79,8 +79,8 @@ def ranking(*, session: Session, items, delegations: dict) -> Ranking:
         comparison = ranking_maths.compare(aggregates[a], aggregates[b], candidates)
         pair = Pair(
             comparison=comparison,
-            a=delegations[a].name,
-            b=delegations[b].name,
+            a=delegations[a].display_name,
+            b=delegations[b].display_name,
             n_items=len(candidates),
         )
         chart = slope_chart_svg(
@@ -115,7 +115,7 @@ def ranking(*, session: Session, items, delegations: dict) -> Ranking:
         round_number=closed.number,
         closed_at=when(closed.closed_at),
         rankers=tuple(
-            (delegation.name, aggregates[d].n_rankers)
+            (delegation.display_name, aggregates[d].n_rankers)
             for d, delegation in delegations.items()
         ),
         rows=tuple(rows),

@@ -99,6 +99,9 @@ class MeasureSummary:
     sequencing: str
     timeframe: str
     revision: int
+    # The chain that led to this revision, oldest first: (revision, the
+    # delegation name that proposed it); one entry when never countered.
+    revisions: tuple[tuple[int, str], ...]
     endorsed_by: tuple[str, ...]  # delegation names
     tallies: tuple[Tally, ...]  # one per delegation, by code
     item_numbers: tuple[int, ...]

@@ -30,6 +30,7 @@ from dialogue.live import (
     item_fragment_etag,
     live_poll,
     parse_item_tag,
+    phase_changed,
 )
 from dialogue.selectors.comments import (
     Outline,
@@ -47,6 +48,8 @@ from dialogue.selectors.workshops import (
 )
 from dialogue.services import comments as comment_services
 from dialogue.services.comments import CommentError
+from dialogue.user_text import markdown_to_text
+from dialogue.views.confirm import ConfirmStep, confirm_response, confirmed
 from dialogue.views.params import positive_number
 
 DISCUSSION = "discussion"
@@ -67,6 +70,7 @@ COMMENT_ACTIONS = (
     "comment_hide",
     "comment_unhide",
     "comment_edit",
+    "comment_reply",
 )
 _PLACEHOLDER = "2147483647"  # a comment id no reversed URL otherwise contains
 
@@ -98,7 +102,9 @@ def _resolve(outline: Outline, spec: PageSpec, comment_id=None) -> PageSpec:
     return PageSpec(number, False)
 
 
-def _discussion_context(participant, session, item, *, spec, comment_id=None):
+def _discussion_context(
+    participant, session, item, *, spec, comment_id=None, replied_to=None
+):
     """The full discussion of one page (rows, pager, the tag of what it shows)."""
     outline = item_outline(item=item)
     page = _resolve(outline, spec, comment_id)
@@ -116,7 +122,14 @@ def _discussion_context(participant, session, item, *, spec, comment_id=None):
         version=max(item.version, outline.version),
     )
     context = _shared_context(participant, session, item, outline, page, etag)
-    context.update({"threads": threads, "endorsed": endorsed})
+    context.update(
+        {
+            "threads": threads,
+            "endorsed": endorsed,
+            # The comment just answered in place: its reply slot is emptied.
+            "replied_to": replied_to,
+        }
+    )
     return context
 
 
@@ -140,7 +153,7 @@ def _shared_context(participant, session, item, outline, page, etag):
     }
 
 
-def _delta(request, participant, session, item, client: ClientTag | None):
+def _delta(request, participant, session, item, client: ClientTag | None, replied_to):
     """The changes since the version the client's tag names, or None when
     only a full render will do (see the module's docstring)."""
     if client is None or client.page.number is None:
@@ -184,7 +197,9 @@ def _delta(request, participant, session, item, client: ClientTag | None):
         version=max(item.version, outline.version),
     )
     context = _shared_context(participant, session, item, outline, page, etag)
-    context.update({"rows": rows, "endorsed": endorsed, "oob": True})
+    context.update(
+        {"rows": rows, "endorsed": endorsed, "oob": True, "replied_to": replied_to}
+    )
     response = render(request, "item_detail.html#discussion_delta", context)
     response["HX-Reswap"] = "none"
     response["X-Live-Delta"] = str(len(rows))
@@ -198,12 +213,16 @@ def _live_headers(response, etag):
     return response
 
 
-def _discussion_response(request, participant, session, item, client, spec):
+def _discussion_response(
+    request, participant, session, item, client, spec, replied_to=None
+):
     """A delta when the client's tag allows one, else the page in full."""
-    response = _delta(request, participant, session, item, client)
+    response = _delta(request, participant, session, item, client, replied_to)
     if response is not None:
         return response
-    context = _discussion_context(participant, session, item, spec=spec)
+    context = _discussion_context(
+        participant, session, item, spec=spec, replied_to=replied_to
+    )
     _add_action_urls(context["threads"], participant.workshop.slug)
     response = render(request, "item_detail.html#discussion", context)
     return _live_headers(response, context["etag"])
@@ -233,6 +252,7 @@ def _render_item(request, participant, session, item, form, status=200, errors=(
         {
             "form": form,
             "reply_to": parent,
+            "reply_quote": markdown_to_text(parent.body) if parent else "",
             "points": item.points.all(),
             **item_neighbours(item=item),
         }
@@ -261,7 +281,7 @@ def discussion_fragment(request, slug, number, item_number):
     version its If-None-Match names, or the page in full."""
     participant, session, item = _item_context(request, slug, number, item_number)
     client = parse_item_tag(request.headers.get("If-None-Match"))
-    return _discussion_response(
+    response = _discussion_response(
         request,
         participant,
         session,
@@ -269,16 +289,47 @@ def discussion_fragment(request, slug, number, item_number):
         client,
         PageSpec.from_query(request.GET),
     )
+    if phase_changed(request, session):
+        response.content += _phase_regions(request, session, item, participant)
+    return response
 
 
-def _back_to_item(request, participant, session, item, comment_id=None):
+# The item page's regions outside the discussion that the phase decides: the
+# phase badge, the points' "Comment on this point" links and the comment form
+# (or the line saying why there is none). Sent out of band by the poll that
+# finds the phase moved (dialogue/live.py).
+ITEM_PHASE_REGIONS = ("item_phase", "points", "comment_form")
+
+
+def _phase_regions(request, session, item, participant) -> bytes:
+    context = {
+        "workshop": participant.workshop,
+        "participant": participant,
+        "session": session,
+        "item": item,
+        "can": permissions.Can(participant, session),
+        "oob": True,
+        "points": item.points.all(),
+        "form": CommentForm(item=item),
+    }
+    return b"".join(
+        render(request, f"item_detail.html#{region}", context).content
+        for region in ITEM_PHASE_REGIONS
+    )
+
+
+def _back_to_item(
+    request, participant, session, item, comment_id=None, replied_to=None
+):
     """After a write: for htmx, the changes since what the page showed (its
     tag comes in X-Live-Etag) or the discussion in full; a redirect to the
     comment's permalink otherwise."""
     if request.htmx:
         client = parse_item_tag(request.headers.get("X-Live-Etag"))
         spec = client.page if client is not None else PageSpec()
-        return _discussion_response(request, participant, session, item, client, spec)
+        return _discussion_response(
+            request, participant, session, item, client, spec, replied_to=replied_to
+        )
     url = reverse(
         "item_detail", args=[participant.workshop.slug, session.number, item.number]
     )
@@ -333,6 +384,10 @@ def comment_create(request, slug, number, item_number):
             messages = [error for errors in form.errors.values() for error in errors]
             return refusal_response(request, CommentError(messages))
         return _render_item(request, participant, session, item, form, status=400)
+    if request.htmx and request.POST.get("in_place"):
+        # A reply written under its comment: the page's own form is untouched.
+        replied_to = parent.pk if parent else None
+        return _back_to_item(request, participant, session, item, replied_to=replied_to)
     if request.htmx:
         # The new comment, and a fresh empty form swapped in out of band.
         response = _back_to_item(request, participant, session, item)
@@ -359,13 +414,25 @@ def _comment_action(request, slug, comment_id):
     return participant, comment, comment.item.session, comment.item
 
 
-def _comment_post_action(service, **extra):
-    """A POST that applies one comment service, then shows the discussion."""
+def _comment_post_action(service, *, ask=None, **extra):
+    """A POST that applies one comment service, then shows the discussion.
 
-    @require_POST
+    With `ask` (a function of the participant and comment giving the
+    `ConfirmStep`, or the refusal when the action is not theirs), the action
+    has a confirm step: a GET shows it, and a POST acts only with confirm=1.
+    """
+
+    @require_http_methods(["GET", "POST"] if ask else ["POST"])
     @login_required
     def view(request, slug, comment_id):
         participant, comment, session, item = _comment_action(request, slug, comment_id)
+        if ask is not None and not confirmed(request):
+            step = ask(request, participant, comment)
+            if isinstance(step, CommentError):
+                return _refused(request, participant, session, item, step)
+            return confirm_response(
+                request, step, context=_confirm_context(participant, session, item)
+            )
         arguments = {name: request.POST.get(name, "") for name in extra}
         try:
             service(participant=participant, comment=comment, **arguments)
@@ -376,9 +443,98 @@ def _comment_post_action(service, **extra):
     return view
 
 
+@require_GET
+@login_required
+def comment_reply(request, slug, comment_id):
+    """The reply form under a comment, for htmx; without it, the item page
+    with its own form set to reply."""
+    participant, comment, session, item = _comment_action(request, slug, comment_id)
+    url = reverse("item_detail", args=[slug, session.number, item.number])
+    if not request.htmx:
+        return redirect(f"{url}?reply_to={comment.pk}#comment-form")
+    if reason := permissions.comment_refusal(participant, session):
+        return refusal_response(request, CommentError(reason, status=403))
+    parent = reply_target(item=item, comment_id=comment.pk)
+    if parent is None:
+        return refusal_response(
+            request, CommentError(_("The comment you are replying to does not exist."))
+        )
+    form = CommentForm(
+        item=item, initial={"parent": parent.pk}, auto_id=f"reply-{parent.pk}-%s"
+    )
+    context = {
+        "workshop": participant.workshop,
+        "session": session,
+        "item": item,
+        "item_url": url,
+        "form": form,
+        "reply_to": parent,
+        "reply_quote": markdown_to_text(parent.body),
+    }
+    return render(request, "item_detail.html#reply_form", context)
+
+
+# -- the confirm steps (dialogue/views/confirm.py) ---------------------------------
+
+
+def _confirm_context(participant, session, item):
+    return {"workshop": participant.workshop, "session": session, "item": item}
+
+
+def _comment_url(name, participant, comment):
+    return reverse(name, args=[participant.workshop.slug, comment.pk])
+
+
+def _cancel_url(participant, comment):
+    item = comment.item
+    url = reverse(
+        "item_detail",
+        args=[participant.workshop.slug, item.session.number, item.number],
+    )
+    return f"{url}#comment-{comment.pk}"
+
+
+def _ask_withdraw(request, participant, comment):
+    if reason := permissions.withdraw_comment_refusal(participant, comment):
+        return CommentError(reason, status=403)
+    return ConfirmStep(
+        question=_("Withdraw your comment?"),
+        consequence=_(
+            "Everyone will see it marked as withdrawn, and its replies stay. "
+            "This cannot be undone."
+        ),
+        label=_("Withdraw"),
+        action=_comment_url("comment_withdraw", participant, comment),
+        cancel=_cancel_url(participant, comment),
+        target="#discussion",
+    )
+
+
+def _ask_hide(request, participant, comment):
+    if reason := permissions.moderate_refusal(participant, action="hide"):
+        return CommentError(reason, status=403)
+    data = request.POST if request.method == "POST" else request.GET
+    return ConfirmStep(
+        question=_("Hide this comment?"),
+        consequence=_(
+            "Participants will see that a facilitator hid it; its author sees "
+            "the reason. You can show it again later."
+        ),
+        label=_("Hide"),
+        action=_comment_url("comment_hide", participant, comment),
+        cancel=_cancel_url(participant, comment),
+        reason=data.get("reason", "")[: comment_services.HIDE_REASON_MAX_LENGTH],
+        target="#discussion",
+    )
+
+
 comment_endorse = _comment_post_action(comment_services.comment_endorse)
-comment_withdraw = _comment_post_action(comment_services.comment_withdraw)
-comment_hide = _comment_post_action(comment_services.comment_hide, reason="")
+comment_withdraw = _comment_post_action(
+    comment_services.comment_withdraw, ask=_ask_withdraw
+)
+comment_hide = _comment_post_action(
+    comment_services.comment_hide, ask=_ask_hide, reason=""
+)
 comment_unhide = _comment_post_action(comment_services.comment_unhide)
 
 

@@ -23,6 +23,7 @@ from dialogue.selectors.measures import measure_detail_data, measure_get
 from dialogue.selectors.workshops import participation_get
 from dialogue.services import measures as services
 from dialogue.services.measures import MeasureContent, MeasureError, MeasureForbidden
+from dialogue.views.confirm import ConfirmStep, confirm_response, confirmed
 from dialogue.views.params import positive_number
 
 
@@ -156,8 +157,8 @@ def _measure_action(act, done: str, *, writer_only: bool = False):
     return view
 
 
-def _endorse(request, participant, measure):
-    code = request.POST.get("delegation", "")
+def _delegation(participant, code: str):
+    """The workshop's delegation with this code; a refusal names a wrong one."""
     # Compared in Python, not in SQL: a posted code may hold any character
     # (PostgreSQL refuses a NUL in a query), and a workshop has two or three.
     delegation = next(
@@ -168,6 +169,11 @@ def _endorse(request, participant, measure):
         raise MeasureError(
             _("There is no delegation %(code)s in this workshop.") % {"code": shown}
         )
+    return delegation
+
+
+def _endorse(request, participant, measure):
+    delegation = _delegation(participant, request.POST.get("delegation", ""))
     services.measure_endorse(measure=measure, delegation=delegation, by=participant)
 
 
@@ -184,11 +190,49 @@ def _delete(request, participant, measure):
     return reverse("workshop_detail", args=[participant.workshop.slug])
 
 
-measure_endorse = _measure_action(
+_endorse_confirmed = _measure_action(
     _endorse,
     gettext_lazy("The measure is endorsed on behalf of your delegation."),
     writer_only=True,
 )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def measure_endorse(request, slug, pk):
+    """Endorsing on behalf of a delegation asks first (views/confirm.py):
+    a GET, or a POST without confirm=1, shows the question and changes
+    nothing; only the confirmed POST endorses."""
+    if confirmed(request):
+        return _endorse_confirmed(request, slug, pk)
+    participant, measure = _measure_for(request, slug, pk)
+    if reason := permissions.write_measures_refusal(participant):
+        return _forbidden(request, reason)
+    data = request.POST if request.method == "POST" else request.GET
+    try:
+        delegation = _delegation(participant, data.get("delegation", ""))
+        if reason := permissions.endorse_measure_refusal(
+            participant, measure, delegation
+        ):
+            raise MeasureError(reason)
+    except MeasureError as exc:
+        return _refused(request, participant, measure, exc)
+    step = ConfirmStep(
+        question=_("Endorse this measure on behalf of %(name)s?")
+        % {"name": delegation.name},
+        consequence=_(
+            "The endorsement speaks for the whole delegation; everyone in the "
+            "workshop will see it, and it cannot be withdrawn here."
+        ),
+        label=_("Endorse on behalf of %(name)s") % {"name": delegation.name},
+        action=reverse("measure_endorse", args=[slug, measure.pk]),
+        cancel=_detail_url(measure, "answers"),
+        fields=(("delegation", delegation.code),),
+    )
+    context = {"workshop": participant.workshop, "measure": measure}
+    return confirm_response(request, step, context=context)
+
+
 measure_withdraw = _measure_action(_withdraw, gettext_lazy("The measure is withdrawn."))
 measure_propose = _measure_action(_propose, gettext_lazy("The measure is proposed."))
 measure_delete = _measure_action(_delete, gettext_lazy("The draft is deleted."))

@@ -7,13 +7,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dialogue import permissions
 from dialogue.errors import Refusal, refusal_response
-from dialogue.live import live_poll
+from dialogue.live import live_poll, phase_changed
 from dialogue.models import Phase
 from dialogue.selectors.workshops import (
     item_by_number,
@@ -21,6 +22,7 @@ from dialogue.selectors.workshops import (
     participations_for_user,
     session_get,
     session_items_with_counts,
+    workshop_roster,
     workshop_sessions,
 )
 from dialogue.services.sessions import (
@@ -28,14 +30,32 @@ from dialogue.services.sessions import (
     session_set_focus,
     session_set_phase,
 )
+from dialogue.summary.attribution import names_inside_workshop
+from dialogue.views.confirm import ConfirmStep, confirm_response, confirmed
 from dialogue.views.params import positive_number
 
 SESSION = "session"
+# The session page's regions outside the polled agenda that the phase decides:
+# a poll that finds the phase moved sends them too (dialogue/live.py).
+PHASE_REGIONS = ("facilitator", "ranking", "summary")
+OOB = {"oob": True}
 
-# Moving a session to one of these phases asks the facilitator first.
+# Moving a session to one of these phases asks the facilitator first
+# (dialogue/views/confirm.py): the question, what it ends for everyone, and
+# the confirm button.
 PHASE_CONFIRMATIONS = {
-    Phase.CLOSED: gettext_lazy(
-        "Close the session? Discussion and ranking end, and a summary is compiled."
+    Phase.RANKING: (
+        gettext_lazy("Move the session to ranking?"),
+        gettext_lazy(
+            "Discussion ends for everyone: no one can post, reply or endorse "
+            "any more, and a ranking round opens."
+        ),
+        gettext_lazy("Move to ranking"),
+    ),
+    Phase.CLOSED: (
+        gettext_lazy("Close the session?"),
+        gettext_lazy("Discussion and ranking end, and a summary is compiled."),
+        gettext_lazy("Close the session"),
     ),
 }
 
@@ -45,7 +65,7 @@ class PhaseButton:
     value: str
     label: str
     current: bool
-    confirm: str
+    confirm: bool
 
 
 @require_GET
@@ -63,8 +83,12 @@ def workshop_detail(request, slug):
     context = {
         "workshop": workshop,
         "participant": participant,
-        "delegations": workshop.delegations.all(),
+        "roster": workshop_roster(
+            workshop=workshop,
+            names=names_inside_workshop(workshop.confidentiality),
+        ),
         "sessions": workshop_sessions(workshop=workshop),
+        "issues_invitations": permissions.staff_issues_invitations(request.user),
     }
     return render(request, "workshop_detail.html", context)
 
@@ -81,7 +105,7 @@ def _session_context(participant, session, etag=None):
                 value=value,
                 label=label,
                 current=value == session.phase,
-                confirm=PHASE_CONFIRMATIONS.get(value, ""),
+                confirm=value in PHASE_CONFIRMATIONS,
             )
             for value, label in Phase.choices
         ],
@@ -112,14 +136,57 @@ def session_live(request, slug, number):
     """The session's item list (counts, item under discussion), polled live."""
     participant, session = _session_for(request, slug, number)
     context = _session_context(participant, session, etag=request.live_etag)
-    return render(request, "session_detail.html#live", context)
+    response = render(request, "session_detail.html#live", context)
+    if phase_changed(request, session):
+        for region in PHASE_REGIONS:
+            oob = render(request, f"session_detail.html#{region}", context | OOB)
+            response.content += oob.content
+    return response
 
 
-@require_POST
+def _phase_step(request, participant, session, phase):
+    """The confirm step of a move to `phase`, or the refusal (nothing to ask
+    someone who may not move it, or about a phase that does not exist)."""
+    if reason := permissions.change_phase_refusal(participant, session):
+        return refusal_response(request, SessionError(reason), back=session, status=403)
+    if phase not in Phase.values:
+        return refusal_response(
+            request, SessionError(_("Unknown phase.")), back=session
+        )
+    question, consequence, label = PHASE_CONFIRMATIONS.get(
+        phase,
+        (
+            _("Move the session to “%(phase)s”?") % {"phase": Phase(phase).label},
+            "",
+            Phase(phase).label,
+        ),
+    )
+    step = ConfirmStep(
+        question=question,
+        consequence=consequence,
+        label=label,
+        action=reverse(
+            "session_phase", args=[participant.workshop.slug, session.number]
+        ),
+        cancel=session.get_absolute_url(),
+        fields=(("phase", phase),),
+    )
+    context = {"workshop": participant.workshop, "session": session}
+    return confirm_response(request, step, context=context)
+
+
+@require_http_methods(["GET", "POST"])
 @login_required
 def session_phase(request, slug, number):
+    """Move the session to another phase; a move that ends something for
+    everyone (PHASE_CONFIRMATIONS) asks first: GET shows the question."""
     participant, session = _session_for(request, slug, number)
-    phase = request.POST.get("phase", "")
+    data = request.POST if request.method == "POST" else request.GET
+    phase = data.get("phase", "")
+    if request.method == "GET" or (
+        phase in PHASE_CONFIRMATIONS and not confirmed(request)
+    ):
+        return _phase_step(request, participant, session, phase)
     try:
         changed = session_set_phase(session=session, phase=phase, by=participant)
     except Refusal as exc:

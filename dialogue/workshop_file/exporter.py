@@ -22,6 +22,7 @@ def workshop_export(*, workshop: Workshop) -> dict:
         "version": FORMAT_VERSION,
         "slug": workshop.slug,
         "title": workshop.title,
+        "title_zh": workshop.title_zh,
         "description": workshop.description,
         "source": {
             "title": workshop.source_title,
@@ -31,8 +32,10 @@ def workshop_export(*, workshop: Workshop) -> dict:
             "url": workshop.source_url,
         },
         "confidentiality": workshop.confidentiality,
+        "time_zone": workshop.time_zone,
         "delegations": [
-            {"code": d.code, "name": d.name} for d in workshop.delegations.all()
+            {"code": d.code, "name": d.name, "name_zh": d.name_zh}
+            for d in workshop.delegations.all()
         ],
         "sessions": [_export_session(session) for session in sessions],
     } | _export_measures(workshop)
@@ -42,6 +45,7 @@ def _export_session(session: Session) -> dict:
     data = {
         "number": session.number,
         "title": session.title,
+        "title_zh": session.title_zh,
         "description": session.description,
     }
     if session.starts_at:

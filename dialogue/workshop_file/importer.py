@@ -128,8 +128,10 @@ def _workshop_import(*, spec: WorkshopSpec) -> ImportResult:
             {"slug": spec.slug},
             {
                 "title": spec.title,
+                "title_zh": spec.title_zh,
                 "description": spec.description,
                 "confidentiality": spec.confidentiality,
+                "time_zone": spec.time_zone,
                 "source_title": spec.source.title,
                 "source_authors": list(spec.source.authors),
                 "source_date": spec.source.date,
@@ -163,7 +165,7 @@ def _workshop_import(*, spec: WorkshopSpec) -> ImportResult:
             d.code: _save_if_changed(
                 Delegation,
                 {"workshop": workshop, "code": d.code},
-                {"name": d.name},
+                {"name": d.name, "name_zh": d.name_zh},
                 result,
                 "delegations",
             )
@@ -235,6 +237,7 @@ def _import_session(
         {"workshop": workshop, "number": spec.number},
         {
             "title": spec.title,
+            "title_zh": spec.title_zh,
             "description": spec.description,
             "starts_at": spec.starts_at,
             "ends_at": spec.ends_at,

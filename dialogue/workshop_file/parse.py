@@ -16,10 +16,12 @@ import json
 import re
 from typing import Any
 
+from dialogue import times
 from dialogue.vocabulary import Confidentiality
 from dialogue.workshop_file.collector import Collector, kind_of
 from dialogue.workshop_file.parse_measures import validate_measures
 from dialogue.workshop_file.spec import (
+    DEFAULT_TIME_ZONE,
     FORMAT_VERSION,
     MAX_TEXT,
     MAX_TITLE,
@@ -103,7 +105,8 @@ def validate(data: Any) -> WorkshopSpec:
     c = Collector()
     top_required = {"slug", "title", "source", "confidentiality", "delegations"}
     top_required |= {"sessions"}
-    if not c.object(data, "", top_required, {"version", "description", "measures"}):
+    top_optional = {"version", "description", "measures", "title_zh", "time_zone"}
+    if not c.object(data, "", top_required, top_optional):
         raise WorkshopFileError(c.errors)
 
     version = data.get("version", FORMAT_VERSION)
@@ -118,6 +121,18 @@ def validate(data: Any) -> WorkshopSpec:
         hint="use lower-case letters, digits and single hyphens",
     )
     title = c.string(data, "title", "", max_length=200, multiline=False)
+    title_zh = c.string(
+        data, "title_zh", "", blank=True, max_length=200, multiline=False
+    )
+    time_zone = DEFAULT_TIME_ZONE
+    if "time_zone" in data:
+        time_zone = c.string(data, "time_zone", "")
+        if time_zone and not times.is_zone(time_zone):
+            c.error(
+                "time_zone",
+                f"{time_zone!r} is not a time zone; use an IANA name such as "
+                "Asia/Shanghai, America/New_York or UTC",
+            )
     description = c.string(data, "description", "", blank=True)
     confidentiality = c.string(data, "confidentiality", "")
     if confidentiality and confidentiality not in CONFIDENTIALITY_MODES:
@@ -144,6 +159,8 @@ def validate(data: Any) -> WorkshopSpec:
         delegations=delegations,
         sessions=sessions,
         measures=measures,
+        title_zh=title_zh,
+        time_zone=time_zone,
     )
 
 
@@ -191,7 +208,7 @@ def _validate_delegations(c: Collector, data: dict) -> tuple[DelegationSpec, ...
     result, seen = [], set()
     for index, entry in enumerate(raw):
         path = f"delegations[{index}]"
-        if not c.object(entry, path, {"code", "name"}, set()):
+        if not c.object(entry, path, {"code", "name"}, {"name_zh"}):
             continue
         code = c.string(
             entry,
@@ -202,10 +219,13 @@ def _validate_delegations(c: Collector, data: dict) -> tuple[DelegationSpec, ...
             hint="use 1-12 capital letters or digits, starting with a letter (CN, US)",
         )
         name = c.string(entry, "name", path, max_length=120, multiline=False)
+        name_zh = c.string(
+            entry, "name_zh", path, blank=True, max_length=120, multiline=False
+        )
         if code in seen:
             c.error(f"{path}.code", f"{code!r} is used by another delegation")
         seen.add(code)
-        result.append(DelegationSpec(code=code, name=name))
+        result.append(DelegationSpec(code=code, name=name, name_zh=name_zh))
     return tuple(result)
 
 
@@ -220,7 +240,7 @@ def _validate_sessions(
             entry,
             path,
             {"title", "items"},
-            {"number", "description", "starts_at", "ends_at"},
+            {"number", "title_zh", "description", "starts_at", "ends_at"},
         ):
             continue
         number = c.integer(entry, "number", path) if "number" in entry else index + 1
@@ -228,6 +248,9 @@ def _validate_sessions(
             c.error(f"{path}.number", f"session number {number} is used twice")
         seen.add(number)
         title = c.string(entry, "title", path, max_length=MAX_TITLE, multiline=False)
+        title_zh = c.string(
+            entry, "title_zh", path, blank=True, max_length=MAX_TITLE, multiline=False
+        )
         description = c.string(entry, "description", path, blank=True)
         starts_at = c.datetime(entry, "starts_at", path)
         ends_at = c.datetime(entry, "ends_at", path)
@@ -238,6 +261,7 @@ def _validate_sessions(
             SessionSpec(
                 number=number or 0,
                 title=title,
+                title_zh=title_zh,
                 description=description,
                 starts_at=starts_at,
                 ends_at=ends_at,

@@ -8,9 +8,13 @@ documented in README.md ("Workshop files").
 import datetime as dt
 from dataclasses import dataclass, field
 
+from dialogue.times import DEFAULT_WORKSHOP_ZONE
+
 FORMAT_VERSION = 1
 MAX_TITLE = 300
 MAX_TEXT = 100_000
+# The workshop's zone when a file names none: the model's default.
+DEFAULT_TIME_ZONE = DEFAULT_WORKSHOP_ZONE
 
 
 @dataclass(frozen=True)
@@ -26,6 +30,7 @@ class SourceSpec:
 class DelegationSpec:
     code: str
     name: str
+    name_zh: str = ""  # the name in the Chinese interface; "": the name
 
 
 @dataclass(frozen=True)
@@ -42,6 +47,7 @@ class ItemSpec:
 class SessionSpec:
     number: int
     title: str
+    title_zh: str = ""  # the title in the Chinese interface; "": the title
     description: str = ""
     starts_at: dt.datetime | None = None
     ends_at: dt.datetime | None = None
@@ -102,6 +108,8 @@ class WorkshopSpec:
     sessions: tuple[SessionSpec, ...] = field(default=())
     # None: the file has no "measures" key, and the import leaves measures be.
     measures: tuple[MeasureSpec, ...] | None = None
+    title_zh: str = ""  # the title in the Chinese interface; "": the title
+    time_zone: str = DEFAULT_TIME_ZONE
 
 
 class WorkshopFileError(Exception):

@@ -60,10 +60,99 @@ document.addEventListener("htmx:beforeSwap", function (event) {
   }
 });
 
-// Buttons that end something ask first (data-confirm holds the question).
+// Consequential actions ask first (dialogue/views/confirm.py). The page
+// offers them as GET forms to the confirm step; htmx brings that step into
+// the page's <dialog> instead of a new page. Cancel (or Escape) closes it and
+// gives the focus back to the button that opened it; a confirmed action that
+// htmx sends closes it once it succeeded.
+(function () {
+  var opener = null;
+
+  function confirmBox() {
+    return document.getElementById("confirm-dialog");
+  }
+
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var box = confirmBox();
+    if (box && event.detail.target === box) {
+      var elt = event.detail.elt;
+      opener = elt.tagName === "FORM" ? elt.querySelector("button") : elt;
+    }
+  });
+
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var box = confirmBox();
+    if (!box || event.detail.target !== box) {
+      return;
+    }
+    box.setAttribute("aria-labelledby", "confirm-heading");
+    if (!box.open) {
+      box.showModal();
+    }
+    var first = box.querySelector("#confirm-reason") ||
+      box.querySelector("[data-confirm-cancel]");
+    if (first) {
+      first.focus();
+    }
+  });
+
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var box = confirmBox();
+    if (box && box.open && event.detail.successful &&
+        event.detail.target !== box && box.contains(event.detail.elt)) {
+      box.close();
+    }
+  });
+
+  document.addEventListener("click", function (event) {
+    var cancel = event.target.closest &&
+      event.target.closest("#confirm-dialog [data-confirm-cancel]");
+    if (cancel) {
+      event.preventDefault();
+      confirmBox().close();
+    }
+  });
+
+  // "close" does not bubble: listen in the capture phase.
+  document.addEventListener("close", function (event) {
+    var box = confirmBox();
+    if (event.target !== box) {
+      return;
+    }
+    box.innerHTML = "";
+    box.removeAttribute("aria-labelledby");
+    var back = opener && document.body.contains(opener) ? opener :
+      document.getElementById("action-status");
+    opener = null;
+    if (back) {
+      back.focus();
+    }
+  }, true);
+})();
+
+// "Reply" opens its form under the comment (the link's href, the item page
+// with the form set to reply, is the fallback without JavaScript). The form
+// takes the focus; Cancel empties the slot and gives the focus back.
+document.addEventListener("htmx:afterSwap", function (event) {
+  var slot = event.detail.target;
+  if (slot.classList && slot.classList.contains("reply-slot")) {
+    var body = slot.querySelector("textarea");
+    if (body) {
+      body.focus();
+    }
+  }
+});
+
 document.addEventListener("click", function (event) {
-  var button = event.target.closest && event.target.closest("button[data-confirm]");
-  if (button && !window.confirm(button.getAttribute("data-confirm"))) {
-    event.preventDefault();
+  var cancel = event.target.closest && event.target.closest("[data-reply-cancel]");
+  var slot = cancel && cancel.closest(".reply-slot");
+  if (!slot) {
+    return;
+  }
+  event.preventDefault();
+  slot.innerHTML = "";
+  var reply = document.querySelector('[aria-controls="' + slot.id + '"]');
+  if (reply) {
+    reply.focus();
   }
 });

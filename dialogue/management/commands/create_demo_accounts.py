@@ -7,13 +7,26 @@ from dialogue.models import Participant, Role, Workshop
 from dialogue.services.accounts import organisers_group
 
 DEMO_PASSWORD = "dialogue-demo"  # noqa: S105 - printed on purpose, DEBUG only
+# Pages name people by their full name (dialogue.naming), so the demo
+# accounts have one; a delegation without names here shows usernames.
+DEMO_NAMES = {
+    "organiser": ("Alex", "Morgan"),
+    "facilitator": ("Jordan", "Lee"),
+    "rapporteur": ("Sam", "Taylor"),
+    "observer": ("Chris", "Novak"),
+    "cn-delegate-1": ("Wei", "Li"),
+    "cn-delegate-2": ("Min", "Zhang"),
+    "us-delegate-1": ("Sarah", "Collins"),
+    "us-delegate-2": ("David", "Park"),
+}
 
 
 class Command(BaseCommand):
     help = (
         "Create demo accounts for one workshop: an organiser, a facilitator, a "
-        "rapporteur, an observer and two delegates per delegation (the first "
-        "heads it). For local demos only: refuses to run with DEBUG off."
+        "rapporteur, an observer and three delegates per delegation (the first "
+        "heads it; the third has no password yet, to try `manage.py invite` on). "
+        "For local demos only: refuses to run with DEBUG off."
     )
 
     def add_arguments(self, parser):
@@ -30,22 +43,31 @@ class Command(BaseCommand):
             raise CommandError(
                 f"There is no workshop {slug!r}; run `manage.py seed_workshop` first."
             )
+        # (username, role, delegation, heads it, has the demo password)
         accounts = [
-            ("organiser", Role.ORGANISER, None, False),
-            ("facilitator", Role.FACILITATOR, None, False),
-            ("rapporteur", Role.RAPPORTEUR, None, False),
-            ("observer", Role.OBSERVER, None, False),
+            ("organiser", Role.ORGANISER, None, False, True),
+            ("facilitator", Role.FACILITATOR, None, False, True),
+            ("rapporteur", Role.RAPPORTEUR, None, False, True),
+            ("observer", Role.OBSERVER, None, False, True),
         ]
+        invitees = []
         for delegation in workshop.delegations.all():
             prefix = delegation.code.lower()
-            accounts.append((f"{prefix}-delegate-1", Role.DELEGATE, delegation, True))
-            accounts.append((f"{prefix}-delegate-2", Role.DELEGATE, delegation, False))
+            accounts += [
+                (f"{prefix}-delegate-1", Role.DELEGATE, delegation, True, True),
+                (f"{prefix}-delegate-2", Role.DELEGATE, delegation, False, True),
+                # No password: an invitation link is how this one signs in.
+                (f"{prefix}-delegate-3", Role.DELEGATE, delegation, False, False),
+            ]
+            invitees.append(f"{prefix}-delegate-3")
 
         with transaction.atomic():
             group = organisers_group()
             rows = []
-            for username, role, delegation, is_head in accounts:
-                user = self._user(username, staff=role == Role.ORGANISER)
+            for username, role, delegation, is_head, password in accounts:
+                user = self._user(
+                    username, staff=role == Role.ORGANISER, password=password
+                )
                 if role == Role.ORGANISER:
                     user.groups.add(group)
                 Participant.objects.update_or_create(
@@ -62,6 +84,8 @@ class Command(BaseCommand):
                     label = f"{label}, {delegation.name}"
                     if is_head:
                         label += ", head of delegation"
+                if not user.has_usable_password():
+                    label += " (no password yet: invite them)"
                 rows.append((username, str(label)))
 
         self.stdout.write(f"Demo accounts for “{workshop.title}”:")
@@ -69,16 +93,24 @@ class Command(BaseCommand):
         for username, label in rows:
             self.stdout.write(f"  {username.ljust(width)}  {label}")
         self.stdout.write(
-            f"Every demo account's password is: {DEMO_PASSWORD}\n"
+            f"The others' password is: {DEMO_PASSWORD}\n"
             f"Sign in at {settings.SITE_URL}/accounts/login/ ; the organiser "
-            f"also manages the workshop at {settings.SITE_URL}/admin/ ."
+            f"also manages the workshop at {settings.SITE_URL}/admin/ .\n"
+            f"Print an invitation link: .venv/bin/python manage.py invite "
+            f"{invitees[0] if invitees else 'USERNAME'} {workshop.slug}"
         )
 
-    def _user(self, username: str, *, staff: bool):
+    def _user(self, username: str, *, staff: bool, password: bool):
         User = get_user_model()
         user, created = User.objects.get_or_create(username=username)
-        if created or not user.check_password(DEMO_PASSWORD):
+        if password and (created or not user.check_password(DEMO_PASSWORD)):
             user.set_password(DEMO_PASSWORD)
+        elif created:
+            # Kept once chosen: after accepting an invitation the person
+            # signs in with the password they picked.
+            user.set_unusable_password()
+        if not (user.first_name or user.last_name) and username in DEMO_NAMES:
+            user.first_name, user.last_name = DEMO_NAMES[username]
         user.is_staff = staff
         user.save()
         return user

@@ -33,9 +33,24 @@ class Command(BaseCommand):
         try:
             issued = invitation_issue(participant=participant, days=days)
         except InvitationError as exc:
-            raise CommandError(str(exc)) from None
+            raise CommandError(
+                f"{exc} {self._hint(participant.user)}".strip()
+            ) from None
         self.stdout.write(issued.url)
         self.stderr.write(
             f"Valid until {issued.invitation.expires_at:%Y-%m-%d %H:%M %Z}; "
             "send it to the person only."
+        )
+
+    def _hint(self, user) -> str:
+        """What to do when the account cannot be invited."""
+        if user.is_staff or user.is_superuser:
+            return ""
+        return (
+            "An invitation sets a first password, so it is only for accounts "
+            "that have none (e.g. the demo accounts cn-delegate-3 and "
+            "us-delegate-3 of `make run`). To invite this person anyway, first "
+            "disable their password in the admin: Users, "
+            f"{user.get_username()}, Reset password, Password-based "
+            "authentication: Disabled."
         )

@@ -158,7 +158,9 @@ def measure_facts(measure: MeasureSummary, *, with_text: bool) -> list[str]:
     details = [_("Sequencing: %(value)s") % {"value": measure.sequencing}]
     if measure.timeframe:
         details.append(_("Timeframe: %(value)s") % {"value": measure.timeframe})
-    if measure.revision > 1:
+    if len(measure.revisions) > 1:
+        details.append(measure_lineage(measure))
+    elif measure.revision > 1:
         details.append(_("Revision %(n)d") % {"n": measure.revision})
     if measure.endorsed_by:
         details.append(
@@ -166,6 +168,20 @@ def measure_facts(measure: MeasureSummary, *, with_text: bool) -> list[str]:
         )
     facts.append(" · ".join(details))
     return facts
+
+
+def measure_lineage(measure: MeasureSummary) -> str:
+    """'Begun by X, countered by Y (revision 1 by X → revision 2 by Y)'."""
+    first, last = measure.revisions[0][1], measure.revisions[-1][1]
+    chain = " → ".join(
+        _("revision %(n)s by %(delegation)s") % {"n": n, "delegation": who}
+        for n, who in measure.revisions
+    )
+    begun = _("Begun by %(first)s, countered by %(last)s") % {
+        "first": first,
+        "last": last,
+    }
+    return f"{begun} ({chain})"
 
 
 def tally_columns() -> list[str]:

@@ -17,44 +17,80 @@ today: the cost is one re-render per open page per switch, a few times an
 hour, and a page that starts showing it needs no change here). The full item page
 carries the same tag in `data-etag`, so its first poll is a 304 too.
 
-A poll sends its tag back in If-None-Match and an unchanged page answers 304
-after one query (plus the user's, done by auth). `live_poll` wraps a view in
+An item's discussion is shown a page at a time (`page` in the tag, with
+`t` for the newest page, which keeps growing while it is open). A poll sends
+its tag back in If-None-Match and an unchanged page answers 304 after one
+query (plus the user's, done by auth). A changed one answers with a delta
+when it can: `parse_item_tag` reads the version the poll has out of its
+tag, and `item_touch` stamps each comment it is told about with the new
+version (`Comment.created_at_version`, `changed_at_version`), so the view
+sends only the comments changed since (dialogue.views.comments). `live_poll` wraps a view in
 Django's `condition(etag_func=...)` and marks the answer private and
 uncached, so a proxy never serves one person's page to another.
 """
 
 import hashlib
+import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import wraps
 
 from django.conf import settings
 from django.contrib.messages import get_messages
-from django.db.models import F
+from django.db.models import F, OuterRef, Subquery
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import get_language
 from django.views.decorators.http import condition
 
 from dialogue import times
-from dialogue.models import AgendaItem, Participant, Session
+from dialogue.models import AgendaItem, Comment, Participant, Session
 
 
 def session_touch(*, session_id: int, items: bool = False) -> None:
     """Bump the session's version: live pages see the change on their next poll.
 
-    With `items`, every item's version too (their text or points changed).
+    With `items`, every item's version too (their text or points changed),
+    and every comment of theirs counts as changed (a comment shows its
+    point's label), so open pages re-render in full rather than by delta.
     """
     Session.objects.filter(pk=session_id).update(version=F("version") + 1)
     if items:
         AgendaItem.objects.filter(session_id=session_id).update(
             version=F("version") + 1
         )
+        Comment.objects.filter(item__session_id=session_id).update(
+            changed_at_version=Subquery(
+                AgendaItem.objects.filter(pk=OuterRef("item_id")).values("version")
+            )
+        )
 
 
-def item_touch(*, item_id: int, session_id: int) -> None:
+def item_touch(
+    *,
+    item_id: int,
+    session_id: int,
+    changed: Iterable[int] = (),
+    created: int | None = None,
+) -> int:
     """A change to one item's discussion: its version (the item's page) and
-    its session's (the session page shows each item's comment count)."""
+    its session's (the session page shows each item's comment count).
+
+    The one place that stamps comments with the version: `changed` are the
+    ids of the comments a reader now sees differently, `created` the id of
+    a new one. Called inside the writer's transaction, with the session row
+    locked (every comment writer locks it first), so versions commit in
+    order. Returns the item's new version.
+    """
     AgendaItem.objects.filter(pk=item_id).update(version=F("version") + 1)
+    version = AgendaItem.objects.values_list("version", flat=True).get(pk=item_id)
+    if created is not None:
+        Comment.objects.filter(pk=created).update(
+            created_at_version=version, changed_at_version=version
+        )
+    if ids := [pk for pk in changed if pk != created]:
+        Comment.objects.filter(pk__in=ids).update(changed_at_version=version)
     session_touch(session_id=session_id)
+    return version
 
 
 def sessions_touch(*, session_ids: Iterable[int]) -> None:
@@ -92,14 +128,63 @@ def session_etag(request, *, slug: str, number: int, kind: str) -> str | None:
     )
 
 
+@dataclass(frozen=True)
+class PageSpec:
+    """Which page of an item's discussion a view shows: `number` (1 = the
+    oldest threads; None = the newest page) and `tail`, set for the newest
+    page, which goes on to show the threads started after it was opened."""
+
+    number: int | None = None
+    tail: bool = True
+
+    @classmethod
+    def from_query(cls, query) -> "PageSpec":
+        raw = query.get("page", "")
+        number = int(raw) if raw.isdigit() and 0 < int(raw) < 10**6 else None
+        return cls(number, number is None or query.get("tail") == "1")
+
+
 def _item_tag(
-    *, kind, item_id, version, phase, focus_id, user_id, role, fragment: bool
+    *,
+    kind,
+    item_id,
+    version,
+    page: PageSpec,
+    phase,
+    focus_id,
+    user_id,
+    role,
+    fragment: bool,
 ) -> str:
     variant = ".f" if fragment else ""
+    shown = f"p{page.number or 0}{'t' if page.tail else ''}"
     return (
-        f'"{kind}.i{item_id}.v{version}.{phase}.c{focus_id}'
+        f'"{kind}.i{item_id}.v{version}.{shown}.{phase}.c{focus_id}'
         f'.u{user_id}.{role}.{get_language()}.{times.etag_part()}{variant}"'
     )
+
+
+_TAG = re.compile(r'^(?:W/)?"(?P<kind>\w+)\.i\d+\.v(?P<v>\d+)\.p(?P<p>\d+)(?P<t>t?)\.')
+
+
+@dataclass(frozen=True)
+class ClientTag:
+    """What a poll's tag says it shows: the item version and the page."""
+
+    version: int
+    page: PageSpec
+    tag: str
+
+
+def parse_item_tag(tag: str | None) -> ClientTag | None:
+    """The version and page a poll's ETag names, or None if it is not one
+    of ours. The caller still compares the whole tag (viewer, role,
+    language, phase) with one rebuilt for that version before trusting it."""
+    match = _TAG.match((tag or "").strip())
+    if match is None or len(tag) > 200:
+        return None
+    page = PageSpec(int(match["p"]) or None, bool(match["t"]))
+    return ClientTag(int(match["v"]), page, tag.strip())
 
 
 def item_etag(
@@ -133,29 +218,44 @@ def item_etag(
     if found is None:
         return None
     item_id, version, phase, focus_id, role = found
+    page = PageSpec.from_query(request.GET)
+    if page.number is None:  # "the newest page": the one the poll's tag names
+        client = parse_item_tag(request.headers.get("If-None-Match"))
+        if client is not None and client.page.tail:
+            page = client.page
     return _item_tag(
         kind=kind,
         item_id=item_id,
         version=version,
+        page=page,
         phase=phase,
         focus_id=focus_id,
         user_id=user.pk,
         role=role,
-        fragment=getattr(request, "htmx", False),
+        # The discussion's URL answers the same fragment with or without htmx.
+        fragment=True,
     )
 
 
 def item_fragment_etag(
-    *, participant: Participant, session: Session, item: AgendaItem, kind: str
+    *,
+    participant: Participant,
+    session: Session,
+    item: AgendaItem,
+    kind: str,
+    page: PageSpec,
+    version: int | None = None,
 ) -> str:
     """The tag `item_etag` gives the item's polled fragment, from the rows a
     full page has already read (no query): the page hands it to its first
     poll in `data-etag`. Read before the discussion, so that a write in
-    between makes the tag older, never newer, than what the page shows."""
+    between makes the tag older, never newer, than what the page shows;
+    `version`, when given, replaces the item's (the delta's rebuilt tag)."""
     return _item_tag(
         kind=kind,
         item_id=item.pk,
-        version=item.version,
+        version=item.version if version is None else version,
+        page=page,
         phase=session.phase,
         focus_id=session.current_item_id,
         user_id=participant.user_id,

@@ -367,7 +367,7 @@ def test_reply_opens_in_place(live_server, open_as, room, author, replier, langu
 
     slot.locator("button[type=submit]").click()
     expect(
-        page.locator(f"#comment-{comment.pk} .replies").get_by_text(
+        page.locator(f"#replies-{comment.pk}").get_by_text(
             f"Which first, asks {replier}?"
         )
     ).to_be_visible()

@@ -29,7 +29,9 @@ def test_post_a_comment_without_javascript(client, seeded, item, code):
 
     comment = Comment.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == item_url(item) + f"#comment-{comment.pk}"
+    assert response["Location"] == (
+        item_url(item) + f"?comment={comment.pk}#comment-{comment.pk}"
+    )
     assert comment.author == author
     page = client.get(item_url(item)).content.decode()
     assert "A <em>fair</em> point" in page

@@ -73,6 +73,17 @@ class Comment(models.Model):
         _("submission key"), null=True, blank=True, editable=False
     )
 
+    # The item's version (AgendaItem.version) when this comment was posted,
+    # and when it last changed in any way a reader sees (edit, withdrawal,
+    # moderation, an endorsement): set by dialogue.live.item_touch only. A
+    # poll that has version V gets the comments changed after V (a delta).
+    created_at_version = models.PositiveBigIntegerField(
+        _("posted at version"), default=0, editable=False
+    )
+    changed_at_version = models.PositiveBigIntegerField(
+        _("changed at version"), default=0, editable=False
+    )
+
     class Meta:
         ordering = ["created_at", "id"]
         verbose_name = _("comment")

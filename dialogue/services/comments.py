@@ -99,7 +99,7 @@ def comment_post(
             if earlier := _submitted(participant, submission_key):
                 return earlier
             raise
-        item_touch(item_id=comment.item_id, session_id=session.pk)
+        item_touch(item_id=comment.item_id, session_id=session.pk, created=comment.pk)
     return comment
 
 
@@ -137,7 +137,9 @@ def comment_edit(*, participant: Participant, comment: Comment, body: str) -> Co
             comment.save(
                 update_fields=["body", "body_html", "body_html_version", "edited_at"]
             )
-            item_touch(item_id=comment.item_id, session_id=session.pk)
+            item_touch(
+                item_id=comment.item_id, session_id=session.pk, changed=[comment.pk]
+            )
     return comment
 
 
@@ -152,7 +154,7 @@ def comment_withdraw(*, participant: Participant, comment: Comment) -> Comment:
         comment.state = CommentState.WITHDRAWN
         comment.withdrawn_at = timezone.now()
         comment.save(update_fields=["state", "withdrawn_at"])
-        item_touch(item_id=comment.item_id, session_id=session.pk)
+        item_touch(item_id=comment.item_id, session_id=session.pk, changed=[comment.pk])
     return comment
 
 
@@ -178,7 +180,7 @@ def comment_endorse(*, participant: Participant, comment: Comment) -> Endorsemen
         Comment.objects.filter(pk=comment.pk).update(
             endorsement_count=F("endorsement_count") + 1
         )
-        item_touch(item_id=comment.item_id, session_id=session.pk)
+        item_touch(item_id=comment.item_id, session_id=session.pk, changed=[comment.pk])
     return endorsement
 
 
@@ -197,7 +199,7 @@ def comment_hide(*, participant: Participant, comment: Comment, reason: str) -> 
         comment.hidden_by = participant
         comment.hidden_at = timezone.now()
         comment.save(update_fields=["state", "hidden_reason", "hidden_by", "hidden_at"])
-        item_touch(item_id=comment.item_id, session_id=session.pk)
+        item_touch(item_id=comment.item_id, session_id=session.pk, changed=[comment.pk])
     return comment
 
 
@@ -214,5 +216,5 @@ def comment_unhide(*, participant: Participant, comment: Comment) -> Comment:
         comment.hidden_by = None
         comment.hidden_at = None
         comment.save(update_fields=["state", "hidden_reason", "hidden_by", "hidden_at"])
-        item_touch(item_id=comment.item_id, session_id=session.pk)
+        item_touch(item_id=comment.item_id, session_id=session.pk, changed=[comment.pk])
     return comment

@@ -1,5 +1,16 @@
 """The item page and its discussion: comments, replies, endorsements,
-moderation, and the live fragment that polls for changes."""
+moderation, and the live fragment that polls for changes.
+
+The discussion is shown a page of threads at a time (selectors.comments:
+THREADS_PER_PAGE), the newest page by default; `?page=N` shows another and
+`?comment=ID` the page holding that comment (its permalink). A poll or an
+htmx write that names, in its tag, a version of the same view gets a delta:
+the rows changed since that version as htmx out-of-band swaps (a changed
+row replaces itself, a new one is appended to its parent's replies box),
+answered with `HX-Reswap: none` and the new tag in `ETag`. Anything else
+(an unknown or foreign tag, another phase, more than DELTA_LIMIT changed
+rows) gets the page re-rendered in full.
+"""
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -13,16 +24,20 @@ from dialogue import permissions
 from dialogue.errors import refusal_response
 from dialogue.forms.comments import CommentForm, EditForm
 from dialogue.live import (
-    fresh_etag,
+    ClientTag,
+    PageSpec,
     item_etag,
     item_fragment_etag,
     live_poll,
+    parse_item_tag,
     phase_changed,
 )
 from dialogue.selectors.comments import (
+    Outline,
     comment_find,
     comment_get,
-    item_discussion,
+    discussion_rows,
+    item_outline,
     reply_target,
 )
 from dialogue.selectors.workshops import (
@@ -38,6 +53,8 @@ from dialogue.views.confirm import ConfirmStep, confirm_response, confirmed
 from dialogue.views.params import positive_number
 
 DISCUSSION = "discussion"
+# More changed rows than this since the poll's version: re-render the page.
+DELTA_LIMIT = 40
 
 
 def _item_context(request, slug, number, item_number):
@@ -71,35 +88,157 @@ def _add_action_urls(rows, slug: str) -> None:
         row.urls = {name: f"{head}{pk}{tail}" for name, (head, tail) in parts.items()}
 
 
-def _discussion_context(participant, session, item, etag=None, replied_to=None):
-    threads, endorsed = item_discussion(item=item, participant=participant)
+def _resolve(outline: Outline, spec: PageSpec, comment_id=None) -> PageSpec:
+    """The page a view shows: the one holding `comment_id` if given, else
+    the page asked for; the newest page (and a page past it) is shown as the
+    growing tail, and a tail that has since grown restarts at the newest."""
+    number = spec.number
+    if comment_id is not None:
+        number = outline.page_of(comment_id) or number
+    elif spec.tail:
+        number = None
+    if number is None or number >= outline.pages:
+        return PageSpec(outline.pages, True)
+    return PageSpec(number, False)
+
+
+def _discussion_context(
+    participant, session, item, *, spec, comment_id=None, replied_to=None
+):
+    """The full discussion of one page (rows, pager, the tag of what it shows)."""
+    outline = item_outline(item=item)
+    page = _resolve(outline, spec, comment_id)
+    ids = outline.ids_on(page.number, tail=page.tail)
+    threads, endorsed = discussion_rows(
+        outline=outline, ids=ids, participant=participant
+    )
+    # Read the item before its comments: the tag is never newer than them.
+    etag = item_fragment_etag(
+        participant=participant,
+        session=session,
+        item=item,
+        kind=DISCUSSION,
+        page=page,
+        version=max(item.version, outline.version),
+    )
+    context = _shared_context(participant, session, item, outline, page, etag)
+    context.update(
+        {
+            "threads": threads,
+            "endorsed": endorsed,
+            # The comment just answered in place: its reply slot is emptied.
+            "replied_to": replied_to,
+        }
+    )
+    return context
+
+
+def _shared_context(participant, session, item, outline, page, etag):
     slug = participant.workshop.slug
-    _add_action_urls(threads, slug)
+    item_url = reverse("item_detail", args=[slug, session.number, item.number])
+    query = f"?page={page.number}" + ("&tail=1" if page.tail else "")
     return {
         "workshop": participant.workshop,
         "participant": participant,
         "session": session,
         "item": item,
-        "threads": threads,
-        "endorsed": endorsed,
-        "item_url": reverse("item_detail", args=[slug, session.number, item.number]),
+        "item_url": item_url,
+        "poll_url": reverse("item_discussion", args=[slug, session.number, item.number])
+        + query,
+        "page": page,
+        "pages": range(1, outline.pages + 1) if outline.pages > 1 else (),
         "can": permissions.Can(participant, session),
         "etag": etag,
         "poll_seconds": settings.LIVE_POLL_SECONDS,
-        # The comment just answered in place: its reply slot is emptied.
-        "replied_to": replied_to,
     }
 
 
-def _render_item(request, participant, session, item, form, status=200, errors=()):
-    # The fragment's tag, so the page's first poll is a 304 when nothing
-    # changed. The page itself sends no ETag: it shows more than the
-    # discussion (measures, points, the form's one-time submission key), so a
-    # 304 on reload could show a stale page or resend an old key.
-    etag = item_fragment_etag(
-        participant=participant, session=session, item=item, kind=DISCUSSION
+def _delta(request, participant, session, item, client: ClientTag | None, replied_to):
+    """The changes since the version the client's tag names, or None when
+    only a full render will do (see the module's docstring)."""
+    if client is None or client.page.number is None:
+        return None
+    expected = item_fragment_etag(
+        participant=participant,
+        session=session,
+        item=item,
+        kind=DISCUSSION,
+        page=client.page,
+        version=client.version,
     )
-    context = _discussion_context(participant, session, item, etag=etag)
+    if expected != client.tag:  # another viewer, phase, language or page
+        return None
+    outline = item_outline(item=item)
+    page = client.page
+    if client.version > max(item.version, outline.version) or (
+        not page.tail and page.number >= outline.pages
+    ):
+        return None  # a tag from the future, or a page that became the tail
+    since = client.version
+    changed = [
+        pk
+        for pk in outline.ids_on(page.number, tail=page.tail)
+        if outline.changed[pk] > since
+    ]
+    if len(changed) > DELTA_LIMIT:
+        return None
+    rows, endorsed = discussion_rows(
+        outline=outline, ids=changed, participant=participant, alone=True
+    )
+    for row in rows:
+        row.is_new = outline.created[row.comment.pk] > since
+    _add_action_urls(rows, participant.workshop.slug)
+    etag = item_fragment_etag(
+        participant=participant,
+        session=session,
+        item=item,
+        kind=DISCUSSION,
+        page=page,
+        version=max(item.version, outline.version),
+    )
+    context = _shared_context(participant, session, item, outline, page, etag)
+    context.update(
+        {"rows": rows, "endorsed": endorsed, "oob": True, "replied_to": replied_to}
+    )
+    response = render(request, "item_detail.html#discussion_delta", context)
+    response["HX-Reswap"] = "none"
+    response["X-Live-Delta"] = str(len(rows))
+    return _live_headers(response, etag)
+
+
+def _live_headers(response, etag):
+    response["ETag"] = etag
+    response["Cache-Control"] = "private, no-cache"
+    response["Vary"] = "HX-Request"
+    return response
+
+
+def _discussion_response(
+    request, participant, session, item, client, spec, replied_to=None
+):
+    """A delta when the client's tag allows one, else the page in full."""
+    response = _delta(request, participant, session, item, client, replied_to)
+    if response is not None:
+        return response
+    context = _discussion_context(
+        participant, session, item, spec=spec, replied_to=replied_to
+    )
+    _add_action_urls(context["threads"], participant.workshop.slug)
+    response = render(request, "item_detail.html#discussion", context)
+    return _live_headers(response, context["etag"])
+
+
+def _render_item(request, participant, session, item, form, status=200, errors=()):
+    # The fragment's tag goes in `data-etag`, so the page's first poll is a
+    # 304 when nothing changed. The page itself sends no ETag: it shows more
+    # than the discussion (measures, points, the form's one-time submission
+    # key), so a 304 on reload could show a stale page or resend an old key.
+    spec = PageSpec.from_query(request.GET)
+    comment_id = positive_number(request.GET.get("comment"))
+    context = _discussion_context(
+        participant, session, item, spec=spec, comment_id=comment_id
+    )
+    _add_action_urls(context["threads"], participant.workshop.slug)
     context["action_errors"] = list(errors) or (
         form.non_field_errors() + form["parent"].errors if form.is_bound else []
     )
@@ -138,12 +277,20 @@ def item_detail(request, slug, number, item_number):
 @login_required
 @live_poll(DISCUSSION, etag=item_etag)
 def discussion_fragment(request, slug, number, item_number):
-    """The discussion fragment that the item page polls."""
+    """The discussion fragment that the item page polls: a delta from the
+    version its If-None-Match names, or the page in full."""
     participant, session, item = _item_context(request, slug, number, item_number)
-    context = _discussion_context(participant, session, item, etag=request.live_etag)
-    response = render(request, "item_detail.html#discussion", context)
+    client = parse_item_tag(request.headers.get("If-None-Match"))
+    response = _discussion_response(
+        request,
+        participant,
+        session,
+        item,
+        client,
+        PageSpec.from_query(request.GET),
+    )
     if phase_changed(request, session):
-        response.content += _phase_regions(request, context)
+        response.content += _phase_regions(request, session, item, participant)
     return response
 
 
@@ -154,37 +301,41 @@ def discussion_fragment(request, slug, number, item_number):
 ITEM_PHASE_REGIONS = ("item_phase", "points", "comment_form")
 
 
-def _phase_regions(request, context) -> bytes:
-    item = context["item"]
-    extra = {"oob": True, "points": item.points.all(), "form": CommentForm(item=item)}
+def _phase_regions(request, session, item, participant) -> bytes:
+    context = {
+        "workshop": participant.workshop,
+        "participant": participant,
+        "session": session,
+        "item": item,
+        "can": permissions.Can(participant, session),
+        "oob": True,
+        "points": item.points.all(),
+        "form": CommentForm(item=item),
+    }
     return b"".join(
-        render(request, f"item_detail.html#{region}", context | extra).content
+        render(request, f"item_detail.html#{region}", context).content
         for region in ITEM_PHASE_REGIONS
     )
 
 
-def _back_to_item(request, participant, session, item, anchor="", replied_to=None):
-    """After a write: the fresh discussion for htmx, a redirect otherwise."""
+def _back_to_item(
+    request, participant, session, item, comment_id=None, replied_to=None
+):
+    """After a write: for htmx, the changes since what the page showed (its
+    tag comes in X-Live-Etag) or the discussion in full; a redirect to the
+    comment's permalink otherwise."""
     if request.htmx:
-        etag = fresh_etag(
-            request,
-            slug=participant.workshop.slug,
-            number=session.number,
-            item_number=item.number,
-            kind=DISCUSSION,
-            etag=item_etag,
+        client = parse_item_tag(request.headers.get("X-Live-Etag"))
+        spec = client.page if client is not None else PageSpec()
+        return _discussion_response(
+            request, participant, session, item, client, spec, replied_to=replied_to
         )
-        context = _discussion_context(
-            participant, session, item, etag=etag, replied_to=replied_to
-        )
-        response = render(request, "item_detail.html#discussion", context)
-        response["ETag"] = etag
-        response["Cache-Control"] = "private, no-cache"
-        return response
     url = reverse(
         "item_detail", args=[participant.workshop.slug, session.number, item.number]
     )
-    return redirect(f"{url}{anchor}")
+    if comment_id is None:
+        return redirect(url)
+    return redirect(f"{url}?comment={comment_id}#comment-{comment_id}")
 
 
 def _refused(request, participant, session, item, exc: CommentError):
@@ -254,7 +405,7 @@ def comment_create(request, slug, number, item_number):
         )
         response.content += fresh.content
         return response
-    return _back_to_item(request, participant, session, item, f"#comment-{comment.pk}")
+    return _back_to_item(request, participant, session, item, comment.pk)
 
 
 def _comment_action(request, slug, comment_id):
@@ -287,9 +438,7 @@ def _comment_post_action(service, *, ask=None, **extra):
             service(participant=participant, comment=comment, **arguments)
         except CommentError as exc:
             return _refused(request, participant, session, item, exc)
-        return _back_to_item(
-            request, participant, session, item, f"#comment-{comment.pk}"
-        )
+        return _back_to_item(request, participant, session, item, comment.pk)
 
     return view
 
@@ -408,9 +557,7 @@ def comment_edit(request, slug, comment_id):
             except CommentError as exc:
                 form.add_error(None, exc)
             else:
-                return _back_to_item(
-                    request, participant, session, item, f"#comment-{comment.pk}"
-                )
+                return _back_to_item(request, participant, session, item, comment.pk)
         status = 400
     context = {
         "workshop": participant.workshop,

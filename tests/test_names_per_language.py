@@ -3,7 +3,6 @@ falling back to the other; the seeded workshop has Chinese names; the
 admin edits them and the workshop file carries them."""
 
 import copy
-import json
 
 import pytest
 from django.urls import reverse
@@ -189,9 +188,10 @@ def _workshop_form(workshop, **changes):
         "slug": workshop.slug,
         "description": workshop.description,
         "confidentiality": workshop.confidentiality,
+        "endorsement_rule": workshop.endorsement_rule,
         "time_zone": workshop.time_zone,
         "source_title": workshop.source_title,
-        "source_authors": json.dumps(workshop.source_authors),
+        "source_authors": "\n".join(workshop.source_authors),  # one per line
         "source_date": workshop.source_date.isoformat() if workshop.source_date else "",
         "source_publisher": workshop.source_publisher,
         "source_url": workshop.source_url,
@@ -220,6 +220,7 @@ def test_the_admin_saves_the_zone_and_names_and_refreshes_live_pages(
 ):
     change = reverse("admin:dialogue_workshop_change", args=[seeded.pk])
     versions = list(seeded.sessions.values_list("version", flat=True))
+    before_authors = list(seeded.source_authors)
 
     response = admin_client.post(
         change,
@@ -241,6 +242,7 @@ def test_the_admin_saves_the_zone_and_names_and_refreshes_live_pages(
     assert seeded.delegations.get(code="US").name_zh == "美方"
     after = list(seeded.sessions.values_list("version", flat=True))
     assert all(new > old for new, old in zip(after, versions, strict=True))
+    assert seeded.source_authors == before_authors  # the editor kept them as they were
 
 
 def test_the_admin_refuses_an_unknown_zone_and_changes_nothing(admin_client, seeded):

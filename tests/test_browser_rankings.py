@@ -85,7 +85,9 @@ def test_delegates_rank_by_drag_and_keyboard_and_the_facilitator_reveals(
         page = new_page()
         sign_in(page, live_server, f"{code.lower()}-ranker")
         page.goto(f"{live_server.url}{session.get_absolute_url()}")
-        page.get_by_role("link", name="Rank the items").click()
+        page.locator("#session-ranking").get_by_role(
+            "link", name="Rank the items"
+        ).click()
         assert page.url == ranking_url
         start = shown_order(page, session)  # this delegate's own shuffle
 

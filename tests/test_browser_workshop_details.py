@@ -297,7 +297,8 @@ def test_the_admin_saves_authors_one_per_line_and_the_endorsement_rule(
     page.get_by_label("Endorsement rule").select_option("majority")
     page.get_by_label("Source authors").fill("LIU Weidong\n\nSHI Peipei\n")
     screenshot(page, "small-admin-workshop")
-    page.get_by_role("button", name="Save and continue editing").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save and continue editing").click()
 
     assert page.locator(".messagelist .success").count() == 1
     workshop.refresh_from_db()

@@ -394,8 +394,9 @@ def main() -> int:
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/3")
     parser.add_argument(
         "--gunicorn",
-        default="--workers 2",
-        help="gunicorn arguments (worker class, count)",
+        default="-c gunicorn.conf.py",
+        help="gunicorn arguments (default: the deployed settings, gthread; "
+        "e.g. '--workers 2' for sync workers)",
     )
     args = parser.parse_args()
     env = environment(args)

@@ -6,7 +6,7 @@ import threading
 import uuid
 
 import pytest
-from django.db import connection
+from django.db import connection, connections
 from django.test import Client
 from django.urls import reverse
 
@@ -124,9 +124,20 @@ def test_the_form_carries_a_new_key_each_time(client, open_item):
     assert [uuid.UUID(str(key)).version for key in keys] == [4, 4]
 
 
+@pytest.fixture
+def fresh_pool():
+    """A new PostgreSQL connection pool for a test whose threads each need a
+    connection: earlier tests in this process (the browser tests' session-wide
+    live server serves from threads) can leave the shared pool short. Closing
+    it returns its connections; the next query opens a new pool."""
+    for conn in connections.all(initialized_only=True):
+        if conn.vendor == "postgresql":
+            conn.close_pool()
+
+
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_the_same_comment_sent_twice_at_once_is_stored_once(seeded):
+def test_the_same_comment_sent_twice_at_once_is_stored_once(fresh_pool, seeded):
     session = seeded.sessions.get(number=1)
     session_set_phase(session=session, phase=Phase.OPEN, by=admin_organiser())
     item = session.items.get(number=2)

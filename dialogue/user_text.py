@@ -215,11 +215,18 @@ def _md_inline(nodes) -> str:
         if isinstance(node, str):
             out.append(_md_text(node.replace("\n", " ")))
         elif node.tag == "br":
-            out.append("  \n")
+            # Trailing spaces mark a break, except at a line's start, where
+            # they would be stripped: there a backslash does.
+            at_start = not "".join(out).rpartition("\n")[2].strip()
+            out.append("\\\n" if at_start else "  \n")
         elif node.tag == "strong":
             out.append(f"**{_md_inline(node.children)}**")
         elif node.tag == "em":
-            out.append(f"*{_md_inline(node.children)}*")
+            inner = _md_inline(node.children)
+            # Emphasis that opens or closes on emphasis (`*<em>a</em>b*`)
+            # would merge its stars with the inner ones: underscores do not.
+            mark = "_" if inner[:1] == "*" or inner[-1:] == "*" else "*"
+            out.append(f"{mark}{inner}{mark}")
         elif node.tag == "code":
             code = "".join(c for c in node.children if isinstance(c, str))
             fence = _md_fence(code)

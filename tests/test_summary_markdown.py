@@ -72,7 +72,7 @@ def test_what_the_page_shows_as_text_stays_text(written, escaped):
     assert markdown_to_markdown(written) == escaped
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300, deadline=None, derandomize=True)
 @given(
     st.lists(
         st.sampled_from([*"ab 字\n#*_-+=>|<~!`[]()&;:/.1)\\", "http://x.org", "  "]),
@@ -84,3 +84,8 @@ def test_the_file_shows_what_the_page_shows_and_never_more(written):
 
     assert render_markdown(markdown) == render_markdown(written)
     assert FORBIDDEN.isdisjoint(t.type for t in _tokens(markdown))
+
+
+@pytest.mark.parametrize("written", ["\\\na", "\\\n\\\na", "***a*a*", "*a **b***"])
+def test_breaks_at_a_line_start_and_nested_emphasis_survive(written):
+    assert render_markdown(markdown_to_markdown(written)) == render_markdown(written)

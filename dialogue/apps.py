@@ -8,6 +8,9 @@ class DialogueConfig(AppConfig):
 
     def ready(self):
         # Imported here, not at the top: models are not ready before ready().
+        from dialogue.live import connect_signals
         from dialogue.services.accounts import warn_if_throttle_is_per_process
+
+        connect_signals()
 
         warn_if_throttle_is_per_process()

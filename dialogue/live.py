@@ -31,19 +31,23 @@ uncached, so a proxy never serves one person's page to another.
 
 import hashlib
 import re
+import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import wraps
 
 from django.conf import settings
 from django.contrib.messages import get_messages
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import F, OuterRef, Subquery
+from django.db.models.signals import post_delete, post_save
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import get_language
 from django.views.decorators.http import condition
 
 from dialogue import times
-from dialogue.models import AgendaItem, Comment, Participant, Session
+from dialogue.models import AgendaItem, Comment, Participant, Session, Workshop
 
 
 def session_touch(*, session_id: int, items: bool = False) -> None:
@@ -63,6 +67,8 @@ def session_touch(*, session_id: int, items: bool = False) -> None:
                 AgendaItem.objects.filter(pk=OuterRef("item_id")).values("version")
             )
         )
+        bump(_gen("x", session_id))
+    bump(_gen("s", session_id))
 
 
 def item_touch(
@@ -89,6 +95,7 @@ def item_touch(
         )
     if ids := [pk for pk in changed if pk != created]:
         Comment.objects.filter(pk__in=ids).update(changed_at_version=version)
+    bump(_gen("i", item_id))
     session_touch(session_id=session_id)
     return version
 
@@ -98,25 +105,130 @@ def sessions_touch(*, session_ids: Iterable[int]) -> None:
     ids = sorted(set(session_ids))
     if ids:
         Session.objects.filter(pk__in=ids).update(version=F("version") + 1)
+        bump(*(_gen("s", pk) for pk in ids))
+
+
+# -- tags without a query ---------------------------------------------------------
+#
+# An idle poll is most of what a live page costs, so the row its tag is built
+# from (ids, version, phase, the viewer's role) is kept in the cache, per
+# viewer and URL, beside the generations it was read under: one token per
+# workshop ("w": its people), per session ("x": its phase, item under
+# discussion and agenda; "s": anything its page shows) and per item ("i": its
+# discussion). A writer replaces the tokens it invalidates (`bump`) in its
+# transaction and again after commit; a reader reads the tokens *before* the
+# database, so a row read before a commit is stored under tokens that the
+# commit has since replaced, and is never trusted. A row found for the first
+# time is stored without tokens (its ids were not known before the read) and
+# trusted from the next poll on. Rows expire after TAG_SECONDS, which bounds
+# the life of anything a lost write could leave. Only where the cache is shared
+# by every process (Redis): LIVE_TAG_CACHE.
+
+TAG_SECONDS = 60
+
+
+def _gen(kind: str, pk: int) -> str:
+    return f"live:g{kind}:{pk}"
+
+
+def bump(*keys: str) -> None:
+    """Replace the generation tokens `keys`, now and after commit."""
+    if not settings.LIVE_TAG_CACHE or not keys:
+        return
+
+    def replace():
+        cache.set_many({key: secrets.token_hex(8) for key in keys}, timeout=None)
+
+    replace()
+    transaction.on_commit(replace)
+
+
+def _structure_changed(sender, instance, **kwargs) -> None:
+    """post_save / post_delete of the rows a tag's row is read from (also
+    from the admin and imports): replace the tokens they decide."""
+    if isinstance(instance, Workshop):
+        bump(_gen("w", instance.pk))
+    elif isinstance(instance, Participant):
+        bump(_gen("w", instance.workshop_id))
+    elif isinstance(instance, Session):
+        bump(_gen("x", instance.pk), _gen("s", instance.pk))
+    elif isinstance(instance, AgendaItem):
+        bump(_gen("i", instance.pk), _gen("x", instance.session_id))
+
+
+def connect_signals() -> None:
+    for model in (Workshop, Participant, Session, AgendaItem):
+        for signal in (post_save, post_delete):
+            signal.connect(
+                _structure_changed, sender=model, dispatch_uid=f"live-{model.__name__}"
+            )
+
+
+def _tokens(keys: list[str]) -> tuple | None:
+    """The current tokens of `keys` (a missing one is created), or None if
+    the cache cannot say (then nothing is stored)."""
+    found = cache.get_many(keys)
+    for key in keys:
+        if key not in found:
+            cache.add(key, secrets.token_hex(8), timeout=None)
+    if len(found) < len(keys):
+        found = cache.get_many(keys)
+    if len(found) < len(keys):
+        return None
+    return tuple(found[key] for key in keys)
+
+
+def _row(key: str, gens, query):
+    """`query()`'s (ids, row), from the cache when no token of `gens(ids)`
+    has changed since it was read; None for no row (never cached)."""
+    if not settings.LIVE_TAG_CACHE:
+        found = query()
+        return None if found is None else found[1]
+    held = cache.get(key)
+    tokens = None
+    if held is not None:
+        ids, row, seen = held
+        tokens = _tokens(gens(ids))
+        if seen is not None and seen == tokens:
+            return row
+    found = query()
+    if found is None:
+        if held is not None:
+            cache.delete(key)
+        return None
+    ids, row = found
+    trusted = tokens if held is not None and held[0] == ids else None
+    cache.set(key, (ids, row, trusted), TAG_SECONDS)
+    return row
 
 
 def session_etag(request, *, slug: str, number: int, kind: str) -> str | None:
     """The ETag of a live view of this session, or None for anyone outside
     the workshop (the view then answers 404 as usual).
 
-    One query, which also checks membership. The tag names the view (`kind`),
+    One query, which also checks membership (none while the cache holds its
+    row: see "tags without a query"). The tag names the view (`kind`),
     the session's version, the viewer and their role (pages differ per person
     and role), the language and, for htmx requests, that it is the fragment.
     """
     user = request.user
     if not user.is_authenticated:
         return None
-    found = (
-        Session.objects.filter(
-            workshop__slug=slug, number=number, workshop__participants__user=user
+
+    def query():
+        found = (
+            Session.objects.filter(
+                workshop__slug=slug, number=number, workshop__participants__user=user
+            )
+            .values_list("workshop_id", "pk", "version", "workshop__participants__role")
+            .first()
         )
-        .values_list("pk", "version", "workshop__participants__role")
-        .first()
+        return None if found is None else (found[:2], found[1:])
+
+    found = _row(
+        f"live:s:{user.pk}:{slug}:{number}",
+        lambda ids: [_gen("w", ids[0]), _gen("x", ids[1]), _gen("s", ids[1])],
+        query,
     )
     if found is None:
         return None
@@ -193,27 +305,39 @@ def item_etag(
     """The ETag of an item's live discussion, or None for anyone outside the
     workshop (the view then answers 404 as usual).
 
-    One query, which also checks membership and reads the item's version and
+    One query (none while the cache holds its row), which also checks
+    membership and reads the item's version and
     its session's phase and item under discussion.
     """
     user = request.user
     if not user.is_authenticated:
         return None
-    found = (
-        AgendaItem.objects.filter(
-            session__workshop__slug=slug,
-            session__number=number,
-            number=item_number,
-            session__workshop__participants__user=user,
+
+    def query():
+        found = (
+            AgendaItem.objects.filter(
+                session__workshop__slug=slug,
+                session__number=number,
+                number=item_number,
+                session__workshop__participants__user=user,
+            )
+            .values_list(
+                "session__workshop_id",
+                "session_id",
+                "pk",
+                "version",
+                "session__phase",
+                "session__current_item_id",
+                "session__workshop__participants__role",
+            )
+            .first()
         )
-        .values_list(
-            "pk",
-            "version",
-            "session__phase",
-            "session__current_item_id",
-            "session__workshop__participants__role",
-        )
-        .first()
+        return None if found is None else (found[:3], found[2:])
+
+    found = _row(
+        f"live:i:{user.pk}:{slug}:{number}:{item_number}",
+        lambda ids: [_gen("w", ids[0]), _gen("x", ids[1]), _gen("i", ids[2])],
+        query,
     )
     if found is None:
         return None

@@ -121,6 +121,12 @@ COMMENT_EDIT_SECONDS = env_int("COMMENT_EDIT_SECONDS", 900, minimum=0)
 COMMENT_MAX_LENGTH = 10_000
 # How often live pages ask for changes, in seconds.
 LIVE_POLL_SECONDS = env_int("LIVE_POLL_SECONDS", 3, minimum=1)
+# Keep the rows live tags are built from in the cache (dialogue.live): only
+# where every process shares it, so on by default with a Redis CACHE_URL.
+LIVE_TAG_CACHE = env_bool(
+    "LIVE_TAG_CACHE",
+    CACHES["default"]["BACKEND"] != "django.core.cache.backends.locmem.LocMemCache",
+)
 # Summaries: a compiling worker shows a sign of life every HEARTBEAT seconds;
 # STALE seconds after its last one it is taken to have stopped and the sweep
 # sends its report again; a sent report no worker took within START_GRACE is

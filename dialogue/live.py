@@ -178,17 +178,30 @@ def _tokens(keys: list[str]) -> tuple | None:
     return tuple(found[key] for key in keys)
 
 
+# The ids a URL's row was last found with, per process: with them the row
+# and its tokens are read in one round trip. Only a guess: a row is trusted
+# when its own ids are the ones whose tokens were read.
+_IDS: dict[str, tuple] = {}
+_IDS_LIMIT = 20_000
+
+
 def _row(key: str, gens, query):
     """`query()`'s (ids, row), from the cache when no token of `gens(ids)`
     has changed since it was read; None for no row (never cached)."""
     if not settings.LIVE_TAG_CACHE:
         found = query()
         return None if found is None else found[1]
-    held = cache.get(key)
+    guess = _IDS.get(key)
+    keys = [key, *gens(guess)] if guess else [key]
+    found = cache.get_many(keys)
+    held = found.get(key)
     tokens = None
     if held is not None:
         ids, row, seen = held
-        tokens = _tokens(gens(ids))
+        if ids == guess and all(k in found for k in keys):
+            tokens = tuple(found[k] for k in keys[1:])
+        else:
+            tokens = _tokens(gens(ids))
         if seen is not None and seen == tokens:
             return row
     found = query()
@@ -199,6 +212,9 @@ def _row(key: str, gens, query):
     ids, row = found
     trusted = tokens if held is not None and held[0] == ids else None
     cache.set(key, (ids, row, trusted), TAG_SECONDS)
+    if len(_IDS) >= _IDS_LIMIT:
+        _IDS.clear()
+    _IDS[key] = ids
     return row
 
 

@@ -79,6 +79,12 @@ def focus_is_live(session: Session) -> bool:
     return session.phase == Phase.OPEN
 
 
+def phase_move_needs_confirmation(phase: str) -> bool:
+    """Moving a session to ranking or closing it ends something for everyone
+    (discussion, or ranking too): the facilitator is asked first."""
+    return phase in (Phase.RANKING, Phase.CLOSED)
+
+
 def discussion_closed_reason(session: Session):
     return _("This session is not open for discussion (it is “%(phase)s”).") % {
         "phase": Phase(session.phase).label
@@ -134,6 +140,15 @@ def staff_issues_invitations(user) -> bool:
         and user.is_staff
         and user.has_perm("dialogue.change_participant")
     )
+
+
+def staff_permission_reason(action: str) -> str:
+    """Why the admin refuses a staff user an action (`action`, e.g. "import
+    workshop files"): the account lacks the model permission it needs."""
+    return _(
+        "Your staff account does not have the permission to %(action)s. "
+        "Ask an administrator to grant it."
+    ) % {"action": action}
 
 
 def acting_user(by):

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from dialogue.models import Phase, PhaseChange, Session, Workshop
-from tests.builders import make_participant, small_file
+from tests.builders import make_participant, page_text, small_file
 from tests.factories import UserFactory
 
 ADMIN_MODELS = [
@@ -52,6 +52,24 @@ def test_admin_refuses_staff_without_dialogue_permissions(client, seeded):
     assert client.get(reverse("admin:dialogue_workshop_import")).status_code == 403
     export = reverse("admin:dialogue_workshop_export", args=[seeded.pk])
     assert client.get(export).status_code == 403
+
+
+@pytest.mark.parametrize(
+    "url, action",
+    [
+        ("admin:dialogue_workshop_import", "import workshop files"),
+        ("admin:dialogue_summaryreport_request", "request summaries"),
+    ],
+)
+def test_a_refused_staff_user_is_told_which_permission_is_missing(
+    client, seeded, url, action
+):
+    client.force_login(UserFactory(username="clerk", is_staff=True))
+    response = client.get(reverse(url))
+    text = page_text(response)
+    assert response.status_code == 403
+    assert f"does not have the permission to {action}" in text
+    assert "Your role in this workshop" not in text
 
 
 @pytest.mark.parametrize("model", ADMIN_MODELS)

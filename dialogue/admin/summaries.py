@@ -17,6 +17,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from dialogue import permissions
 from dialogue.models import Session, SummaryFormat, SummaryReport, SummaryStatus
 from dialogue.services import summaries as service
 
@@ -149,7 +150,9 @@ class SummaryReportAdmin(admin.ModelAdmin):
 
     def request_view(self, request):
         if not self.has_add_permission(request):
-            raise PermissionDenied
+            raise PermissionDenied(
+                permissions.staff_permission_reason(_("request summaries"))
+            )
         form = SummaryRequestForm(request.POST if request.method == "POST" else None)
         if request.method == "POST" and form.is_valid():
             report = service.summary_request(
@@ -180,7 +183,9 @@ class SummaryReportAdmin(admin.ModelAdmin):
             SummaryReport.objects.select_related("session__workshop"), pk=pk
         )
         if not self.has_view_permission(request, report):
-            raise PermissionDenied
+            raise PermissionDenied(
+                permissions.staff_permission_reason(_("view summaries"))
+            )
         field = service.summary_file(report=report, fmt=fmt)
         if field is None:
             raise Http404

@@ -18,6 +18,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from dialogue import permissions
 from dialogue.forms.admin import UserTextModelForm, WorkshopAdminForm
 from dialogue.live import session_touch
 from dialogue.models import (
@@ -155,7 +156,9 @@ class WorkshopAdmin(admin.ModelAdmin):
         if not (
             self.has_add_permission(request) and self.has_change_permission(request)
         ):
-            raise PermissionDenied
+            raise PermissionDenied(
+                permissions.staff_permission_reason(_("import workshop files"))
+            )
         if request.method == "POST":
             form = WorkshopImportForm(request.POST, request.FILES)
         else:
@@ -191,7 +194,9 @@ class WorkshopAdmin(admin.ModelAdmin):
     def export_view(self, request, pk):
         workshop = get_object_or_404(Workshop, pk=pk)
         if not self.has_view_permission(request, workshop):
-            raise PermissionDenied
+            raise PermissionDenied(
+                permissions.staff_permission_reason(_("export workshop files"))
+            )
         text = dump_workshop_file(workshop_export(workshop=workshop))
         response = HttpResponse(text, content_type="application/json; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{workshop.slug}.json"'

@@ -42,9 +42,9 @@ PHASE_REGIONS = ("facilitator", "ranking", "summary")
 OOB = {"oob": True}
 SESSION_PAGE = "session.page"
 
-# Moving a session to one of these phases asks the facilitator first
-# (dialogue/views/confirm.py): the question, what it ends for everyone, and
-# the confirm button.
+# What the facilitator is asked before a move that ends something for
+# everyone (permissions.phase_move_needs_confirmation; the step itself is
+# dialogue/views/confirm.py): the question, what it ends, the button.
 PHASE_CONFIRMATIONS = {
     Phase.RANKING: (
         gettext_lazy("Move the session to ranking?"),
@@ -107,7 +107,7 @@ def _session_context(participant, session, etag=None):
                 value=value,
                 label=label,
                 current=value == session.phase,
-                confirm=value in PHASE_CONFIRMATIONS,
+                confirm=permissions.phase_move_needs_confirmation(value),
             )
             for value, label in Phase.choices
         ],
@@ -188,12 +188,13 @@ def _phase_step(request, participant, session, phase):
 @login_required
 def session_phase(request, slug, number):
     """Move the session to another phase; a move that ends something for
-    everyone (PHASE_CONFIRMATIONS) asks first: GET shows the question."""
+    everyone (permissions.phase_move_needs_confirmation) asks first: GET
+    shows the question."""
     participant, session = _session_for(request, slug, number)
     data = request.POST if request.method == "POST" else request.GET
     phase = data.get("phase", "")
     if request.method == "GET" or (
-        phase in PHASE_CONFIRMATIONS and not confirmed(request)
+        permissions.phase_move_needs_confirmation(phase) and not confirmed(request)
     ):
         return _phase_step(request, participant, session, phase)
     try:

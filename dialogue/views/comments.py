@@ -113,14 +113,7 @@ def _discussion_context(
         outline=outline, ids=ids, participant=participant
     )
     # Read the item before its comments: the tag is never newer than them.
-    etag = item_fragment_etag(
-        participant=participant,
-        session=session,
-        item=item,
-        kind=DISCUSSION,
-        page=page,
-        version=max(item.version, outline.version),
-    )
+    etag = _tag_now(participant, session, item, outline, page)
     context = _shared_context(participant, session, item, outline, page, etag)
     context.update(
         {
@@ -131,6 +124,19 @@ def _discussion_context(
         }
     )
     return context
+
+
+def _tag_now(participant, session, item, outline, page):
+    """The discussion's tag at the newest version read (the item's row or
+    its comments', whichever was read later)."""
+    return item_fragment_etag(
+        participant=participant,
+        session=session,
+        item=item,
+        kind=DISCUSSION,
+        page=page,
+        version=max(item.version, outline.version),
+    )
 
 
 def _shared_context(participant, session, item, outline, page, etag):
@@ -188,14 +194,7 @@ def _delta(request, participant, session, item, client: ClientTag | None, replie
     for row in rows:
         row.is_new = outline.created[row.comment.pk] > since
     _add_action_urls(rows, participant.workshop.slug)
-    etag = item_fragment_etag(
-        participant=participant,
-        session=session,
-        item=item,
-        kind=DISCUSSION,
-        page=page,
-        version=max(item.version, outline.version),
-    )
+    etag = _tag_now(participant, session, item, outline, page)
     context = _shared_context(participant, session, item, outline, page, etag)
     context.update(
         {"rows": rows, "endorsed": endorsed, "oob": True, "replied_to": replied_to}

@@ -108,6 +108,17 @@ def sessions_touch(*, session_ids: Iterable[int]) -> None:
         bump(*(_gen("s", pk) for pk in ids))
 
 
+def workshop_touch(*, workshop_id: int) -> None:
+    """A change every live page of the workshop shows (its response round):
+    each session's and item's version moves on, with no comment changed, so
+    an open discussion takes a delta of nothing and the new tag."""
+    Session.objects.filter(workshop_id=workshop_id).update(version=F("version") + 1)
+    AgendaItem.objects.filter(session__workshop_id=workshop_id).update(
+        version=F("version") + 1
+    )
+    bump(_gen("w", workshop_id))
+
+
 # -- tags without a query ---------------------------------------------------------
 #
 # An idle poll is most of what a live page costs, so the row its tag is built

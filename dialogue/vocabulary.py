@@ -133,3 +133,21 @@ class WorkerState(TextChoices):
     STOPPED = "stopped"  # its worker stopped responding: the lease ran out
     LOST = "lost"  # sent long ago and no worker ever took it
     FINISHED = "finished"  # done or failed
+
+
+class ResponseStance(TextChoices):
+    """A delegation's answer to a recommendation addressed to it."""
+
+    ACCEPT = "accept", _("Accept")
+    ACCEPT_IN_PART = "accept_in_part", _("Accept in part")
+    ACCEPT_IF = "accept_if", _("Accept if …")
+    NOT_NOW = "not_now", _("Not now")
+    CANNOT_ACCEPT = "cannot_accept", _("Cannot accept")
+    NEEDS_CLARIFICATION = "needs_clarification", _("Needs clarification")
+    UNDER_WAY = "under_way", _("Already under way")
+    OVERTAKEN = "overtaken", _("Overtaken by events")
+
+
+class ResponseReplyKind(TextChoices):
+    REPLY = "reply", _("Reply")
+    CLARIFICATION = "clarification", _("Request for clarification")

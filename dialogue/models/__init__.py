@@ -10,6 +10,13 @@ from dialogue.models.measures import (
     ReciprocalMeasure,
 )
 from dialogue.models.rankings import Ranking, RankingEntry, RankingRound
+from dialogue.models.responses import (
+    Response,
+    ResponseAdoption,
+    ResponseReply,
+    ResponseRevision,
+    ResponseRound,
+)
 from dialogue.models.summaries import SummaryReport
 from dialogue.models.workshops import (
     AgendaItem,
@@ -29,6 +36,8 @@ from dialogue.vocabulary import (
     MeasureStatus,
     MeasureType,
     Phase,
+    ResponseReplyKind,
+    ResponseStance,
     Reversibility,
     Role,
     Sequencing,
@@ -65,6 +74,13 @@ __all__ = [
     "RankingEntry",
     "RankingRound",
     "ReciprocalMeasure",
+    "Response",
+    "ResponseAdoption",
+    "ResponseReply",
+    "ResponseReplyKind",
+    "ResponseRevision",
+    "ResponseRound",
+    "ResponseStance",
     "Reversibility",
     "Role",
     "Sequencing",

@@ -386,6 +386,11 @@ class AgendaPoint(models.Model):
     )
     position = models.PositiveSmallIntegerField(_("position"))
     text = models.TextField(_("text"))
+    # An ask of both governments ("both sides must ..."): both delegations
+    # answer it (dialogue.models.responses), not only the item's addressee.
+    addressed_to_both = models.BooleanField(
+        _("addressed to both delegations"), default=False
+    )
 
     class Meta:
         ordering = ["item", "position"]

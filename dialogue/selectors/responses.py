@@ -1,0 +1,185 @@
+"""Reading responses: what each delegation answers, how far each has got,
+and what one viewer may see of them. Computed once here for every page and
+the summary alike; the secrecy rule is `permissions.sees_response_drafts` /
+`sees_revealed_responses`, and nothing below hands out a revision a viewer
+may not see."""
+
+from dataclasses import dataclass, field
+
+from dialogue import permissions
+from dialogue.models import (
+    AgendaItem,
+    AgendaPoint,
+    Delegation,
+    Participant,
+    Phase,
+    Response,
+    ResponseReply,
+    ResponseRevision,
+    ResponseRound,
+    Workshop,
+)
+
+
+@dataclass(frozen=True)
+class Ask:
+    """One thing a delegation answers: an item, or a point of one."""
+
+    delegation: Delegation
+    item: AgendaItem
+    point: AgendaPoint | None = None
+
+    @property
+    def ref(self) -> str:
+        ref = f"{self.item.session.number}.{self.item.number}"
+        return f"{ref}.{self.point.position}" if self.point else ref
+
+    @property
+    def key(self) -> tuple:
+        return (self.delegation.pk, self.item.pk, self.point.pk if self.point else None)
+
+
+@dataclass
+class SideProgress:
+    delegation: Delegation
+    required: int = 0
+    answered: int = 0
+    missing: list[str] = field(default_factory=list)
+
+    @property
+    def complete(self) -> bool:
+        return self.answered == self.required
+
+
+def response_round(*, workshop: Workshop) -> ResponseRound | None:
+    return ResponseRound.objects.filter(workshop=workshop).first()
+
+
+def asks(*, workshop: Workshop) -> list[Ask]:
+    """Everything the delegations answer, in agenda order, each delegation
+    alike: each item by the delegation it is addressed to, and each point
+    addressed to both governments by both. Sessions in draft do not count."""
+    delegations = list(Delegation.objects.filter(workshop=workshop))
+    by_id = {d.pk: d for d in delegations}
+    items = list(
+        AgendaItem.objects.filter(session__workshop=workshop)
+        .exclude(session__phase=Phase.DRAFT)
+        .select_related("session")
+        .order_by("session__number", "number")
+    )
+    points: dict[int, list[AgendaPoint]] = {}
+    for point in AgendaPoint.objects.filter(
+        item__in=items, addressed_to_both=True
+    ).order_by("position"):
+        points.setdefault(point.item_id, []).append(point)
+    result = []
+    for item in items:
+        result.append(Ask(by_id[item.addressed_to_id], item))
+        for point in points.get(item.pk, ()):
+            point.item = item
+            result.extend(Ask(d, item, point) for d in delegations)
+    return result
+
+
+def _responses(round_: ResponseRound | None) -> dict[tuple, Response]:
+    if round_ is None:
+        return {}
+    rows = Response.objects.filter(round=round_).select_related("adopted")
+    return {(r.delegation_id, r.item_id, r.point_id): r for r in rows}
+
+
+def response_progress(
+    *, workshop: Workshop, round_: ResponseRound | None = None
+) -> list[SideProgress]:
+    """Per delegation (by code): how many of its asks have an adopted
+    response, and which have none. Shown to everyone: it tells no stance."""
+    round_ = round_ or response_round(workshop=workshop)
+    found = _responses(round_)
+    sides: dict[int, SideProgress] = {}
+    for d in Delegation.objects.filter(workshop=workshop):
+        sides[d.pk] = SideProgress(d)
+    for ask in asks(workshop=workshop):
+        side = sides[ask.delegation.pk]
+        side.required += 1
+        response = found.get(ask.key)
+        if response is not None and response.adopted_id:
+            side.answered += 1
+        else:
+            side.missing.append(ask.ref)
+    return list(sides.values())
+
+
+@dataclass
+class ResponseView:
+    """One ask as one viewer sees it."""
+
+    ask: Ask
+    response: Response | None
+    # What the viewer may read: the adopted revision after the reveal; for
+    # the answering delegation, also its latest draft. None: sealed or none.
+    shown: ResponseRevision | None = None
+    latest: ResponseRevision | None = None  # own delegation only
+    own: bool = False
+    sealed: bool = False
+    revealed: bool = False
+    replies: list = field(default_factory=list)
+
+    @property
+    def adopted_is_latest(self) -> bool:
+        r = self.response
+        return bool(
+            r and r.adopted_id and self.latest and self.latest.pk == r.adopted_id
+        )
+
+
+def responses_for(
+    *,
+    participant: Participant,
+    workshop: Workshop,
+    item: AgendaItem | None = None,
+    round_: ResponseRound | None = None,
+) -> list[ResponseView]:
+    """Every ask (of `item`, or of the workshop) as `participant` may see it.
+    Queries do not grow with the number of items."""
+    round_ = round_ or response_round(workshop=workshop)
+    found = _responses(round_)
+    revealed = permissions.sees_revealed_responses(participant, round_)
+    wanted = [
+        a for a in asks(workshop=workshop) if item is None or a.item.pk == item.pk
+    ]
+    own_ids = [
+        r.pk
+        for a in wanted
+        if (r := found.get(a.key)) is not None
+        and permissions.sees_response_drafts(participant, r)
+    ]
+    latest = {}
+    if own_ids:
+        for rev in ResponseRevision.objects.filter(response_id__in=own_ids).order_by(
+            "number"
+        ):
+            latest[rev.response_id] = rev
+    replies: dict[int, list] = {}
+    if revealed and found:
+        for reply in (
+            ResponseReply.objects.filter(response__round=round_)
+            .select_related("author__user", "author__delegation")
+            .order_by("created_at", "id")
+        ):
+            replies.setdefault(reply.response_id, []).append(reply)
+    views = []
+    for a in wanted:
+        response = found.get(a.key)
+        own = permissions.is_delegate(participant) and (
+            participant.delegation_id == a.delegation.pk
+        )
+        view = ResponseView(ask=a, response=response, own=own, revealed=revealed)
+        if response is not None and own:
+            view.latest = latest.get(response.pk)
+        if response is not None and response.adopted_id and (revealed or own):
+            view.shown = response.adopted
+        view.sealed = not revealed and not own
+        if response is not None and revealed:
+            view.replies = replies.get(response.pk, [])
+        views.append(view)
+    return views

@@ -13,6 +13,7 @@ from dialogue.views import (
     measures,
     pages,
     rankings,
+    responses,
     summaries,
 )
 
@@ -95,6 +96,30 @@ measure_urls = [
     ),
 ]
 
+response_urls = [
+    path("", responses.responses_overview, name="responses"),
+    path("open/", responses.response_round_open, name="response_round_open"),
+    path("reveal/", responses.response_reveal, name="response_reveal"),
+    path(
+        "<int:number>/<int:item_number>/", responses.response_item, name="response_item"
+    ),
+    path(
+        "<int:number>/<int:item_number>/save/",
+        responses.response_save,
+        name="response_save",
+    ),
+    path(
+        "<int:number>/<int:item_number>/adopt/",
+        responses.response_adopt,
+        name="response_adopt",
+    ),
+    path(
+        "<int:number>/<int:item_number>/reply/",
+        responses.response_reply,
+        name="response_reply",
+    ),
+]
+
 urlpatterns = [
     path("", pages.home, name="home"),
     path("accounts/", include(account_urls)),
@@ -107,6 +132,7 @@ urlpatterns = [
     ),
     path(WORKSHOP + "comments/<int:comment_id>/", include(comment_urls)),
     path(WORKSHOP + "measures/", include(measure_urls)),
+    path(WORKSHOP + "responses/", include(response_urls)),
     path(SESSION, include(session_urls)),
     path(SESSION + "items/<int:item_number>/", include(item_urls)),
     path(SESSION + "ranking/", include(ranking_urls)),

@@ -162,6 +162,8 @@ class ResponseRevision(models.Model):
     )
     created_at = models.DateTimeField(_("written"), auto_now_add=True)
     after_reveal = models.BooleanField(_("revised after the reveal"), default=False)
+    # When it became the delegation's adopted answer (None: never adopted).
+    adopted_at = models.DateTimeField(_("adopted"), null=True, blank=True)
 
     class Meta:
         ordering = ["response", "number"]
@@ -226,7 +228,6 @@ class ResponseReply(models.Model):
         _("kind"), max_length=16, choices=ResponseReplyKind, default="reply"
     )
     body = models.TextField(_("text"))
-    body_html = models.TextField(_("rendered text"), editable=False)
     created_at = models.DateTimeField(_("written"), auto_now_add=True)
     submission_key = models.UUIDField(
         _("submission key"), null=True, blank=True, editable=False

@@ -55,15 +55,18 @@ def response_round(*, workshop: Workshop) -> ResponseRound | None:
     return ResponseRound.objects.filter(workshop=workshop).first()
 
 
-def asks(*, workshop: Workshop) -> list[Ask]:
-    """Everything the delegations answer, in agenda order, each delegation
-    alike: each item by the delegation it is addressed to, and each point
-    addressed to both governments by both. Sessions in draft do not count."""
+def asks(*, workshop: Workshop, item: AgendaItem | None = None) -> list[Ask]:
+    """Everything the delegations answer (of `item`, or of the workshop), in
+    agenda order, each delegation alike: each item by the delegation it is
+    addressed to, and each point addressed to both governments by both.
+    Sessions in draft do not count."""
     delegations = list(Delegation.objects.filter(workshop=workshop))
     by_id = {d.pk: d for d in delegations}
+    rows = AgendaItem.objects.filter(session__workshop=workshop)
+    if item is not None:
+        rows = rows.filter(pk=item.pk)
     items = list(
-        AgendaItem.objects.filter(session__workshop=workshop)
-        .exclude(session__phase=Phase.DRAFT)
+        rows.exclude(session__phase=Phase.DRAFT)
         .select_related("session")
         .order_by("session__number", "number")
     )
@@ -84,8 +87,12 @@ def asks(*, workshop: Workshop) -> list[Ask]:
 def _responses(round_: ResponseRound | None) -> dict[tuple, Response]:
     if round_ is None:
         return {}
-    rows = Response.objects.filter(round=round_).select_related("adopted")
-    return {(r.delegation_id, r.item_id, r.point_id): r for r in rows}
+    rows = Response.objects.filter(round=round_).select_related("adopted__asks_measure")
+    found = {}
+    for r in rows:
+        r.round = round_  # one row for all: no query per response
+        found[(r.delegation_id, r.item_id, r.point_id)] = r
+    return found
 
 
 def response_progress(
@@ -123,6 +130,8 @@ class ResponseView:
     sealed: bool = False
     revealed: bool = False
     replies: list = field(default_factory=list)
+    history: list = field(default_factory=list)  # own delegation only
+    previous: ResponseRevision | None = None  # the one adopted before `shown`
 
     @property
     def adopted_is_latest(self) -> bool:
@@ -153,12 +162,22 @@ def responses_for(
         if (r := found.get(a.key)) is not None
         and permissions.sees_response_drafts(participant, r)
     ]
-    latest = {}
+    history: dict[int, list[ResponseRevision]] = {}
     if own_ids:
-        for rev in ResponseRevision.objects.filter(response_id__in=own_ids).order_by(
-            "number"
+        for rev in (
+            ResponseRevision.objects.filter(response_id__in=own_ids)
+            .select_related("author", "asks_measure")
+            .order_by("number")
         ):
-            latest[rev.response_id] = rev
+            history.setdefault(rev.response_id, []).append(rev)
+    adopted_before: dict[int, list[ResponseRevision]] = {}
+    if revealed and found:
+        # Revisions once adopted: "what changed" compares the shown one with
+        # the one adopted before it (a draft never adopted stays unseen).
+        for rev in ResponseRevision.objects.filter(
+            response__round=round_, adopted_at__isnull=False
+        ).order_by("number"):
+            adopted_before.setdefault(rev.response_id, []).append(rev)
     replies: dict[int, list] = {}
     if revealed and found:
         for reply in (
@@ -175,11 +194,38 @@ def responses_for(
         )
         view = ResponseView(ask=a, response=response, own=own, revealed=revealed)
         if response is not None and own:
-            view.latest = latest.get(response.pk)
+            view.history = history.get(response.pk, [])
+            view.latest = view.history[-1] if view.history else None
         if response is not None and response.adopted_id and (revealed or own):
             view.shown = response.adopted
         view.sealed = not revealed and not own
         if response is not None and revealed:
             view.replies = replies.get(response.pk, [])
+            earlier = [
+                r
+                for r in adopted_before.get(response.pk, [])
+                if view.shown is not None and r.number < view.shown.number
+            ]
+            view.previous = earlier[-1] if earlier else None
         views.append(view)
     return views
+
+
+def revealed_stances(*, session) -> dict[int, list[Response]]:
+    """Per item of `session`, the item-level responses everyone may read
+    (adopted, after the reveal), for the agenda's stance badges. Empty
+    before the reveal, for every viewer alike."""
+    found: dict[int, list[Response]] = {}
+    for response in (
+        Response.objects.filter(
+            round__workshop_id=session.workshop_id,
+            round__revealed_at__isnull=False,
+            item__session=session,
+            point=None,
+            adopted__isnull=False,
+        )
+        .select_related("adopted", "delegation")
+        .order_by("delegation__code")
+    ):
+        found.setdefault(response.item_id, []).append(response)
+    return found

@@ -16,7 +16,8 @@ needs adopting again; until then the adopted one stands (after the reveal,
 the one everybody reads).
 
 Every write locks the round's row first, so writes of one workshop's
-responses are serialised, and bumps the workshop's live pages.
+responses are serialised. What the workshop's live pages show (progress,
+revealed responses, replies) bumps them; a draft does not.
 """
 
 import uuid
@@ -48,7 +49,7 @@ from dialogue.models import (
     Workshop,
 )
 from dialogue.selectors.responses import response_progress
-from dialogue.user_text import clean_user_text, render_markdown
+from dialogue.user_text import clean_user_text
 
 MAX_TEXT = 8000
 
@@ -186,7 +187,8 @@ def response_save(
         )
         response.revision = revision.number
         response.save(update_fields=["revision"])
-        _touch(round_)
+        # No page outside the delegation changes with a draft, so no live
+        # tag moves either: a sealed draft leaves no trace, not even a time.
     return response, revision, True
 
 
@@ -230,6 +232,8 @@ def response_adopt(
         if mode == EndorsementVia.HEAD or votes * 2 > delegates.count():
             locked.adopted = latest
             locked.save(update_fields=["adopted"])
+            latest.adopted_at = timezone.now()
+            latest.save(update_fields=["adopted_at"])
         _touch(round_)
     response.adopted_id, response.revision = locked.adopted_id, locked.revision
     return locked.adopted_id == latest.pk
@@ -300,7 +304,6 @@ def response_reply(
                     author=participant,
                     kind=kind,
                     body=body,
-                    body_html=str(render_markdown(body)),
                     submission_key=submission_key,
                 )
         except IntegrityError:

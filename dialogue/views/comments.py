@@ -40,6 +40,7 @@ from dialogue.selectors.comments import (
     item_outline,
     reply_target,
 )
+from dialogue.selectors.responses import response_round, responses_for
 from dialogue.selectors.workshops import (
     item_get,
     item_neighbours,
@@ -254,9 +255,26 @@ def _render_item(request, participant, session, item, form, status=200, errors=(
             "reply_quote": markdown_to_text(parent.body) if parent else "",
             "points": item.points.all(),
             **item_neighbours(item=item),
+            **_responses_context(participant, item),
         }
     )
     return render(request, "item_detail.html", context, status=status)
+
+
+def _responses_context(participant, item) -> dict:
+    """The item's responses as this viewer may see them (sealed, own, or
+    revealed): the page's short section; the responses page has the rest."""
+    round_ = response_round(workshop=participant.workshop)
+    if round_ is None:
+        return {"response_round": None}
+    views = responses_for(
+        participant=participant, workshop=participant.workshop, item=item, round_=round_
+    )
+    return {
+        "response_round": round_,
+        "item_responses": views,
+        "item_response_own": any(view.own for view in views),
+    }
 
 
 @require_GET

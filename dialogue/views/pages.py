@@ -16,6 +16,7 @@ from dialogue import permissions
 from dialogue.errors import Refusal, refusal_response
 from dialogue.live import live_page, live_poll, phase_changed
 from dialogue.models import Phase
+from dialogue.selectors.responses import revealed_stances
 from dialogue.selectors.workshops import (
     item_by_number,
     participation_get,
@@ -100,7 +101,7 @@ def _session_context(participant, session, etag=None):
         "workshop": participant.workshop,
         "participant": participant,
         "session": session,
-        "items": session_items_with_counts(session=session),
+        "items": _with_stances(session),
         "can": permissions.Can(participant, session),
         "phase_buttons": [
             PhaseButton(
@@ -114,6 +115,15 @@ def _session_context(participant, session, etag=None):
         "etag": etag,
         "poll_seconds": settings.LIVE_POLL_SECONDS,
     }
+
+
+def _with_stances(session):
+    """The agenda, each item carrying its revealed responses (stance badges)."""
+    items = list(session_items_with_counts(session=session))
+    stances = revealed_stances(session=session)
+    for item in items:
+        item.stances = stances.get(item.pk, ())
+    return items
 
 
 def _session_for(request, slug, number):

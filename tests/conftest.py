@@ -1,6 +1,6 @@
 """Shared fixtures, and the rule for tests that need real services.
 
-The functions that build test data live in tests/builders.py.
+The functions that build test data live in tests/builders/.
 
 Tests marked `postgres`, `redis`, `celery_worker` or `browser` need a part the
 project does not fake. Where the part is missing they are skipped on a bare

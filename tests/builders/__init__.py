@@ -32,7 +32,7 @@ from tests.builders.measures import (
     state,
     titles,
 )
-from tests.builders.pages import count_get_queries, login, page_text
+from tests.builders.pages import count_get_queries, login, page_text, session_url
 from tests.builders.people import admin_organiser, make_participant
 from tests.builders.rankings import (
     cast_ballot,
@@ -78,6 +78,7 @@ __all__ = [
     "ranking_form",
     "ranking_url",
     "refused",
+    "session_url",
     "screenshot",
     "sign_in",
     "small_file",

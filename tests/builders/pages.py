@@ -1,8 +1,14 @@
-"""Pages through Django's test client: signing in, reading a page, counting
-its queries."""
+"""Pages through Django's test client: a session's URLs, signing in, reading
+a page, counting its queries."""
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+
+def session_url(name, session, *extra):
+    """The URL `name` of `session` (workshop slug, session number, `extra`)."""
+    return reverse(name, args=[session.workshop.slug, session.number, *extra])
 
 
 def login(client, participant):

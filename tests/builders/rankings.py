@@ -3,11 +3,10 @@ cast ballots, and random elections for the ranking maths."""
 
 import re
 
-from django.urls import reverse
 from hypothesis import strategies as st
 
 from dialogue.models import Ranking, RankingEntry
-from tests.builders.pages import page_text
+from tests.builders.pages import page_text, session_url
 from tests.factories import AgendaItemFactory, SessionFactory
 
 
@@ -37,8 +36,8 @@ def item_ids(session, numbers):
     return [by_number[n] for n in numbers]
 
 
-def ranking_url(name, session, *extra):
-    return reverse(name, args=[session.workshop.slug, session.number, *extra])
+# A ranking page's URL is a session's URL.
+ranking_url = session_url
 
 
 def ranking_form(session, numbers, round_number=1):

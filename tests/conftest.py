@@ -203,6 +203,27 @@ def audit_page(browser):
     context.close()
 
 
+@pytest.fixture
+def audited(browser):
+    """Pages that let axe-core in past the CSP, one context per call."""
+    contexts = []
+
+    def open_page(**options):
+        context = browser.new_context(
+            bypass_csp=True,
+            locale="en-GB",
+            viewport={"width": 1200, "height": 900},
+            **options,
+        )
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
 # --- sessions and comments ---------------------------------------------------
 #
 # `session` is the plain session most modules mean; a module about another

@@ -14,6 +14,7 @@ from tests.builders.browser import (
     axe_violations,
     screenshot,
     sign_in,
+    sign_in_as,
 )
 from tests.builders.comments import XSS_PAYLOADS, comment_action_url, item_url
 from tests.builders.dialogues import (
@@ -81,6 +82,7 @@ __all__ = [
     "session_url",
     "screenshot",
     "sign_in",
+    "sign_in_as",
     "small_file",
     "state",
     "stored_rankings",

@@ -3,6 +3,9 @@
 import functools
 from pathlib import Path
 
+from django.conf import settings
+from django.test import Client
+
 TESTS = Path(__file__).resolve().parent.parent
 ARTIFACTS = TESTS.parent / "test-artifacts"
 
@@ -20,6 +23,16 @@ def sign_in(page, live_server, username: str, password: str = "pw-for-tests-only
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+
+
+def sign_in_as(page, live_server, user) -> None:
+    """Sign in by session cookie, as Django's test client would."""
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    page.context.add_cookies(
+        [{"name": cookie.key, "value": cookie.value, "url": live_server.url}]
+    )
 
 
 @functools.cache

@@ -1,6 +1,6 @@
 """Shared fixtures, and the rule for tests that need real services.
 
-The functions that build test data live in tests/builders.py.
+The functions that build test data live in tests/builders/.
 
 Tests marked `postgres`, `redis`, `celery_worker` or `browser` need a part the
 project does not fake. Where the part is missing they are skipped on a bare
@@ -24,7 +24,8 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import translation
 
-from dialogue.models import Participant, Phase, Workshop
+from dialogue.models import Participant, Phase, Role, SummaryStatus, Workshop
+from dialogue.services import summaries as service
 from dialogue.services.accounts import organisers_group
 from dialogue.services.sessions import session_set_phase
 from tests.builders import (
@@ -202,6 +203,27 @@ def audit_page(browser):
     context.close()
 
 
+@pytest.fixture
+def audited(browser):
+    """Pages that let axe-core in past the CSP, one context per call."""
+    contexts = []
+
+    def open_page(**options):
+        context = browser.new_context(
+            bypass_csp=True,
+            locale="en-GB",
+            viewport={"width": 1200, "height": 900},
+            **options,
+        )
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
 # --- sessions and comments ---------------------------------------------------
 #
 # `session` is the plain session most modules mean; a module about another
@@ -254,6 +276,36 @@ def us(seeded):
 @pytest.fixture
 def d(workshop) -> Dialogue:
     return build_dialogue(workshop)
+
+
+# --- summaries ---------------------------------------------------------------
+#
+# The summary modules compile from a closed session of two items: each of them
+# defines that `session` itself, and these fixtures use it.
+
+
+@pytest.fixture
+def in_process(settings, tmp_path):
+    """Jobs run in-process (as `make run` does), files under a temporary root."""
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings
+
+
+@pytest.fixture
+def rapporteur(workshop):
+    """The user of a rapporteur of `workshop`."""
+    return make_participant(workshop, role=Role.RAPPORTEUR).user
+
+
+@pytest.fixture
+def done(in_process, session, django_capture_on_commit_callbacks):
+    """Version 1 of `session`'s summary, compiled."""
+    with django_capture_on_commit_callbacks(execute=True):
+        report = service.summary_request(session=session, by=admin_organiser())
+    report.refresh_from_db()
+    assert report.status == SummaryStatus.DONE
+    return report
 
 
 # --- real Celery workers -----------------------------------------------------

@@ -1,6 +1,6 @@
 """factory_boy factories, one per model. The functions that put them together
 into a scene (a ranking session, a dialogue of measures) are in
-tests/builders.py."""
+tests/builders/."""
 
 import factory
 from django.contrib.auth import get_user_model

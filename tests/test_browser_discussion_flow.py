@@ -36,21 +36,12 @@ LANGUAGES = ["en", "zh-hans"]
 
 
 @pytest.fixture
-def open_as(browser, live_server):
+def open_as(audited, live_server):
     """open_as(username, language, js=True) -> a signed-in page whose context
     lets axe-core in past the CSP (or, with js=False, runs no JavaScript)."""
-    contexts = []
 
     def open_page(username, language="en", *, js=True):
-        context = browser.new_context(
-            bypass_csp=True,
-            java_script_enabled=js,
-            locale="en-GB",
-            viewport={"width": 1200, "height": 900},
-        )
-        context.set_default_timeout(10_000)
-        contexts.append(context)
-        page = context.new_page()
+        page = audited(java_script_enabled=js)
         sign_in(page, live_server, username)
         # The choice is remembered per user: a second page may start in it.
         if page.locator("html").get_attribute("lang") != language:
@@ -59,9 +50,7 @@ def open_as(browser, live_server):
         expect(page.locator("html")).to_have_attribute("lang", language)
         return page
 
-    yield open_page
-    for context in contexts:
-        context.close()
+    return open_page
 
 
 def tr(language, text):

@@ -13,8 +13,6 @@ import os
 import threading
 
 import pytest
-from django.conf import settings as django_settings
-from django.test import Client
 
 from dialogue.models import Comment, Phase, Role, SummaryReport
 from dialogue.services import summaries as service
@@ -27,6 +25,7 @@ from tests.builders import (
     make_participant,
     make_ranking_session,
     screenshot,
+    sign_in_as,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -37,15 +36,6 @@ LANGUAGES = [("en", "en-GB"), ("zh", "zh-CN")]
 
 def _shot(page, name: str) -> None:
     screenshot(page, f"{name}-{SUFFIX}")
-
-
-def _sign_in_as(page, live_server, user) -> None:
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies[django_settings.SESSION_COOKIE_NAME]
-    page.context.add_cookies(
-        [{"name": cookie.key, "value": cookie.value, "url": live_server.url}]
-    )
 
 
 def _page(browser, locale: str, *, audit: bool = False, width: int = 1200):
@@ -70,7 +60,7 @@ def test_a_delegate_cannot_open_a_draft_session(
     make_ranking_session(workshop, number=1, items=2, phase=Phase.OPEN)
     delegate = make_participant(workshop, code=code)
     page = _page(browser, locale, audit=True)
-    _sign_in_as(page, live_server, delegate.user)
+    sign_in_as(page, live_server, delegate.user)
 
     page.goto(f"{live_server.url}/")
     home_lists_draft = page.get_by_text("Preparatory agenda").count()
@@ -92,7 +82,7 @@ def test_the_facilitator_prepares_a_draft_session(
     draft = make_ranking_session(workshop, number=2, items=3, phase=Phase.DRAFT)
     facilitator = make_participant(workshop, role=Role.FACILITATOR)
     page = _page(browser, locale)
-    _sign_in_as(page, live_server, facilitator.user)
+    sign_in_as(page, live_server, facilitator.user)
 
     response = page.goto(f"{live_server.url}{draft.get_absolute_url()}")
     _shot(page, f"draft-session-facilitator-{lang}")
@@ -130,7 +120,7 @@ def test_the_summary_compiles_in_the_background_and_the_banner_follows_it(
     opened, reached = held_compile
     activity = make_activity(workshop)
     page = _page(browser, locale, audit=True)
-    _sign_in_as(page, live_server, activity.people["rap"].user)
+    sign_in_as(page, live_server, activity.people["rap"].user)
     page.goto(f"{live_server.url}{activity.session.get_absolute_url()}summaries/")
 
     page.locator(".summary-request button[type=submit]").click()
@@ -166,7 +156,7 @@ def test_both_sides_see_the_stage_the_compiler_sees(
     activity = make_activity(workshop)
     service.summary_request(session=activity.session, by=admin_organiser())
     page = _page(browser, "en-GB")
-    _sign_in_as(page, live_server, activity.people[f"{code.lower()}-1"].user)
+    sign_in_as(page, live_server, activity.people[f"{code.lower()}-1"].user)
 
     page.goto(f"{live_server.url}{activity.session.get_absolute_url()}summaries/")
 
@@ -194,7 +184,7 @@ def test_a_remarks_formatting_reaches_the_summary(
     service.summary_request(session=activity.session, by=admin_organiser())
     report = SummaryReport.objects.get()
     page = _page(browser, "en-GB", audit=True)
-    _sign_in_as(page, live_server, activity.people["rap"].user)
+    sign_in_as(page, live_server, activity.people["rap"].user)
 
     page.goto(
         f"{live_server.url}{activity.session.get_absolute_url()}summaries/v1/preview/"
@@ -226,7 +216,7 @@ def test_the_ballot_starts_from_the_delegates_own_order(
     ranking_round_open(session=session, by=admin_organiser())
     delegate = make_participant(workshop, code=code)
     page = _page(browser, locale, audit=True)
-    _sign_in_as(page, live_server, delegate.user)
+    sign_in_as(page, live_server, delegate.user)
     url = f"{live_server.url}{session.get_absolute_url()}ranking/"
 
     page.goto(url)
@@ -258,7 +248,7 @@ def test_the_slope_chart_reads_at_page_width_and_in_print(
     )
     activity.session.items.filter(number=2).update(title=long_title)
     page = _page(browser, locale, audit=True)
-    _sign_in_as(page, live_server, activity.people[f"{code.lower()}-1"].user)
+    sign_in_as(page, live_server, activity.people[f"{code.lower()}-1"].user)
 
     page.goto(
         f"{live_server.url}{activity.session.get_absolute_url()}ranking/rounds/1/"

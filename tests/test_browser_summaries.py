@@ -8,8 +8,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.test import Client
 
 from dialogue.models import Role, SummaryReport
 from dialogue.services import summaries as service
@@ -22,6 +20,7 @@ from tests.builders import (
     make_participant,
     pdf_text,
     screenshot,
+    sign_in_as,
 )
 from tests.factories import UserFactory
 
@@ -38,16 +37,6 @@ def _pdf_page_png(pdf: Path, name: str) -> None:
         + [str(ARTIFACTS / name)],
         check=True,
         timeout=60,
-    )
-
-
-def sign_in_as(page, live_server, user) -> None:
-    """Sign in by session cookie, as Django's test client would."""
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    page.context.add_cookies(
-        [{"name": cookie.key, "value": cookie.value, "url": live_server.url}]
     )
 
 

@@ -26,27 +26,6 @@ from tests.factories import UserFactory
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def audited(browser):
-    """Pages that let axe-core in past the CSP, one context per call."""
-    contexts = []
-
-    def open_page(**options):
-        context = browser.new_context(
-            bypass_csp=True,
-            locale="en-GB",
-            viewport={"width": 1200, "height": 900},
-            **options,
-        )
-        context.set_default_timeout(10_000)
-        contexts.append(context)
-        return context.new_page()
-
-    yield open_page
-    for context in contexts:
-        context.close()
-
-
 def switch_to_chinese(page):
     page.get_by_label("Language").select_option("zh-hans")
     page.locator(".language-form button").click()

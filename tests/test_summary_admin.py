@@ -10,13 +10,6 @@ from tests.factories import UserFactory
 
 
 @pytest.fixture
-def in_process(settings, tmp_path):
-    settings.CELERY_TASK_ALWAYS_EAGER = True
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings
-
-
-@pytest.fixture
 def session(workshop):
     return make_ranking_session(workshop, items=2, phase="closed")
 

@@ -1,9 +1,9 @@
 """The summary builder against the database: what each section contains.
 
-`make_activity` (in tests/builders.py) builds one small, fully known session
-that the summary test modules share. Every person in it has "Zqx" in their
-name, username, email and affiliation, so a leak into any format is easy to
-detect.
+`make_activity` (in tests/builders/activity.py) builds one small, fully known
+session that the summary test modules share. Every person in it has "Zqx" in
+their name, username, email and affiliation, so a leak into any format is easy
+to detect.
 """
 
 import pytest

@@ -28,13 +28,6 @@ STOPPED_NOTE = "The worker stopped responding; trying again."
 
 
 @pytest.fixture
-def in_process(settings, tmp_path):
-    settings.CELERY_TASK_ALWAYS_EAGER = True
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings
-
-
-@pytest.fixture
 def session(workshop):
     return make_ranking_session(workshop, items=2, phase="closed")
 

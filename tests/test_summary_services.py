@@ -43,14 +43,6 @@ from tests.factories import UserFactory, WorkshopFactory
 
 
 @pytest.fixture
-def in_process(settings, tmp_path):
-    """Jobs run in-process (as `make run` does), files under a temporary root."""
-    settings.CELERY_TASK_ALWAYS_EAGER = True
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings
-
-
-@pytest.fixture
 def session(workshop):
     return make_ranking_session(workshop, items=2, phase="open")
 

@@ -1,0 +1,90 @@
+"""Shared test builders: plain functions and constants that build test data
+or read what the application produced, one module per noun (people, pages,
+the browser, workshop files, rankings, comments, a built dialogue, measures,
+the summaries' activity, documents). Every test module imports its helpers
+from here (``from tests.builders import X``) or its model factories from
+tests/factories.py; no test module imports another. Fixtures live in
+tests/conftest.py, which may use these builders.
+"""
+
+from tests.builders.activity import Activity, make_activity
+from tests.builders.browser import (
+    ARTIFACTS,
+    TESTS,
+    axe_violations,
+    screenshot,
+    sign_in,
+    sign_in_as,
+)
+from tests.builders.comments import XSS_PAYLOADS, comment_action_url, item_url
+from tests.builders.dialogues import (
+    Dialogue,
+    build_dialogue,
+    delegate_pages,
+    give_names,
+)
+from tests.builders.documents import docx_text, pdf_text
+from tests.builders.measures import (
+    CONTENT,
+    events,
+    measure_url,
+    propose,
+    refused,
+    state,
+    titles,
+)
+from tests.builders.pages import count_get_queries, login, page_text, session_url
+from tests.builders.people import admin_organiser, make_participant
+from tests.builders.rankings import (
+    cast_ballot,
+    elections,
+    item_ids,
+    make_ranking_session,
+    ranking_error_text,
+    ranking_form,
+    ranking_url,
+    stored_rankings,
+)
+from tests.builders.workshop_files import small_file
+
+__all__ = [
+    "ARTIFACTS",
+    "CONTENT",
+    "TESTS",
+    "XSS_PAYLOADS",
+    "Activity",
+    "Dialogue",
+    "admin_organiser",
+    "axe_violations",
+    "build_dialogue",
+    "cast_ballot",
+    "comment_action_url",
+    "count_get_queries",
+    "delegate_pages",
+    "docx_text",
+    "elections",
+    "events",
+    "give_names",
+    "item_ids",
+    "item_url",
+    "login",
+    "make_activity",
+    "make_participant",
+    "make_ranking_session",
+    "measure_url",
+    "page_text",
+    "pdf_text",
+    "propose",
+    "ranking_error_text",
+    "ranking_form",
+    "ranking_url",
+    "refused",
+    "session_url",
+    "screenshot",
+    "sign_in",
+    "sign_in_as",
+    "small_file",
+    "state",
+    "stored_rankings",
+    "titles",
+]

@@ -265,13 +265,17 @@ def _md_blocks(nodes, *, tight: bool = False) -> list[str]:
                 blocks.append([_md_guard(line) for line in text.split("\n")])
             inline.clear()
 
+    previous_list = None
     for node in nodes:
         if isinstance(node, str) or node.tag not in _MD_BLOCKS:
             if isinstance(node, str) and not node.strip() and not inline:
                 continue  # the newlines between blocks
             inline.append(node)
+            previous_list = None
             continue
         flush()
+        if node.tag not in ("ul", "ol"):
+            previous_list = None
         if node.tag == "p":
             text = _md_inline(node.children).strip()
             blocks.append([_md_guard(line) for line in text.split("\n")])
@@ -279,7 +283,10 @@ def _md_blocks(nodes, *, tight: bool = False) -> list[str]:
             inner = _md_blocks(node.children)
             blocks.append([f"> {line}".rstrip() for line in inner] or [">"])
         elif node.tag in ("ul", "ol"):
-            blocks.append(_md_list(node))
+            # Two lists in a row stay two when their markers differ.
+            alternate = previous_list == node.tag
+            blocks.append(_md_list(node, alternate=alternate))
+            previous_list = None if alternate else node.tag
         elif node.tag == "pre":
             code = "".join(
                 c if isinstance(c, str) else "".join(c.children) for c in node.children
@@ -297,7 +304,7 @@ def _md_blocks(nodes, *, tight: bool = False) -> list[str]:
     return lines
 
 
-def _md_list(node) -> list[str]:
+def _md_list(node, *, alternate: bool = False) -> list[str]:
     items = [c for c in node.children if not isinstance(c, str)]
     # markdown-it writes a tight list's items without paragraphs.
     tight = not any(
@@ -307,7 +314,10 @@ def _md_list(node) -> list[str]:
     number = int(start) if start and start.isdigit() else 1
     lines = []
     for index, item in enumerate(items):
-        marker = f"{number + index}. " if node.tag == "ol" else "- "
+        if node.tag == "ol":
+            marker = f"{number + index}{')' if alternate else '.'} "
+        else:
+            marker = "* " if alternate else "- "
         inner = _md_blocks(item.children, tight=tight) or [""]
         if lines and not tight:
             lines.append("")

@@ -86,6 +86,8 @@ def test_the_file_shows_what_the_page_shows_and_never_more(written):
     assert FORBIDDEN.isdisjoint(t.type for t in _tokens(markdown))
 
 
-@pytest.mark.parametrize("written", ["\\\na", "\\\n\\\na", "***a*a*", "*a **b***"])
+@pytest.mark.parametrize(
+    "written", ["\\\na", "\\\n\\\na", "***a*a*", "*a **b***", "*\n-", "1.\n2)"]
+)
 def test_breaks_at_a_line_start_and_nested_emphasis_survive(written):
     assert render_markdown(markdown_to_markdown(written)) == render_markdown(written)

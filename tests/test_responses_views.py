@@ -226,3 +226,36 @@ def test_the_overview_costs_the_same_queries_at_1_and_12_items(client, w):
 
     AgendaItem.objects.filter(session__workshop=w.workshop).exclude(pk=keep).delete()
     assert count_get_queries(client, url("responses", w)) == many
+
+
+def test_the_admin_has_no_page_that_could_show_a_sealed_draft(client, w, organiser):
+    from django.urls import NoReverseMatch
+
+    w.open()
+    item = w.item_for("CN")
+    svc.response_save(
+        participant=w.head["CN"],
+        item=item,
+        stance="accept",
+        reasoning="Sealed words.",
+        base=0,
+    )
+    for model in (
+        "responseround",
+        "response",
+        "responserevision",
+        "responseadoption",
+        "responsereply",
+    ):
+        with pytest.raises(NoReverseMatch):
+            reverse(f"admin:dialogue_{model}_changelist")
+    client.force_login(organiser)
+    for page in (
+        reverse("admin:index"),
+        reverse("admin:dialogue_agendaitem_change", args=[item.pk]),
+        reverse("admin:dialogue_workshop_change", args=[w.workshop.pk]),
+    ):
+        response = client.get(page)
+        assert response.status_code == 200 and "Sealed words." not in page_text(
+            response
+        )

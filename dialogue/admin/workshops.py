@@ -315,7 +315,7 @@ class AgendaPointInline(admin.TabularInline):
     form = UserTextModelForm
     model = AgendaPoint
     extra = 0
-    fields = ["position", "text"]
+    fields = ["position", "text", "addressed_to_both"]
 
 
 @admin.register(AgendaItem)
@@ -346,7 +346,7 @@ class AgendaItemAdmin(admin.ModelAdmin):
 @admin.register(AgendaPoint)
 class AgendaPointAdmin(admin.ModelAdmin):
     form = UserTextModelForm
-    list_display = ["label", "text", "item"]
+    list_display = ["label", "text", "item", "addressed_to_both"]
     list_filter = ["item__session__workshop", "item__session"]
     search_fields = ["text", "item__title"]
     list_select_related = ["item"]

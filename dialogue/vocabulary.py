@@ -133,3 +133,20 @@ class WorkerState(TextChoices):
     STOPPED = "stopped"  # its worker stopped responding: the lease ran out
     LOST = "lost"  # sent long ago and no worker ever took it
     FINISHED = "finished"  # done or failed
+
+
+class LinkKind(TextChoices):
+    """How two agenda items (or points) relate: the kinds of an ItemLink."""
+
+    MIRROR = "mirror", _("Mirror")
+    RELATED = "related", _("Related")
+    TENSION = "tension", _("In tension")
+    DUPLICATE = "duplicate", _("Duplicate")
+
+
+class LinkDecision(TextChoices):
+    """One delegation's verdict on a suggested link."""
+
+    PENDING = "pending", _("Not decided yet")
+    CONFIRMED = "confirmed", _("Confirmed")
+    REJECTED = "rejected", _("Rejected")

@@ -82,7 +82,10 @@ def _check_end(end: LinkEnd, name: str, workshop: Workshop, by) -> LinkEnd:
         raise LinkError({f"point_{name}": _("The point must belong to its item.")})
     try:
         quote = clean_user_text(
-            end.quote or "", label=_("The passage"), max_length=QUOTE_MAX
+            end.quote or "",
+            label=_("The passage"),
+            max_length=QUOTE_MAX,
+            required=False,
         ).strip()
     except ValidationError as exc:
         raise LinkError({f"quote_{name}": exc.messages[0]}) from None
@@ -160,7 +163,9 @@ def link_suggest(
     if a.item.pk == b.item.pk:
         raise LinkError({"item_b": _("A link joins two different agenda items.")})
     try:
-        note = clean_user_text(note or "", label=_("The note"), max_length=NOTE_MAX)
+        note = clean_user_text(
+            note or "", label=_("The note"), max_length=NOTE_MAX, required=False
+        )
     except ValidationError as exc:
         raise LinkError({"note": exc.messages[0]}) from None
     pair = ItemLink.pair_of(

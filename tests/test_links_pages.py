@@ -6,9 +6,11 @@ import re
 import pytest
 from django.urls import reverse
 
-from dialogue.models import ItemLink, LinkVerdict, Role
+from dialogue.models import ItemLink, LinkVerdict, Phase, Role
 from dialogue.services.links import link_confirm
+from dialogue.services.sessions import session_set_phase
 from tests.builders import (
+    admin_organiser,
     count_get_queries,
     login,
     make_participant,
@@ -264,6 +266,8 @@ def _cost(client, participant, workshop) -> int:
 def test_the_page_costs_the_same_for_twelve_items_as_for_four(client, d, seeded):
     suggest_link(d)
     small = _cost(client, d.head("CN"), d.workshop)
+    for session in seeded.sessions.all():
+        session_set_phase(session=session, phase=Phase.OPEN, by=admin_organiser())
     cn = make_participant(seeded, code="CN", is_head=True)
     for link in ItemLink.objects.filter(workshop=seeded)[:3]:
         link_confirm(link=link, by=cn)
@@ -274,3 +278,6 @@ def test_the_page_costs_the_same_for_twelve_items_as_for_four(client, d, seeded)
     assert ItemLink.objects.filter(workshop=seeded).count() == 10
     assert LinkVerdict.objects.filter(link__workshop=seeded).count() == 20
     assert large == small
+    assert (
+        page_text(client.get(url("links_page", seeded))).count('<g class="link">') == 10
+    )

@@ -167,7 +167,7 @@ def linkable_items(*, participant: Participant):
         AgendaItem.objects.filter(
             permissions.visible_sessions(participant, prefix="session__")
         )
-        .select_related("session")
+        .select_related("session__workshop")
         .prefetch_related("points")
         .order_by("session__number", "number")
     )

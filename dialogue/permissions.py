@@ -21,13 +21,11 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from dialogue.measure_rules import endorsement_mode
 from dialogue.models import (
     Comment,
     CommentState,
     Delegation,
     EndorsementRule,
-    EndorsementVia,
     MeasureStatus,
     Participant,
     Phase,
@@ -164,16 +162,17 @@ def decide_link_refusal(
     workshop: Workshop,
     delegation: Delegation | None,
     *,
-    delegation_has_head: bool,
+    head_decides: bool,
 ):
     """Confirming or rejecting a link on behalf of `delegation`.
 
-    The same rule as endorsing a measure (`measure_rules.endorsement_mode`),
-    without the vote: where the delegation decides through its head, only
-    the head decides; where it decides by majority (the workshop's rule is
-    "majority", or the default rule and the delegation has no head), a link
-    is a reading of the texts, not a commitment, so any one of its delegates
-    decides for it.
+    The same rule as endorsing a measure, without the vote: `head_decides`
+    is `measure_rules.endorsement_mode(...) == EndorsementVia.HEAD` for this
+    delegation (the caller asks it: that module is a sibling of this one).
+    Where the delegation endorses through its head, only the head decides;
+    where it endorses by majority (the workshop's rule is "majority", or the
+    default rule and the delegation has no head), a link is a reading of the
+    texts, not a commitment, so any one of its delegates decides for it.
     """
     if _other_workshop(participant, workshop.pk):
         return _("This belongs to another workshop.")
@@ -188,8 +187,7 @@ def decide_link_refusal(
             "yours": participant.delegation.display_name,
             "other": delegation.display_name,
         }
-    mode = endorsement_mode(workshop=workshop, delegation_has_head=delegation_has_head)
-    if mode == EndorsementVia.HEAD and not is_head(participant):
+    if head_decides and not is_head(participant):
         return _(
             "In this workshop the head of %(name)s confirms or rejects links on "
             "its behalf."

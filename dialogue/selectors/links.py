@@ -17,9 +17,11 @@ from django.utils.translation import ngettext
 from dialogue import permissions
 from dialogue.link_chart import ChartColumn, ChartLink, ChartRow, link_chart_svg
 from dialogue.link_rules import AGREED, REJECTED, link_state
+from dialogue.measure_rules import endorsement_mode
 from dialogue.models import (
     AgendaItem,
     Delegation,
+    EndorsementVia,
     ItemLink,
     LinkKind,
     LinkVerdict,
@@ -127,19 +129,29 @@ def item_links(*, participant: Participant, item: AgendaItem) -> list[LinkRow]:
     return _rows(links, participant, count)
 
 
+def head_decides_links(*, workshop, delegation: Delegation | None) -> bool:
+    """Does this delegation confirm and reject links through its head? As
+    for endorsing a measure (`measure_rules.endorsement_mode`)."""
+    if delegation is None:
+        return False
+    has_head = Participant.objects.filter(
+        permissions.delegation_heads(), delegation=delegation
+    ).exists()
+    mode = endorsement_mode(workshop=workshop, delegation_has_head=has_head)
+    return mode == EndorsementVia.HEAD
+
+
 def can_decide_links(participant: Participant) -> bool:
     """May this participant confirm or reject links for their delegation?"""
     delegation = (
         participant.delegation if permissions.is_delegate(participant) else None
     )
-    has_head = (
-        delegation is not None
-        and Participant.objects.filter(
-            permissions.delegation_heads(), delegation=delegation
-        ).exists()
-    )
+    workshop = participant.workshop
     reason = permissions.decide_link_refusal(
-        participant, participant.workshop, delegation, delegation_has_head=has_head
+        participant,
+        workshop,
+        delegation,
+        head_decides=head_decides_links(workshop=workshop, delegation=delegation),
     )
     return reason is None
 

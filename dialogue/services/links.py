@@ -38,6 +38,7 @@ from dialogue.models import (
     Participant,
     Workshop,
 )
+from dialogue.selectors.links import head_decides_links
 from dialogue.user_text import clean_user_text
 
 __all__ = [
@@ -232,14 +233,13 @@ def _decide(*, link: ItemLink, by: Participant, decision: str) -> LinkVerdict:
             .get(pk=link.pk)
         )
         delegation = by.delegation if permissions.is_delegate(by) else None
-        has_head = (
-            delegation is not None
-            and Participant.objects.filter(
-                permissions.delegation_heads(), delegation=delegation
-            ).exists()
-        )
         reason = permissions.decide_link_refusal(
-            by, locked.workshop, delegation, delegation_has_head=has_head
+            by,
+            locked.workshop,
+            delegation,
+            head_decides=head_decides_links(
+                workshop=locked.workshop, delegation=delegation
+            ),
         )
         require(reason, LinkForbidden if not permissions.is_delegate(by) else LinkError)
         verdict, _created = LinkVerdict.objects.get_or_create(

@@ -12,7 +12,6 @@ from dialogue.workshop_file import WorkshopFileError, dump_workshop_file, valida
 from dialogue.workshop_file.exporter import workshop_export
 from dialogue.workshop_file.importer import workshop_import
 from tests.builders import make_participant
-from tests.conftest import SEED_SLUG
 from tests.factories import UserFactory
 
 
@@ -70,10 +69,11 @@ def test_links_with_verdicts_round_trip_exactly(seeded):
     link_reject(link=second, by=us)
     exported = dump_workshop_file(workshop_export(workshop=seeded))
     data = json.loads(exported)
+    slug = seeded.slug
     Workshop.objects.all().delete()
     # Participants are not in the file: the agenda first, then the people.
     workshop_import(spec=validate({k: v for k, v in data.items() if k != "links"}))
-    workshop = Workshop.objects.get(slug=SEED_SLUG)
+    workshop = Workshop.objects.get(slug=slug)
     make_participant(workshop, code="CN", is_head=True, user=cn.user)
     make_participant(workshop, code="US", is_head=True, user=us.user)
 

@@ -84,6 +84,12 @@ def _wrap(label: str, units: int = LABEL_UNITS) -> list[str]:
     return lines
 
 
+# The same escaping, numbers and wrapping for every chart (`link_chart`).
+svg_text = _text
+svg_number = _num
+wrap_units = _wrap
+
+
 def _ranked(rank: float, label: str) -> list[str]:
     """A label's lines with its rank before the first: "#2  3. Respect..."."""
     prefix = f"#{rank_text(rank)}  "

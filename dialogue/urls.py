@@ -9,6 +9,7 @@ from django.urls import include, path
 from dialogue.views import (
     accounts,
     comments,
+    links,
     measure_board,
     measures,
     pages,
@@ -59,6 +60,13 @@ ranking_urls = [
     path(
         "rounds/<int:round_number>/", rankings.ranking_results, name="ranking_results"
     ),
+]
+
+link_urls = [
+    path("", links.link_page, name="links_page"),
+    path("suggest/", links.link_suggest, name="link_suggest"),
+    path("<int:pk>/confirm/", links.link_confirm, name="link_confirm"),
+    path("<int:pk>/reject/", links.link_reject, name="link_reject"),
 ]
 
 summary_urls = [
@@ -133,6 +141,7 @@ urlpatterns = [
     path(WORKSHOP + "comments/<int:comment_id>/", include(comment_urls)),
     path(WORKSHOP + "measures/", include(measure_urls)),
     path(WORKSHOP + "responses/", include(response_urls)),
+    path(WORKSHOP + "links/", include(link_urls)),
     path(SESSION, include(session_urls)),
     path(SESSION + "items/<int:item_number>/", include(item_urls)),
     path(SESSION + "ranking/", include(ranking_urls)),

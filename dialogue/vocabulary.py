@@ -151,3 +151,20 @@ class ResponseStance(TextChoices):
 class ResponseReplyKind(TextChoices):
     REPLY = "reply", _("Reply")
     CLARIFICATION = "clarification", _("Request for clarification")
+
+
+class LinkKind(TextChoices):
+    """How two agenda items (or points) relate: the kinds of an ItemLink."""
+
+    MIRROR = "mirror", _("Mirror")
+    RELATED = "related", _("Related")
+    TENSION = "tension", _("In tension")
+    DUPLICATE = "duplicate", _("Duplicate")
+
+
+class LinkDecision(TextChoices):
+    """One delegation's verdict on a suggested link."""
+
+    PENDING = "pending", _("Not decided yet")
+    CONFIRMED = "confirmed", _("Confirmed")
+    REJECTED = "rejected", _("Rejected")

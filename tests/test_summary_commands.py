@@ -11,6 +11,7 @@ from pypdf import PdfReader
 from dialogue.models import (
     Comment,
     Endorsement,
+    LinkVerdict,
     MeasureResponse,
     Participant,
     RankingRound,
@@ -99,7 +100,13 @@ def test_simulate_activity_fills_a_session(db):
 
     assert out.getvalue() == (
         f"Session 1 of “{workshop.title}”: 6 delegates, 40 comments, 6 rankings, "
-        "2 measures (seed 3).\n"
+        "2 measures, 1 link with verdicts (seed 3).\n"
+    )
+    assert (
+        LinkVerdict.objects.filter(link__workshop=workshop)
+        .exclude(decision="pending")
+        .count()
+        == 2
     )
     assert Participant.objects.filter(workshop=workshop).count() == 6
     assert Comment.objects.filter(item__session__workshop=workshop).count() == 40

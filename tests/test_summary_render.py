@@ -168,6 +168,7 @@ def test_markdown_has_the_sections_in_order():
         "## Areas of convergence",
         "## Areas of divergence",
         "## Open questions",
+        "## Mirror pairs",
         "## How this summary was made",
     ]
 

@@ -3,6 +3,7 @@
 
 from dialogue.models.accounts import Invitation, Profile
 from dialogue.models.comments import Comment, Endorsement, FocusChange
+from dialogue.models.links import ItemLink, LinkVerdict
 from dialogue.models.measures import (
     MeasureEndorsement,
     MeasureEvent,
@@ -32,6 +33,8 @@ from dialogue.vocabulary import (
     Confidentiality,
     EndorsementRule,
     EndorsementVia,
+    LinkDecision,
+    LinkKind,
     MeasureEventKind,
     MeasureStatus,
     MeasureType,
@@ -60,6 +63,10 @@ __all__ = [
     "EndorsementRule",
     "FocusChange",
     "Invitation",
+    "ItemLink",
+    "LinkDecision",
+    "LinkKind",
+    "LinkVerdict",
     "MeasureEndorsement",
     "MeasureEvent",
     "MeasureEventKind",

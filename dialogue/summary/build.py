@@ -4,7 +4,8 @@ The builder reads the database here and in the ``build_*`` modules beside
 it, one per part of the report, each with its rules in its docstring:
 ``build_header`` (the top of the report), ``build_discussion`` (remarks and
 unanswered questions), ``build_ranking`` (the latest closed round),
-``build_measures`` (the reciprocal measures and their tallies) and
+``build_measures`` (the reciprocal measures and their tallies),
+``build_links`` (the mirror pairs between the two lists) and
 ``build_findings`` (convergence, divergence, open questions).
 
 People are named only as the confidentiality mode allows, by
@@ -31,6 +32,7 @@ from dialogue import times
 from dialogue.models import AgendaItem, Participant, Session
 from dialogue.summary import attribution, build_discussion, build_findings
 from dialogue.summary.build_header import header
+from dialogue.summary.build_links import mirror_pairs
 from dialogue.summary.build_measures import measures
 from dialogue.summary.build_ranking import ranking
 from dialogue.summary.document import ItemSection, MeasureSummary, SummaryDocument
@@ -132,6 +134,7 @@ def _build(*, session, mode, version, compiled_at) -> SummaryDocument:
         ),
         remarks_included=quote,
         notes=_notes(quote=quote),
+        mirror_pairs=mirror_pairs(session=session, delegations=delegations),
     )
 
 

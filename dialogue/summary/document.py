@@ -148,6 +148,21 @@ class RankingResult:
 
 
 @dataclass(frozen=True)
+class LinkEndSummary:
+    label: str  # "1.5", or "1.5, point 7"
+    title: str  # the item's title
+    quote: str  # the passage of the item the link rests on
+
+
+@dataclass(frozen=True)
+class LinkSummary:
+    """A mirror pair with an end in the session (rejected ones left out)."""
+
+    agreed: bool  # both delegations confirmed it; otherwise suggested
+    ends: tuple[LinkEndSummary, ...]  # in the order of the delegations
+
+
+@dataclass(frozen=True)
 class SummaryDocument:
     header: Header
     items: tuple[ItemSection, ...]
@@ -158,3 +173,4 @@ class SummaryDocument:
     remarks_included: bool  # False off the record: only aggregates
     notes: tuple[str, ...] = field(default=())  # how the sections were made
     language: str = "en"  # the interface language the text was built in
+    mirror_pairs: tuple[LinkSummary, ...] = ()

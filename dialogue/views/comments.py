@@ -40,6 +40,7 @@ from dialogue.selectors.comments import (
     item_outline,
     reply_target,
 )
+from dialogue.selectors.links import item_links
 from dialogue.selectors.responses import response_round, responses_for
 from dialogue.selectors.workshops import (
     item_get,
@@ -254,6 +255,7 @@ def _render_item(request, participant, session, item, form, status=200, errors=(
             "reply_to": parent,
             "reply_quote": markdown_to_text(parent.body) if parent else "",
             "points": item.points.all(),
+            "item_links": item_links(participant=participant, item=item),
             **item_neighbours(item=item),
             **_responses_context(participant, item),
         }

@@ -19,6 +19,7 @@ from dialogue import permissions
 from dialogue.errors import refusal_response
 from dialogue.forms.measures import AnswerForm, MeasureForm
 from dialogue.models import EndorsementRule, MeasureStatus, ReciprocalMeasure, Stance
+from dialogue.selectors.links import link_get, measure_prefill
 from dialogue.selectors.measures import measure_detail_data, measure_get
 from dialogue.selectors.workshops import participation_get
 from dialogue.services import measures as services
@@ -266,11 +267,18 @@ def measure_create(request, slug):
     context = _form_context(participant, "create", heading=_("Propose a measure"))
     if request.method == "GET":
         ids = [positive_number(v) for v in request.GET.getlist("item")]
+        # "Propose a measure from this pair" (the links page): ?link=<id>.
+        prefill = {}
+        if (link_id := positive_number(request.GET.get("link"))) is not None:
+            link = link_get(participant=participant, pk=link_id)
+            prefill = measure_prefill(participant=participant, link=link)
+            ids += prefill.pop("item_ids")
         form = MeasureForm.blank(
             workshop=workshop,
             participant=participant,
             item_ids=[i for i in ids if i is not None],
         )
+        form.initial.update(prefill)
         return _render_form(request, context, form)
     form = MeasureForm(request.POST, workshop=workshop, participant=participant)
     status = 400

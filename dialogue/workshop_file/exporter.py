@@ -5,7 +5,13 @@ dumped with `dump_workshop_file`, validates and imports back unchanged.
 Measures are keyed as `measure_keys` says; drafts stay out.
 """
 
-from dialogue.models import ReciprocalMeasure, Session, Workshop
+from dialogue.models import (
+    ItemLink,
+    LinkDecision,
+    ReciprocalMeasure,
+    Session,
+    Workshop,
+)
 from dialogue.workshop_file.measure_keys import measure_keys, published_measures
 from dialogue.workshop_file.spec import FORMAT_VERSION
 
@@ -18,27 +24,33 @@ def workshop_export(*, workshop: Workshop) -> dict:
     sessions = workshop.sessions.prefetch_related(
         "items__points", "items__proposed_by", "items__addressed_to"
     )
-    return {
-        "version": FORMAT_VERSION,
-        "slug": workshop.slug,
-        "title": workshop.title,
-        "title_zh": workshop.title_zh,
-        "description": workshop.description,
-        "source": {
-            "title": workshop.source_title,
-            "authors": list(workshop.source_authors),
-            "date": workshop.source_date.isoformat() if workshop.source_date else "",
-            "publisher": workshop.source_publisher,
-            "url": workshop.source_url,
-        },
-        "confidentiality": workshop.confidentiality,
-        "time_zone": workshop.time_zone,
-        "delegations": [
-            {"code": d.code, "name": d.name, "name_zh": d.name_zh}
-            for d in workshop.delegations.all()
-        ],
-        "sessions": [_export_session(session) for session in sessions],
-    } | _export_measures(workshop)
+    return (
+        {
+            "version": FORMAT_VERSION,
+            "slug": workshop.slug,
+            "title": workshop.title,
+            "title_zh": workshop.title_zh,
+            "description": workshop.description,
+            "source": {
+                "title": workshop.source_title,
+                "authors": list(workshop.source_authors),
+                "date": workshop.source_date.isoformat()
+                if workshop.source_date
+                else "",
+                "publisher": workshop.source_publisher,
+                "url": workshop.source_url,
+            },
+            "confidentiality": workshop.confidentiality,
+            "time_zone": workshop.time_zone,
+            "delegations": [
+                {"code": d.code, "name": d.name, "name_zh": d.name_zh}
+                for d in workshop.delegations.all()
+            ],
+            "sessions": [_export_session(session) for session in sessions],
+        }
+        | _export_measures(workshop)
+        | _export_links(workshop)
+    )
 
 
 def _export_session(session: Session) -> dict:
@@ -118,5 +130,57 @@ def _export_measure(m: ReciprocalMeasure, keys: dict[int, str]) -> dict:
                 "at": e.endorsed_at.isoformat(),
             }
             for e in m.endorsements.all()
+        ],
+    }
+
+
+def _export_links(workshop: Workshop) -> dict:
+    """{"links": [...]} in the order they were suggested, or {} when there are
+    none, so a workshop without links exports exactly as before."""
+    links = list(
+        ItemLink.objects.filter(workshop=workshop)
+        .select_related(
+            "item_a__session",
+            "item_b__session",
+            "point_a",
+            "point_b",
+            "suggested_by",
+            "suggested_for",
+        )
+        .prefetch_related("verdicts__delegation", "verdicts__decided_by__user")
+        .order_by("created_at", "id")
+    )
+    if not links:
+        return {}
+    return {"links": [_export_link(link) for link in links]}
+
+
+def _export_link(link: ItemLink) -> dict:
+    def end(item, point, quote):
+        return {
+            "item": f"{item.session.number}.{item.number}",
+            "point": point.position if point else None,
+            "quote": quote,
+        }
+
+    decided = sorted(
+        (v for v in link.verdicts.all() if v.decision != LinkDecision.PENDING),
+        key=lambda v: v.delegation.code,
+    )
+    return {
+        "kind": link.kind,
+        "a": end(link.item_a, link.point_a, link.quote_a),
+        "b": end(link.item_b, link.point_b, link.quote_b),
+        "note": link.note,
+        "suggested_by": link.suggested_by.get_username() if link.suggested_by else None,
+        "suggested_for": link.suggested_for.code if link.suggested_for else None,
+        "verdicts": [
+            {
+                "delegation": v.delegation.code,
+                "decision": v.decision,
+                "by": v.decided_by.user.get_username() if v.decided_by else "",
+                "at": v.decided_at.isoformat() if v.decided_at else None,
+            }
+            for v in decided
         ],
     }

@@ -3,7 +3,7 @@
 `workshop_import` takes the `WorkshopSpec` that `parse_workshop_file` returns
 and creates or updates the workshop, its delegations, sessions, items, points
 and (when the file has the key) its published measures with their answers and
-endorsements, matching rows by their keys in the file so that importing the
+endorsements and its item links with their verdicts, matching rows by their keys in the file so that importing the
 same file twice changes nothing. It refuses, with a `WorkshopFileError`, to
 orphan participants or to erase the discussion (comments, rankings, measures)
 of rows the file no longer lists.
@@ -11,6 +11,7 @@ of rows the file no longer lists.
 
 from dataclasses import dataclass, field
 
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Model, QuerySet
 from django.utils import timezone
@@ -21,6 +22,9 @@ from dialogue.models import (
     AgendaPoint,
     Comment,
     Delegation,
+    ItemLink,
+    LinkDecision,
+    LinkVerdict,
     MeasureEndorsement,
     MeasureEvent,
     MeasureResponse,
@@ -32,6 +36,7 @@ from dialogue.models import (
 )
 from dialogue.workshop_file.measure_keys import measure_keys, published_measures
 from dialogue.workshop_file.spec import (
+    LinkSpec,
     MeasureSpec,
     SessionSpec,
     WorkshopFileError,
@@ -114,6 +119,7 @@ def _workshop_import(*, spec: WorkshopSpec) -> ImportResult:
     """
     changes = {}
     labels = ("workshop", "delegations", "sessions", "items", "points", "measures")
+    labels += ("links",)
     for label in labels:
         for action in ("created", "updated", "deleted"):
             changes[f"{label} {action}"] = 0
@@ -123,6 +129,8 @@ def _workshop_import(*, spec: WorkshopSpec) -> ImportResult:
         result.changes = changes
         if spec.measures is not None:
             participants = _measure_participants(existing, spec.measures)
+        if spec.links is not None:
+            link_people = _link_people(existing, spec.links)
         workshop = _save_if_changed(
             Workshop,
             {"slug": spec.slug},
@@ -190,6 +198,8 @@ def _workshop_import(*, spec: WorkshopSpec) -> ImportResult:
         )
         if spec.measures is not None:
             _import_measures(workshop, spec.measures, participants, result)
+        if spec.links is not None:
+            _import_links(workshop, spec.links, link_people, result)
         if result.changed:
             for session_id in workshop.sessions.values_list("pk", flat=True):
                 # Live pages refresh, item pages too (texts, points).
@@ -487,5 +497,133 @@ def _import_endorsements(
             for name, value in values.items():
                 setattr(endorsement, name, value)
             endorsement.save()
+            changed = True
+    return changed
+
+
+def _link_people(workshop: Workshop | None, links: tuple[LinkSpec, ...]) -> dict:
+    """{"users": by username, "participants": by username} for the names the
+    links give; WorkshopFileError naming each field whose name is unknown.
+    A suggester is any user (organisers need not be participants); a
+    delegation's verdict is given by one of the workshop's participants."""
+    participants = {}
+    if workshop is not None:
+        participants = {
+            p.user.get_username(): p
+            for p in Participant.objects.filter(workshop=workshop).select_related(
+                "user"
+            )
+        }
+    wanted = {link.suggested_by for link in links if link.suggested_by}
+    users = {
+        u.get_username(): u
+        for u in get_user_model().objects.filter(username__in=sorted(wanted))
+    }
+    errors = []
+    for index, link in enumerate(links):
+        if link.suggested_by and link.suggested_by not in users:
+            errors.append(
+                (f"links[{index}].suggested_by", f"{link.suggested_by!r} is not a user")
+            )
+        for v_index, verdict in enumerate(link.verdicts):
+            if verdict.by not in participants:
+                errors.append(
+                    (
+                        f"links[{index}].verdicts[{v_index}].by",
+                        f"{verdict.by!r} is not a participant of this workshop",
+                    )
+                )
+    if errors:
+        raise WorkshopFileError(errors)
+    return {"users": users, "participants": participants}
+
+
+def _import_links(
+    workshop: Workshop, specs: tuple[LinkSpec, ...], people: dict, result: ImportResult
+) -> None:
+    """Make the workshop's links those of the file, matched by their pair of
+    ends, writing only what differs."""
+    items = {
+        (item.session.number, item.number): item
+        for item in AgendaItem.objects.filter(session__workshop=workshop)
+        .select_related("session")
+        .prefetch_related("points")
+    }
+    points = {
+        (key, point.position): point
+        for key, item in items.items()
+        for point in item.points.all()
+    }
+    delegations = {d.code: d for d in workshop.delegations.all()}
+
+    def end(spec_end):
+        return items[spec_end.item], points.get((spec_end.item, spec_end.point))
+
+    rows = []
+    for spec in specs:
+        (item_a, point_a), (item_b, point_b) = end(spec.a), end(spec.b)
+        values = {
+            "kind": spec.kind,
+            "item_a": item_a,
+            "point_a": point_a,
+            "quote_a": spec.a.quote,
+            "item_b": item_b,
+            "point_b": point_b,
+            "quote_b": spec.b.quote,
+            "note": spec.note,
+            "suggested_by": people["users"].get(spec.suggested_by),
+            "suggested_for": delegations.get(spec.suggested_for),
+        }
+        pair = ItemLink.pair_of(
+            item_a.pk,
+            point_a.pk if point_a else None,
+            item_b.pk,
+            point_b.pk if point_b else None,
+        )
+        rows.append((spec, pair, values))
+    _delete_missing(
+        ItemLink.objects.filter(workshop=workshop).exclude(
+            pair__in=[pair for _spec, pair, _values in rows]
+        ),
+        result,
+        "links",
+    )
+    for spec, pair, values in rows:
+        before = dict(result.changes)
+        link = _save_if_changed(
+            ItemLink, {"workshop": workshop, "pair": pair}, values, result, "links"
+        )
+        verdicts_changed = _import_verdicts(
+            link, spec, people["participants"], delegations
+        )
+        if verdicts_changed and result.changes == before:
+            result.changes["links updated"] += 1
+
+
+def _import_verdicts(link: ItemLink, spec: LinkSpec, participants, delegations):
+    """One verdict per delegation: the file's decision, or pending."""
+    current = {v.delegation_id: v for v in link.verdicts.all()}
+    given = {v.delegation: v for v in spec.verdicts}
+    changed = False
+    for code, delegation in delegations.items():
+        verdict = given.get(code)
+        row = current.get(delegation.pk)
+        if verdict is None:
+            values = {"decision": LinkDecision.PENDING, "decided_by": None}
+            values["decided_at"] = None
+        else:
+            at = verdict.at or (row.decided_at if row else None) or timezone.now()
+            values = {
+                "decision": verdict.decision,
+                "decided_by": participants[verdict.by],
+                "decided_at": at,
+            }
+        if row is None:
+            LinkVerdict.objects.create(link=link, delegation=delegation, **values)
+            changed = True
+        elif any(getattr(row, k) != v for k, v in values.items()):
+            for name, value in values.items():
+                setattr(row, name, value)
+            row.save()
             changed = True
     return changed

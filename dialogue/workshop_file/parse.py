@@ -19,6 +19,7 @@ from typing import Any
 from dialogue import times
 from dialogue.vocabulary import Confidentiality
 from dialogue.workshop_file.collector import Collector, kind_of
+from dialogue.workshop_file.parse_links import validate_links
 from dialogue.workshop_file.parse_measures import validate_measures
 from dialogue.workshop_file.spec import (
     DEFAULT_TIME_ZONE,
@@ -106,6 +107,7 @@ def validate(data: Any) -> WorkshopSpec:
     top_required = {"slug", "title", "source", "confidentiality", "delegations"}
     top_required |= {"sessions"}
     top_optional = {"version", "description", "measures", "title_zh", "time_zone"}
+    top_optional |= {"links"}
     if not c.object(data, "", top_required, top_optional):
         raise WorkshopFileError(c.errors)
 
@@ -147,6 +149,7 @@ def validate(data: Any) -> WorkshopSpec:
     measures = None
     if "measures" in data:
         measures = validate_measures(c, data, codes, sessions)
+    links = validate_links(c, data, codes, sessions) if "links" in data else None
 
     if c.errors:
         raise WorkshopFileError(c.errors)
@@ -159,6 +162,7 @@ def validate(data: Any) -> WorkshopSpec:
         delegations=delegations,
         sessions=sessions,
         measures=measures,
+        links=links,
         title_zh=title_zh,
         time_zone=time_zone,
     )

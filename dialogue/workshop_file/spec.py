@@ -98,6 +98,34 @@ class MeasureSpec:
 
 
 @dataclass(frozen=True)
+class LinkEndSpec:
+    item: tuple[int, int]  # (session number, item number)
+    point: int | None  # the point's position, or None for the whole item
+    quote: str
+
+
+@dataclass(frozen=True)
+class LinkVerdictSpec:
+    delegation: str
+    decision: str  # "confirmed" or "rejected"; a delegation left out is pending
+    by: str
+    at: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
+class LinkSpec:
+    """One item link; the pair of its ends is its key in the file."""
+
+    kind: str
+    a: LinkEndSpec
+    b: LinkEndSpec
+    note: str = ""
+    suggested_by: str = ""  # a username; "" for the organisers
+    suggested_for: str = ""  # a delegation code; "" for the organisers
+    verdicts: tuple[LinkVerdictSpec, ...] = ()
+
+
+@dataclass(frozen=True)
 class WorkshopSpec:
     slug: str
     title: str
@@ -108,6 +136,8 @@ class WorkshopSpec:
     sessions: tuple[SessionSpec, ...] = field(default=())
     # None: the file has no "measures" key, and the import leaves measures be.
     measures: tuple[MeasureSpec, ...] | None = None
+    # None: the file has no "links" key, and the import leaves links be.
+    links: tuple[LinkSpec, ...] | None = None
     title_zh: str = ""  # the title in the Chinese interface; "": the title
     time_zone: str = DEFAULT_TIME_ZONE
 

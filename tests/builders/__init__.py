@@ -24,6 +24,7 @@ from tests.builders.dialogues import (
     give_names,
 )
 from tests.builders.documents import docx_text, pdf_text
+from tests.builders.links import end, link_refused, link_rows, suggest_link, verdicts
 from tests.builders.measures import (
     CONTENT,
     events,
@@ -63,10 +64,13 @@ __all__ = [
     "delegate_pages",
     "docx_text",
     "elections",
+    "end",
     "events",
     "give_names",
     "item_ids",
     "item_url",
+    "link_refused",
+    "link_rows",
     "login",
     "make_activity",
     "make_participant",
@@ -86,5 +90,7 @@ __all__ = [
     "small_file",
     "state",
     "stored_rankings",
+    "suggest_link",
     "titles",
+    "verdicts",
 ]

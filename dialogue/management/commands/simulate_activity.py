@@ -14,10 +14,15 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from dialogue.models import (
+    AgendaItem,
     Comment,
     CommentState,
     Endorsement,
     EndorsementVia,
+    ItemLink,
+    LinkDecision,
+    LinkKind,
+    LinkVerdict,
     MeasureEndorsement,
     MeasureResponse,
     MeasureStatus,
@@ -108,10 +113,12 @@ class Command(BaseCommand):
             n_measures = self._measures(
                 rng, workshop, items, people, delegations, measures
             )
+            n_links = self._links(rng, workshop, items, people)
         self.stdout.write(
             f"Session {target.number} of “{workshop.title}”: {len(people)} "
             f"delegates, {n_comments} comments, {n_ballots} rankings, "
-            f"{n_measures} measures (seed {seed})."
+            f"{n_measures} measures, {n_links} link{'' if n_links == 1 else 's'} "
+            f"with verdicts (seed {seed})."
         )
 
     def _people(self, workshop, delegations, count, prefix, seed):
@@ -302,3 +309,48 @@ class Command(BaseCommand):
         MeasureResponse.objects.bulk_create(responses, batch_size=5000)
         MeasureEndorsement.objects.bulk_create(endorsements)
         return len(measures)
+
+    def _links(self, rng, workshop, items, people) -> int:
+        """A mirror link from the session's first item to an item of another
+        delegation when the session has none, then the delegations' verdicts
+        on up to three of the workshop's links (by their new delegates: these
+        workshops decide by majority where a delegation has no head)."""
+        first = items[0]
+        touching = ItemLink.objects.filter(workshop=workshop).filter(
+            item_a__session=first.session
+        ) | ItemLink.objects.filter(workshop=workshop, item_b__session=first.session)
+        other = (
+            AgendaItem.objects.filter(session__workshop=workshop)
+            .exclude(proposed_by=first.proposed_by)
+            .order_by("session__number", "number")
+            .first()
+        )
+        if not touching.exists() and other is not None:
+            link = ItemLink.objects.create(
+                workshop=workshop,
+                kind=LinkKind.MIRROR,
+                item_a=first,
+                quote_a=first.title,
+                item_b=other,
+                quote_b=other.title,
+                pair=ItemLink.pair_of(first.pk, None, other.pk, None),
+                suggested_by=people[0].user,
+                suggested_for=people[0].delegation,
+            )
+            LinkVerdict.objects.bulk_create(
+                LinkVerdict(link=link, delegation=d) for d in workshop.delegations.all()
+            )
+        links = list(ItemLink.objects.filter(workshop=workshop).order_by("pk")[:3])
+        by_delegation = {}
+        for person in people:
+            by_delegation.setdefault(person.delegation_id, person)
+        now = datetime.now(UTC)
+        for verdict in LinkVerdict.objects.filter(link__in=links):
+            decision = rng.choice(
+                [LinkDecision.CONFIRMED, LinkDecision.CONFIRMED, LinkDecision.REJECTED]
+            )
+            verdict.decision = decision
+            verdict.decided_by = by_delegation.get(verdict.delegation_id)
+            verdict.decided_at = now
+            verdict.save(update_fields=["decision", "decided_by", "decided_at"])
+        return len(links)

@@ -194,6 +194,11 @@ def _render(doc: SummaryDocument) -> bytes:
             w.para(text.empty(key))
         for line in lines:
             w.para(line, style="List Bullet")
+    w.heading(text.mirror_heading(), 1)
+    if not doc.mirror_pairs:
+        w.para(text.empty("mirror_pairs"))
+    for pair in doc.mirror_pairs:
+        w.para(text.mirror_line(pair), style="List Bullet")
     w.heading(_("How this summary was made"), 1)
     for note in doc.notes:
         w.para(note, style="List Bullet")

@@ -166,6 +166,11 @@ def _render(doc: SummaryDocument) -> str:
         out += ["## " + heading, ""]
         out += [f"- {escape(line)}" for line in lines] or [escape(text.empty(key))]
         out.append("")
+    out += ["## " + text.mirror_heading(), ""]
+    out += [f"- {escape(text.mirror_line(pair))}" for pair in doc.mirror_pairs] or [
+        escape(text.empty("mirror_pairs"))
+    ]
+    out.append("")
     out += ["## " + _("How this summary was made"), ""]
     out += [f"- {escape(note)}" for note in doc.notes]
     out.append("")

@@ -70,6 +70,8 @@ def _context(doc: SummaryDocument) -> dict:
         "ranking_columns": text.ranking_columns(doc.ranking) if doc.ranking else [],
         "ranking_cells": text.ranking_cells(doc.ranking) if doc.ranking else [],
         "tally_columns": text.tally_columns(),
+        "mirror_heading": text.mirror_heading(),
+        "mirror_lines": [text.mirror_line(pair) for pair in doc.mirror_pairs],
         "closing": [
             ("convergence", doc.convergence),
             ("divergence", doc.divergence),
@@ -84,6 +86,7 @@ def _context(doc: SummaryDocument) -> dict:
                 "ranking",
                 "discussion",
                 "measures",
+                "mirror_pairs",
             )
         },
     }

@@ -12,6 +12,7 @@ from dialogue.summary.document import (
     DelegationDiscussion,
     Header,
     ItemSection,
+    LinkSummary,
     MeasureSummary,
     RankingResult,
     Remark,
@@ -238,6 +239,21 @@ def no_remarks_off_record() -> str:
     return _("Off the record: remarks are counted, not quoted.")
 
 
+def mirror_heading() -> str:
+    return _("Mirror pairs")
+
+
+def mirror_line(pair: LinkSummary) -> str:
+    """One mirror pair: its state, then each end with its passage."""
+    ends = " ↔ ".join(
+        _("%(label)s %(title)s (“%(quote)s”)")
+        % {"label": end.label, "title": end.title, "quote": end.quote}
+        for end in pair.ends
+    )
+    state = _("Agreed by both delegations") if pair.agreed else _("Suggested")
+    return f"{state}: {ends}"
+
+
 def empty(section: str) -> str:
     return {
         "convergence": _("No area of convergence was identified."),
@@ -246,4 +262,5 @@ def empty(section: str) -> str:
         "ranking": _("No ranking round has been closed for this session."),
         "discussion": _("No remarks."),
         "measures": _("No reciprocal measure concerns this item."),
+        "mirror_pairs": _("No mirror pair concerns this session."),
     }[section]

@@ -59,11 +59,18 @@ def _export_session(session: Session) -> dict:
             "body": item.body,
             "proposed_by": item.proposed_by.code,
             "addressed_to": item.addressed_to.code,
-            "points": [point.text for point in item.points.all()],
+            "points": [_export_point(point) for point in item.points.all()],
         }
         for item in session.items.all()
     ]
     return data
+
+
+def _export_point(point) -> str | dict:
+    """A plain string, or an object for a point addressed to both."""
+    if point.addressed_to_both:
+        return {"text": point.text, "addressed_to_both": True}
+    return point.text
 
 
 def _export_measures(workshop: Workshop) -> dict:

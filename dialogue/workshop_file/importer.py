@@ -282,7 +282,7 @@ def _import_session(
             _save_if_changed(
                 AgendaPoint,
                 {"item": item, "position": position},
-                {"text": text},
+                {"text": text, "addressed_to_both": position in item_spec.both},
                 result,
                 "points",
             )

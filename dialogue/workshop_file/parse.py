@@ -301,14 +301,7 @@ def _validate_items(
                 f"{path}.addressed_to",
                 "must differ from proposed_by: an item is addressed to the other side",
             )
-        points = []
-        for p_index, point in enumerate(c.list(entry, "points", path)):
-            if not isinstance(point, str) or not point.strip():
-                c.error(f"{path}.points[{p_index}]", "must be a non-empty string")
-            elif len(point) > MAX_TEXT:
-                c.error(f"{path}.points[{p_index}]", "is too long")
-            else:
-                points.append(point)
+        points, both = _validate_points(c, entry, path)
         result.append(
             ItemSpec(
                 number=number or 0,
@@ -317,6 +310,37 @@ def _validate_items(
                 proposed_by=sides["proposed_by"],
                 addressed_to=sides["addressed_to"],
                 points=tuple(points),
+                both=frozenset(both),
             )
         )
     return tuple(result)
+
+
+def _validate_points(c: Collector, item: dict, path: str) -> tuple[list, list]:
+    """An item's points: each a non-empty string, or an object
+    {"text": ..., "addressed_to_both": true|false} for a point that asks
+    both governments. Returns (texts, positions addressed to both)."""
+    points, both = [], []
+    for p_index, point in enumerate(c.list(item, "points", path)):
+        here = f"{path}.points[{p_index}]"
+        flag = False
+        if isinstance(point, dict):
+            if not c.object(point, here, {"text"}, {"addressed_to_both"}):
+                continue
+            if "text" not in point:
+                continue  # reported missing by object()
+            flag = point.get("addressed_to_both", False)
+            if not isinstance(flag, bool):
+                c.error(f"{here}.addressed_to_both", "must be true or false")
+                flag = False
+            point = point["text"]
+            here = f"{here}.text"
+        if not isinstance(point, str) or not point.strip():
+            c.error(here, "must be a non-empty string")
+        elif len(point) > MAX_TEXT:
+            c.error(here, "is too long")
+        else:
+            points.append(point)
+            if flag:
+                both.append(len(points))
+    return points, both

@@ -41,6 +41,9 @@ class ItemSpec:
     proposed_by: str
     addressed_to: str
     points: tuple[str, ...] = ()
+    # The positions (1-based) of the points addressed to both delegations:
+    # in the file, {"text": ..., "addressed_to_both": true} instead of a string.
+    both: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True)

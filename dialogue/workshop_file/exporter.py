@@ -2,11 +2,13 @@
 
 `workshop_export` is the inverse of `importer.workshop_import`: what it returns,
 dumped with `dump_workshop_file`, validates and imports back unchanged.
-Measures are keyed as `measure_keys` says; drafts stay out.
+Measures are keyed as `measure_keys` says; drafts stay out. The response
+round (`response_rows`) is the organiser's full backup: drafts included.
 """
 
 from dialogue.models import ReciprocalMeasure, Session, Workshop
 from dialogue.workshop_file.measure_keys import measure_keys, published_measures
+from dialogue.workshop_file.response_rows import export_responses
 from dialogue.workshop_file.spec import FORMAT_VERSION
 
 
@@ -18,27 +20,33 @@ def workshop_export(*, workshop: Workshop) -> dict:
     sessions = workshop.sessions.prefetch_related(
         "items__points", "items__proposed_by", "items__addressed_to"
     )
-    return {
-        "version": FORMAT_VERSION,
-        "slug": workshop.slug,
-        "title": workshop.title,
-        "title_zh": workshop.title_zh,
-        "description": workshop.description,
-        "source": {
-            "title": workshop.source_title,
-            "authors": list(workshop.source_authors),
-            "date": workshop.source_date.isoformat() if workshop.source_date else "",
-            "publisher": workshop.source_publisher,
-            "url": workshop.source_url,
-        },
-        "confidentiality": workshop.confidentiality,
-        "time_zone": workshop.time_zone,
-        "delegations": [
-            {"code": d.code, "name": d.name, "name_zh": d.name_zh}
-            for d in workshop.delegations.all()
-        ],
-        "sessions": [_export_session(session) for session in sessions],
-    } | _export_measures(workshop)
+    return (
+        {
+            "version": FORMAT_VERSION,
+            "slug": workshop.slug,
+            "title": workshop.title,
+            "title_zh": workshop.title_zh,
+            "description": workshop.description,
+            "source": {
+                "title": workshop.source_title,
+                "authors": list(workshop.source_authors),
+                "date": workshop.source_date.isoformat()
+                if workshop.source_date
+                else "",
+                "publisher": workshop.source_publisher,
+                "url": workshop.source_url,
+            },
+            "confidentiality": workshop.confidentiality,
+            "time_zone": workshop.time_zone,
+            "delegations": [
+                {"code": d.code, "name": d.name, "name_zh": d.name_zh}
+                for d in workshop.delegations.all()
+            ],
+            "sessions": [_export_session(session) for session in sessions],
+        }
+        | _export_measures(workshop)
+        | export_responses(workshop)
+    )
 
 
 def _export_session(session: Session) -> dict:

@@ -4,7 +4,8 @@
 `WorkshopFileError` listing every problem with the path of the offending field
 (``sessions[1].items[0].proposed_by``). This module reads the workshop, its
 source, delegations, sessions and items; `parse_measures` reads the optional
-"measures" key. Pure: no database, no models.
+"measures" key, `parse_responses` the optional "response_round" and
+"responses". Pure: no database, no models.
 
 The allowed values of choice fields (here CONFIDENTIALITY_MODES, the measure
 ones in `parse_measures`) come from dialogue.vocabulary, the TextChoices the
@@ -20,6 +21,7 @@ from dialogue import times
 from dialogue.vocabulary import Confidentiality
 from dialogue.workshop_file.collector import Collector, kind_of
 from dialogue.workshop_file.parse_measures import validate_measures
+from dialogue.workshop_file.parse_responses import validate_responses
 from dialogue.workshop_file.spec import (
     DEFAULT_TIME_ZONE,
     FORMAT_VERSION,
@@ -106,6 +108,7 @@ def validate(data: Any) -> WorkshopSpec:
     top_required = {"slug", "title", "source", "confidentiality", "delegations"}
     top_required |= {"sessions"}
     top_optional = {"version", "description", "measures", "title_zh", "time_zone"}
+    top_optional |= {"response_round", "responses"}
     if not c.object(data, "", top_required, top_optional):
         raise WorkshopFileError(c.errors)
 
@@ -147,6 +150,7 @@ def validate(data: Any) -> WorkshopSpec:
     measures = None
     if "measures" in data:
         measures = validate_measures(c, data, codes, sessions)
+    response_round, responses = validate_responses(c, data, codes, sessions, measures)
 
     if c.errors:
         raise WorkshopFileError(c.errors)
@@ -161,6 +165,8 @@ def validate(data: Any) -> WorkshopSpec:
         measures=measures,
         title_zh=title_zh,
         time_zone=time_zone,
+        response_round=response_round,
+        responses=responses,
     )
 
 

@@ -101,6 +101,65 @@ class MeasureSpec:
 
 
 @dataclass(frozen=True)
+class AdoptionSpec:
+    """A delegate's adoption of a response revision (dialogue.models.responses)."""
+
+    by: str
+    via: str
+    at: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
+class AnswerRevisionSpec:
+    """One revision of a delegation's response; numbered 1, 2, ... in order."""
+
+    number: int
+    stance: str
+    reasoning: str
+    conditions: str = ""
+    asks_measure: str | None = None  # a measure key, "<chain>-r<revision>"
+    author: str | None = None  # a username; None: the account is gone
+    at: dt.datetime | None = None
+    after_reveal: bool = False
+    adoptions: tuple[AdoptionSpec, ...] = ()
+
+
+@dataclass(frozen=True)
+class AnswerReplySpec:
+    author: str
+    kind: str
+    body: str
+    at: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
+class AnswerSpec:
+    """A delegation's response to an item (session number, item number) or to
+    one of its points (`point`: its position)."""
+
+    delegation: str
+    item: tuple[int, int]
+    point: int | None
+    revisions: tuple[AnswerRevisionSpec, ...]
+    adopted: int | None = None  # the adopted revision's number
+    replies: tuple[AnswerReplySpec, ...] = ()
+
+    @property
+    def ref(self) -> str:
+        ref = f"{self.item[0]}.{self.item[1]}"
+        return f"{ref}.{self.point}" if self.point else ref
+
+
+@dataclass(frozen=True)
+class ResponseRoundSpec:
+    opened_by: str | None = None
+    opened_at: dt.datetime | None = None
+    revealed_by: str | None = None
+    revealed_at: dt.datetime | None = None
+    unanswered: tuple[tuple[str, str], ...] = ()  # (delegation code, ref)
+
+
+@dataclass(frozen=True)
 class WorkshopSpec:
     slug: str
     title: str
@@ -113,6 +172,11 @@ class WorkshopSpec:
     measures: tuple[MeasureSpec, ...] | None = None
     title_zh: str = ""  # the title in the Chinese interface; "": the title
     time_zone: str = DEFAULT_TIME_ZONE
+    # None: the file has neither "response_round" nor "responses", and the
+    # import leaves the response round be. Otherwise `response_round` None
+    # means the workshop has no round.
+    response_round: ResponseRoundSpec | None = None
+    responses: tuple[AnswerSpec, ...] | None = None
 
 
 class WorkshopFileError(Exception):

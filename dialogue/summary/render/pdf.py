@@ -70,6 +70,9 @@ def _context(doc: SummaryDocument) -> dict:
         "ranking_columns": text.ranking_columns(doc.ranking) if doc.ranking else [],
         "ranking_cells": text.ranking_cells(doc.ranking) if doc.ranking else [],
         "tally_columns": text.tally_columns(),
+        "responses_lines": text.responses_lines(doc.responses)
+        if doc.responses is not None
+        else [],
         "closing": [
             ("convergence", doc.convergence),
             ("divergence", doc.divergence),

@@ -99,7 +99,7 @@ def test_simulate_activity_fills_a_session(db):
 
     assert out.getvalue() == (
         f"Session 1 of “{workshop.title}”: 6 delegates, 40 comments, 6 rankings, "
-        "2 measures (seed 3).\n"
+        "2 measures, 3 responses (seed 3).\n"
     )
     assert Participant.objects.filter(workshop=workshop).count() == 6
     assert Comment.objects.filter(item__session__workshop=workshop).count() == 40

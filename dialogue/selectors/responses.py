@@ -229,3 +229,38 @@ def revealed_stances(*, session) -> dict[int, list[Response]]:
     ):
         found.setdefault(response.item_id, []).append(response)
     return found
+
+
+@dataclass
+class PublishedResponses:
+    """What anyone in the workshop may read of the responses, with no viewer
+    in particular (the summary): before the reveal only the progress, after
+    it each ask's adopted revision."""
+
+    round: ResponseRound | None
+    progress: list[SideProgress]
+    asks: list[Ask]
+    adopted: dict[tuple, ResponseRevision] = field(default_factory=dict)
+
+    @property
+    def revealed(self) -> bool:
+        return self.round is not None and self.round.revealed
+
+
+def published_responses(*, workshop: Workshop) -> PublishedResponses:
+    """The responses as everybody sees them (`sees_revealed_responses` for a
+    viewer of the workshop): sealed, nothing but `response_progress`; once
+    revealed, the adopted revision of every ask that has one. Queries do not
+    grow with the number of items or responses."""
+    round_ = response_round(workshop=workshop)
+    progress = response_progress(workshop=workshop, round_=round_)
+    wanted = asks(workshop=workshop)
+    published = PublishedResponses(round=round_, progress=progress, asks=wanted)
+    if not published.revealed:
+        return published
+    found = _responses(round_)
+    for ask in wanted:
+        response = found.get(ask.key)
+        if response is not None and response.adopted_id:
+            published.adopted[ask.key] = response.adopted
+    return published

@@ -5,8 +5,9 @@ it, one per part of the report, each with its rules in its docstring:
 ``build_header`` (the top of the report), ``build_discussion`` (remarks and
 unanswered questions), ``build_ranking`` (the latest closed round),
 ``build_measures`` (the reciprocal measures and their tallies),
-``build_links`` (the mirror pairs between the two lists) and
-``build_findings`` (convergence, divergence, open questions).
+``build_links`` (the mirror pairs between the two lists),
+``build_responses`` (the delegations' responses: progress until the reveal)
+and ``build_findings`` (convergence, divergence, open questions).
 
 People are named only as the confidentiality mode allows, by
 ``attribution`` (off the record no remark is even read); the document then
@@ -30,7 +31,12 @@ from django.utils.translation import gettext as _
 
 from dialogue import times
 from dialogue.models import AgendaItem, Participant, Session
-from dialogue.summary import attribution, build_discussion, build_findings
+from dialogue.summary import (
+    attribution,
+    build_discussion,
+    build_findings,
+    build_responses,
+)
 from dialogue.summary.build_header import header
 from dialogue.summary.build_links import mirror_pairs
 from dialogue.summary.build_measures import measures
@@ -99,6 +105,8 @@ def _build(*, session, mode, version, compiled_at) -> SummaryDocument:
         quote=quote,
     )
     questions = build_discussion.questions(session=session, people=people, quote=quote)
+    answered = build_responses.responses(session=session, delegations=delegations)
+    answer_lines = build_findings.response_findings(answered.stances)
     return SummaryDocument(
         header=header(
             session=session,
@@ -119,22 +127,27 @@ def _build(*, session, mode, version, compiled_at) -> SummaryDocument:
                 discussion=discussion.by_item.get(item.pk, ()),
                 ranks=ranked.item_ranks.get(item.pk, ()),
                 measures=tuple(by_item.get(item.number, ())),
+                responses=answered.by_item.get(item.pk, ()),
             )
             for item in items
         ),
         ranking=ranked.result,
         convergence=build_findings.convergence(
             items=items, pair=ranked.pair, measures=found
-        ),
+        )
+        + answer_lines["convergence"],
         divergence=build_findings.divergence(
             items=items, pair=ranked.pair, measures=found
-        ),
+        )
+        + answer_lines["divergence"],
         open_questions=build_findings.open_questions(
             items=items, discussion=discussion, questions=questions, measures=found
-        ),
+        )
+        + answer_lines["open_questions"],
         remarks_included=quote,
         notes=_notes(quote=quote),
         mirror_pairs=mirror_pairs(session=session, delegations=delegations),
+        responses=answered.overview,
     )
 
 

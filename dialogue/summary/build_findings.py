@@ -12,16 +12,22 @@ open questions. No database: sentences made from the other sections.
   measures a delegation has not answered, and items with no remark at all.
 
 Withdrawn and superseded measures are left out of all three.
+
+After the reveal of the response round, each adopted response counts too
+(`response_findings`): an accepting stance (accept, accept in part, accept
+if, already under way) as convergence, a refusal (cannot accept, not now) as
+divergence, a request for clarification as an open question. Overtaken by
+events counts as none of them.
 """
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from dialogue.models import MeasureStatus
+from dialogue.models import MeasureStatus, ResponseStance
 from dialogue.ranking_maths import rank_text
 from dialogue.summary.build_discussion import Discussion, Questions
 from dialogue.summary.build_ranking import Pair
-from dialogue.summary.document import MeasureSummary, Tally
+from dialogue.summary.document import MeasureSummary, ResponseSummary, Tally
 
 DEAD = frozenset({MeasureStatus.WITHDRAWN, MeasureStatus.SUPERSEDED})
 
@@ -173,3 +179,46 @@ def open_questions(
                 % {"title": m.title, "who": ", ".join(silent)}
             )
     return tuple(lines)
+
+
+ACCEPTING = frozenset(
+    {
+        ResponseStance.ACCEPT,
+        ResponseStance.ACCEPT_IN_PART,
+        ResponseStance.ACCEPT_IF,
+        ResponseStance.UNDER_WAY,
+    }
+)
+REFUSING = frozenset({ResponseStance.CANNOT_ACCEPT, ResponseStance.NOT_NOW})
+
+
+def response_findings(
+    stances: list[tuple[int, ResponseSummary]],
+) -> dict[str, tuple[str, ...]]:
+    """{"convergence", "divergence", "open_questions"}: one line for each
+    revealed response that counts there, in agenda order."""
+    found = {"convergence": [], "divergence": [], "open_questions": []}
+    for number, r in stances:
+        where = (
+            _("Item %(number)d, point %(label)s")
+            % {"number": number, "label": r.point_label}
+            if r.point_label
+            else _("Item %(number)d") % {"number": number}
+        )
+        values = {"where": where, "delegation": r.delegation, "stance": r.stance}
+        if r.stance_value in ACCEPTING:
+            found["convergence"].append(
+                _("%(where)s: the %(delegation)s delegation answers “%(stance)s”.")
+                % values
+            )
+        elif r.stance_value in REFUSING:
+            found["divergence"].append(
+                _("%(where)s: the %(delegation)s delegation answers “%(stance)s”.")
+                % values
+            )
+        elif r.stance_value == ResponseStance.NEEDS_CLARIFICATION:
+            found["open_questions"].append(
+                _("%(where)s: the %(delegation)s delegation asks for clarification.")
+                % values
+            )
+    return {key: tuple(lines) for key, lines in found.items()}

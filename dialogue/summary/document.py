@@ -114,6 +114,38 @@ class ItemRank:
 
 
 @dataclass(frozen=True)
+class ResponseSummary:
+    """A delegation's adopted response, shown only after the reveal: the
+    delegation's own collective word, so no one is named in any mode."""
+
+    delegation: str  # display name
+    point_label: str  # "3.2" for a response to a point, "" for the item
+    stance: str  # display label
+    stance_value: str
+    reasoning: str
+    conditions: str
+
+
+@dataclass(frozen=True)
+class ResponseProgress:
+    """How far a delegation has got, all the summary tells before the reveal."""
+
+    delegation: str  # code, e.g. "CN"
+    answered: int
+    required: int
+
+
+@dataclass(frozen=True)
+class ResponsesOverview:
+    """The workshop's response round as the report shows it."""
+
+    revealed: bool
+    revealed_at: str  # "" while sealed
+    progress: tuple[ResponseProgress, ...]
+    unanswered: tuple[str, ...] = ()  # "CN 2.1" at an early reveal
+
+
+@dataclass(frozen=True)
 class ItemSection:
     number: int
     title: str
@@ -124,6 +156,9 @@ class ItemSection:
     discussion: tuple[DelegationDiscussion, ...]
     ranks: tuple[ItemRank, ...]
     measures: tuple[MeasureSummary, ...]
+    # After the reveal, each delegation's adopted responses to the item and
+    # its points; empty before it.
+    responses: tuple[ResponseSummary, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -174,3 +209,4 @@ class SummaryDocument:
     notes: tuple[str, ...] = field(default=())  # how the sections were made
     language: str = "en"  # the interface language the text was built in
     mirror_pairs: tuple[LinkSummary, ...] = ()
+    responses: ResponsesOverview | None = None  # None: no response round

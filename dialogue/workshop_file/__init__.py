@@ -5,6 +5,7 @@ Pure modules, importable without Django's database or the models:
                   WorkshopFileError
   parse           decode and validate the workshop, sessions and items
   parse_measures  validate the optional "measures" key
+  parse_responses validate the optional "response_round" and "responses" keys
   collector       the walk that records every problem instead of stopping
   dump            the canonical JSON text
 
@@ -12,6 +13,8 @@ Database modules, beside them:
   importer        workshop_import: write a validated spec, in one transaction
   exporter        workshop_export: read a workshop into the file's dict
   measure_keys    how measures are keyed in the file, shared by both
+  response_rows   the response round, read for the export and written by
+                  the import (the organiser's full backup: drafts included)
 
 Only the pure API is re-exported here. Re-exporting the importer or exporter
 would make `import dialogue.workshop_file.parse` import the models too (Python

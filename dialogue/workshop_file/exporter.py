@@ -2,7 +2,8 @@
 
 `workshop_export` is the inverse of `importer.workshop_import`: what it returns,
 dumped with `dump_workshop_file`, validates and imports back unchanged.
-Measures are keyed as `measure_keys` says; drafts stay out.
+Measures are keyed as `measure_keys` says; drafts stay out. The response
+round (`response_rows`) is the organiser's full backup: drafts included.
 """
 
 from dialogue.models import (
@@ -13,6 +14,7 @@ from dialogue.models import (
     Workshop,
 )
 from dialogue.workshop_file.measure_keys import measure_keys, published_measures
+from dialogue.workshop_file.response_rows import export_responses
 from dialogue.workshop_file.spec import FORMAT_VERSION
 
 
@@ -50,6 +52,7 @@ def workshop_export(*, workshop: Workshop) -> dict:
         }
         | _export_measures(workshop)
         | _export_links(workshop)
+        | export_responses(workshop)
     )
 
 
@@ -71,11 +74,18 @@ def _export_session(session: Session) -> dict:
             "body": item.body,
             "proposed_by": item.proposed_by.code,
             "addressed_to": item.addressed_to.code,
-            "points": [point.text for point in item.points.all()],
+            "points": [_export_point(point) for point in item.points.all()],
         }
         for item in session.items.all()
     ]
     return data
+
+
+def _export_point(point) -> str | dict:
+    """A plain string, or an object for a point addressed to both."""
+    if point.addressed_to_both:
+        return {"text": point.text, "addressed_to_both": True}
+    return point.text
 
 
 def _export_measures(workshop: Workshop) -> dict:

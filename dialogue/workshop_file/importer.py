@@ -3,7 +3,9 @@
 `workshop_import` takes the `WorkshopSpec` that `parse_workshop_file` returns
 and creates or updates the workshop, its delegations, sessions, items, points
 and (when the file has the key) its published measures with their answers and
-endorsements and its item links with their verdicts, matching rows by their keys in the file so that importing the
+endorsements, its item links with their verdicts, and (when it has
+"responses") its response round (`response_rows`), matching rows by their
+keys in the file so that importing the
 same file twice changes nothing. It refuses, with a `WorkshopFileError`, to
 orphan participants or to erase the discussion (comments, rankings, measures)
 of rows the file no longer lists.
@@ -31,10 +33,12 @@ from dialogue.models import (
     Participant,
     RankingEntry,
     ReciprocalMeasure,
+    Response,
     Session,
     Workshop,
 )
 from dialogue.workshop_file.measure_keys import measure_keys, published_measures
+from dialogue.workshop_file.response_rows import import_responses
 from dialogue.workshop_file.spec import (
     LinkSpec,
     MeasureSpec,
@@ -200,6 +204,8 @@ def _workshop_import(*, spec: WorkshopSpec) -> ImportResult:
             _import_measures(workshop, spec.measures, participants, result)
         if spec.links is not None:
             _import_links(workshop, spec.links, link_people, result)
+        if spec.responses is not None:
+            import_responses(workshop, spec, result)
         if result.changed:
             for session_id in workshop.sessions.values_list("pk", flat=True):
                 # Live pages refresh, item pages too (texts, points).
@@ -230,6 +236,16 @@ def _refuse_losing_discussion(
                     path,
                     f"{', '.join(labels)} would be removed, but comments, "
                     "rankings or measures refer to them; keep them in the file",
+                )
+            ]
+        )
+    if Response.objects.filter(item__in=items).exists():
+        raise WorkshopFileError(
+            [
+                (
+                    path,
+                    f"{', '.join(labels)} would be removed, but the delegations' "
+                    "responses refer to them; keep them in the file",
                 )
             ]
         )
@@ -287,12 +303,22 @@ def _import_session(
                     )
                 ]
             )
+        if Response.objects.filter(point__in=dropped).exists():
+            raise WorkshopFileError(
+                [
+                    (
+                        f"sessions[{index}].items[{item_index}].points",
+                        f"item {item.number} would lose points that have "
+                        "responses; keep them in the file",
+                    )
+                ]
+            )
         _delete_missing(dropped, result, "points")
         for position, text in enumerate(item_spec.points, start=1):
             _save_if_changed(
                 AgendaPoint,
                 {"item": item, "position": position},
-                {"text": text},
+                {"text": text, "addressed_to_both": position in item_spec.both},
                 result,
                 "points",
             )

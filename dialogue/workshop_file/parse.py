@@ -4,7 +4,8 @@
 `WorkshopFileError` listing every problem with the path of the offending field
 (``sessions[1].items[0].proposed_by``). This module reads the workshop, its
 source, delegations, sessions and items; `parse_measures` reads the optional
-"measures" key. Pure: no database, no models.
+"measures" key, `parse_responses` the optional "response_round" and
+"responses". Pure: no database, no models.
 
 The allowed values of choice fields (here CONFIDENTIALITY_MODES, the measure
 ones in `parse_measures`) come from dialogue.vocabulary, the TextChoices the
@@ -21,6 +22,7 @@ from dialogue.vocabulary import Confidentiality
 from dialogue.workshop_file.collector import Collector, kind_of
 from dialogue.workshop_file.parse_links import validate_links
 from dialogue.workshop_file.parse_measures import validate_measures
+from dialogue.workshop_file.parse_responses import validate_responses
 from dialogue.workshop_file.spec import (
     DEFAULT_TIME_ZONE,
     FORMAT_VERSION,
@@ -108,6 +110,7 @@ def validate(data: Any) -> WorkshopSpec:
     top_required |= {"sessions"}
     top_optional = {"version", "description", "measures", "title_zh", "time_zone"}
     top_optional |= {"links"}
+    top_optional |= {"response_round", "responses"}
     if not c.object(data, "", top_required, top_optional):
         raise WorkshopFileError(c.errors)
 
@@ -150,6 +153,7 @@ def validate(data: Any) -> WorkshopSpec:
     if "measures" in data:
         measures = validate_measures(c, data, codes, sessions)
     links = validate_links(c, data, codes, sessions) if "links" in data else None
+    response_round, responses = validate_responses(c, data, codes, sessions, measures)
 
     if c.errors:
         raise WorkshopFileError(c.errors)
@@ -165,6 +169,8 @@ def validate(data: Any) -> WorkshopSpec:
         links=links,
         title_zh=title_zh,
         time_zone=time_zone,
+        response_round=response_round,
+        responses=responses,
     )
 
 
@@ -305,14 +311,7 @@ def _validate_items(
                 f"{path}.addressed_to",
                 "must differ from proposed_by: an item is addressed to the other side",
             )
-        points = []
-        for p_index, point in enumerate(c.list(entry, "points", path)):
-            if not isinstance(point, str) or not point.strip():
-                c.error(f"{path}.points[{p_index}]", "must be a non-empty string")
-            elif len(point) > MAX_TEXT:
-                c.error(f"{path}.points[{p_index}]", "is too long")
-            else:
-                points.append(point)
+        points, both = _validate_points(c, entry, path)
         result.append(
             ItemSpec(
                 number=number or 0,
@@ -321,6 +320,37 @@ def _validate_items(
                 proposed_by=sides["proposed_by"],
                 addressed_to=sides["addressed_to"],
                 points=tuple(points),
+                both=frozenset(both),
             )
         )
     return tuple(result)
+
+
+def _validate_points(c: Collector, item: dict, path: str) -> tuple[list, list]:
+    """An item's points: each a non-empty string, or an object
+    {"text": ..., "addressed_to_both": true|false} for a point that asks
+    both governments. Returns (texts, positions addressed to both)."""
+    points, both = [], []
+    for p_index, point in enumerate(c.list(item, "points", path)):
+        here = f"{path}.points[{p_index}]"
+        flag = False
+        if isinstance(point, dict):
+            if not c.object(point, here, {"text"}, {"addressed_to_both"}):
+                continue
+            if "text" not in point:
+                continue  # reported missing by object()
+            flag = point.get("addressed_to_both", False)
+            if not isinstance(flag, bool):
+                c.error(f"{here}.addressed_to_both", "must be true or false")
+                flag = False
+            point = point["text"]
+            here = f"{here}.text"
+        if not isinstance(point, str) or not point.strip():
+            c.error(here, "must be a non-empty string")
+        elif len(point) > MAX_TEXT:
+            c.error(here, "is too long")
+        else:
+            points.append(point)
+            if flag:
+                both.append(len(points))
+    return points, both

@@ -41,6 +41,9 @@ class ItemSpec:
     proposed_by: str
     addressed_to: str
     points: tuple[str, ...] = ()
+    # The positions (1-based) of the points addressed to both delegations:
+    # in the file, {"text": ..., "addressed_to_both": true} instead of a string.
+    both: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -113,6 +116,15 @@ class LinkVerdictSpec:
 
 
 @dataclass(frozen=True)
+class AdoptionSpec:
+    """A delegate's adoption of a response revision (dialogue.models.responses)."""
+
+    by: str
+    via: str
+    at: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
 class LinkSpec:
     """One item link; the pair of its ends is its key in the file."""
 
@@ -123,6 +135,56 @@ class LinkSpec:
     suggested_by: str = ""  # a username; "" for the organisers
     suggested_for: str = ""  # a delegation code; "" for the organisers
     verdicts: tuple[LinkVerdictSpec, ...] = ()
+
+
+@dataclass(frozen=True)
+class AnswerRevisionSpec:
+    """One revision of a delegation's response; numbered 1, 2, ... in order."""
+
+    number: int
+    stance: str
+    reasoning: str
+    conditions: str = ""
+    asks_measure: str | None = None  # a measure key, "<chain>-r<revision>"
+    author: str | None = None  # a username; None: the account is gone
+    at: dt.datetime | None = None
+    after_reveal: bool = False
+    adoptions: tuple[AdoptionSpec, ...] = ()
+
+
+@dataclass(frozen=True)
+class AnswerReplySpec:
+    author: str
+    kind: str
+    body: str
+    at: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
+class AnswerSpec:
+    """A delegation's response to an item (session number, item number) or to
+    one of its points (`point`: its position)."""
+
+    delegation: str
+    item: tuple[int, int]
+    point: int | None
+    revisions: tuple[AnswerRevisionSpec, ...]
+    adopted: int | None = None  # the adopted revision's number
+    replies: tuple[AnswerReplySpec, ...] = ()
+
+    @property
+    def ref(self) -> str:
+        ref = f"{self.item[0]}.{self.item[1]}"
+        return f"{ref}.{self.point}" if self.point else ref
+
+
+@dataclass(frozen=True)
+class ResponseRoundSpec:
+    opened_by: str | None = None
+    opened_at: dt.datetime | None = None
+    revealed_by: str | None = None
+    revealed_at: dt.datetime | None = None
+    unanswered: tuple[tuple[str, str], ...] = ()  # (delegation code, ref)
 
 
 @dataclass(frozen=True)
@@ -140,6 +202,11 @@ class WorkshopSpec:
     links: tuple[LinkSpec, ...] | None = None
     title_zh: str = ""  # the title in the Chinese interface; "": the title
     time_zone: str = DEFAULT_TIME_ZONE
+    # None: the file has neither "response_round" nor "responses", and the
+    # import leaves the response round be. Otherwise `response_round` None
+    # means the workshop has no round.
+    response_round: ResponseRoundSpec | None = None
+    responses: tuple[AnswerSpec, ...] | None = None
 
 
 class WorkshopFileError(Exception):

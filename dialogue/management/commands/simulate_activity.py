@@ -12,7 +12,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
+from dialogue.measure_rules import endorsement_mode
 from dialogue.models import (
     AgendaItem,
     Comment,
@@ -32,12 +34,20 @@ from dialogue.models import (
     RankingEntry,
     RankingRound,
     ReciprocalMeasure,
+    Response,
+    ResponseAdoption,
+    ResponseRevision,
+    ResponseRound,
+    ResponseStance,
     Role,
     Sequencing,
     Stance,
     Workshop,
 )
 from dialogue.models.rankings import MAX_ROUNDS
+from dialogue.permissions import delegation_heads
+from dialogue.selectors.responses import asks, response_progress
+from dialogue.services.responses import CONDITIONAL
 
 MARKER = "Zqx"
 _VOCABULARY = (
@@ -74,8 +84,10 @@ class Command(BaseCommand):
     help = (
         "Add synthetic delegates (with 'Zqx' in every name, username, email and "
         "affiliation), comments with replies and endorsements, a closed ranking "
-        "round and reciprocal measures with answers to one session of a "
-        "workshop. Deterministic for a given --seed."
+        "round, reciprocal measures with answers and the delegations' "
+        "responses (drafts and adopted ones, in the workshop's response round, "
+        "sealed unless --reveal-responses) to one session of a workshop. "
+        "Deterministic for a given --seed."
     )
 
     def add_arguments(self, parser):
@@ -85,6 +97,11 @@ class Command(BaseCommand):
         parser.add_argument("--comments", type=int, default=100)
         parser.add_argument("--measures", type=int, default=None)
         parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument(
+            "--reveal-responses",
+            action="store_true",
+            help="reveal the response round afterwards (it stays sealed otherwise)",
+        )
 
     def handle(self, *args, slug, session, delegates, comments, measures, seed, **o):
         workshop = Workshop.objects.filter(slug=slug).first()
@@ -114,11 +131,15 @@ class Command(BaseCommand):
                 rng, workshop, items, people, delegations, measures
             )
             n_links = self._links(rng, workshop, items, people)
+            n_responses = self._responses(
+                rng, workshop, items, people, reveal=o.get("reveal_responses", False)
+            )
         self.stdout.write(
             f"Session {target.number} of “{workshop.title}”: {len(people)} "
             f"delegates, {n_comments} comments, {n_ballots} rankings, "
             f"{n_measures} measures, {n_links} link{'' if n_links == 1 else 's'} "
-            f"with verdicts (seed {seed})."
+            f"with verdicts, {n_responses} response{'' if n_responses == 1 else 's'} "
+            f"(seed {seed})."
         )
 
     def _people(self, workshop, delegations, count, prefix, seed):
@@ -354,3 +375,85 @@ class Command(BaseCommand):
             verdict.decided_at = now
             verdict.save(update_fields=["decision", "decided_by", "decided_at"])
         return len(links)
+
+    def _responses(self, rng, workshop, items, people, *, reveal: bool) -> int:
+        """Open the workshop's response round (if it is not) and answer about
+        three in four of the session's asks, each side alike: one or two
+        revisions by the side's synthetic delegates, about two in three
+        adopted under the workshop's endorsement rule, the others left as
+        drafts. Revealed only when asked to."""
+        round_, _created = ResponseRound.objects.get_or_create(workshop=workshop)
+        if round_.revealed:
+            return 0
+        item_ids = {item.pk for item in items}
+        taken = set(
+            Response.objects.filter(round=round_).values_list(
+                "delegation_id", "item_id", "point_id"
+            )
+        )
+        stances = list(ResponseStance.values)
+        count = 0
+        for ask in asks(workshop=workshop):
+            writers = [p for p in people if p.delegation_id == ask.delegation.pk]
+            if ask.item.pk not in item_ids or ask.key in taken or not writers:
+                continue
+            if rng.random() < 0.25:
+                continue  # not answered yet
+            response = Response.objects.create(
+                round=round_, delegation=ask.delegation, item=ask.item, point=ask.point
+            )
+            latest = None
+            for number in range(1, rng.randint(1, 2) + 1):
+                stance = rng.choice(stances)
+                latest = ResponseRevision.objects.create(
+                    response=response,
+                    number=number,
+                    stance=stance,
+                    reasoning=_body(rng),
+                    conditions=_sentence(rng) if stance in CONDITIONAL else "",
+                    author=rng.choice(writers).user,
+                )
+            response.revision = latest.number
+            if rng.random() < 0.67:
+                response.adopted = self._adopt(workshop, ask.delegation, latest)
+            response.save(update_fields=["revision", "adopted"])
+            count += 1
+        if reveal:
+            round_.revealed_at = timezone.now()
+            round_.unanswered = [
+                {"delegation": side.delegation.code, "ref": ref}
+                for side in response_progress(workshop=workshop, round_=round_)
+                for ref in side.missing
+            ]
+            round_.save(update_fields=["revealed_at", "unanswered"])
+        return count
+
+    @staticmethod
+    def _adopt(workshop, delegation, revision):
+        """The adoptions the endorsement rule needs: the head's, or a
+        majority of the delegation's delegates. None if it has no head
+        where only a head adopts."""
+        delegates = list(
+            Participant.objects.filter(
+                delegation=delegation, role=Role.DELEGATE
+            ).order_by("id")
+        )
+        heads = list(
+            Participant.objects.filter(
+                delegation_heads(), delegation=delegation
+            ).order_by("id")
+        )
+        mode = endorsement_mode(workshop=workshop, delegation_has_head=bool(heads))
+        if mode == EndorsementVia.HEAD:
+            voters = heads[:1]
+        else:
+            voters = delegates[: len(delegates) // 2 + 1]
+        if not voters:
+            return None
+        ResponseAdoption.objects.bulk_create(
+            [
+                ResponseAdoption(revision=revision, participant=p, via=mode)
+                for p in voters
+            ]
+        )
+        return revision

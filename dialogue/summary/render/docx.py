@@ -127,6 +127,11 @@ def _render(doc: SummaryDocument) -> bytes:
     w.para(h.disclaimer_en, italic=True)
     w.para(h.disclaimer_zh, italic=True)
 
+    if doc.responses is not None:
+        w.heading(text.responses_heading(), 1)
+        for line in text.responses_lines(doc.responses):
+            w.para(line, style="List Bullet")
+
     for item in doc.items:
         w.heading(f"{item.number}. {item.title}", 1)
         w.para(text.proposed(item), italic=True)
@@ -174,6 +179,13 @@ def _render(doc: SummaryDocument) -> bytes:
                     for t in measure.tallies
                 ],
             )
+        for response in item.responses:
+            w.heading(text.response_heading(response), 2)
+            w.para(text.response_stance(response), bold=True)
+            for paragraph in markdown_to_text(response.reasoning).split("\n\n"):
+                w.para(paragraph.strip(), style="Quote")
+            if response.conditions:
+                w.para(text.response_conditions(response))
 
     w.heading(_("Ranking results"), 1)
     if doc.ranking is None:

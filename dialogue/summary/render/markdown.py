@@ -5,7 +5,7 @@ import re
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from dialogue.summary.document import Remark, SummaryDocument
+from dialogue.summary.document import Remark, ResponseSummary, SummaryDocument
 from dialogue.summary.render import text
 from dialogue.user_text import markdown_to_markdown
 
@@ -63,6 +63,21 @@ def _remark(remark: Remark, depth: int = 1) -> list[str]:
     return lines
 
 
+def _response(response: ResponseSummary) -> list[str]:
+    """A delegation's response: its reasoning quoted like a remark, its
+    Markdown kept (``markdown_to_markdown``)."""
+    lines = ["### " + escape(text.response_heading(response)), ""]
+    lines += [f"**{escape(text.response_stance(response))}**", ""]
+    lines += [
+        f"> {line}" if line else ">"
+        for line in markdown_to_markdown(response.reasoning).split("\n")
+    ]
+    lines.append("")
+    if response.conditions:
+        lines += [escape(text.response_conditions(response)), ""]
+    return lines
+
+
 def render_markdown(doc: SummaryDocument) -> str:
     with translation.override(doc.language):
         return _render(doc)
@@ -99,6 +114,10 @@ def _render(doc: SummaryDocument) -> str:
         f"*{h.disclaimer_zh}*",
         "",
     ]
+    if doc.responses is not None:
+        out += ["## " + escape(text.responses_heading()), ""]
+        out += [f"- {escape(line)}" for line in text.responses_lines(doc.responses)]
+        out.append("")
     for item in doc.items:
         out += [f"## {item.number}. {escape(item.title)}", ""]
         out += [f"*{escape(text.proposed(item))}*", ""]
@@ -143,6 +162,8 @@ def _render(doc: SummaryDocument) -> str:
                     for t in measure.tallies
                 ],
             )
+        for response in item.responses:
+            out += _response(response)
     out += ["## " + _("Ranking results"), ""]
     if doc.ranking is None:
         out += [escape(text.empty("ranking")), ""]

@@ -72,6 +72,9 @@ def _context(doc: SummaryDocument) -> dict:
         "tally_columns": text.tally_columns(),
         "mirror_heading": text.mirror_heading(),
         "mirror_lines": [text.mirror_line(pair) for pair in doc.mirror_pairs],
+        "responses_lines": text.responses_lines(doc.responses)
+        if doc.responses is not None
+        else [],
         "closing": [
             ("convergence", doc.convergence),
             ("divergence", doc.divergence),

@@ -16,6 +16,8 @@ from dialogue.summary.document import (
     MeasureSummary,
     RankingResult,
     Remark,
+    ResponsesOverview,
+    ResponseSummary,
     SummaryDocument,
 )
 
@@ -233,6 +235,64 @@ def ranking_cells(ranking: RankingResult) -> list[list[str]]:
             ]
         )
     return rows
+
+
+def responses_heading() -> str:
+    return _("Responses")
+
+
+def response_heading(response: ResponseSummary) -> str:
+    if response.point_label:
+        return _("Response of the %(delegation)s delegation to point %(label)s") % {
+            "delegation": response.delegation,
+            "label": response.point_label,
+        }
+    return _("Response of the %(delegation)s delegation") % {
+        "delegation": response.delegation
+    }
+
+
+def response_stance(response: ResponseSummary) -> str:
+    return _("Stance: %(stance)s") % {"stance": response.stance}
+
+
+def response_conditions(response: ResponseSummary) -> str:
+    return _("What would make it acceptable: %(text)s") % {"text": response.conditions}
+
+
+def responses_lines(overview: ResponsesOverview) -> list[str]:
+    """The round in a few sentences: sealed or revealed, and each
+    delegation's progress ("CN: 4 of 7 answered"), which tells no stance."""
+    if overview.revealed:
+        lines = [
+            _(
+                "Revealed %(when)s: each delegation's adopted response is shown "
+                "under the item it answers."
+            )
+            % {"when": overview.revealed_at}
+        ]
+    else:
+        lines = [
+            _(
+                "Sealed: each delegation's responses are shown only once the "
+                "facilitator reveals both sides' at once."
+            )
+        ]
+    lines += [
+        _("%(delegation)s: %(answered)d of %(required)d answered")
+        % {
+            "delegation": p.delegation,
+            "answered": p.answered,
+            "required": p.required,
+        }
+        for p in overview.progress
+    ]
+    if overview.unanswered:
+        lines.append(
+            _("Unanswered at the reveal: %(refs)s")
+            % {"refs": ", ".join(overview.unanswered)}
+        )
+    return lines
 
 
 def no_remarks_off_record() -> str:

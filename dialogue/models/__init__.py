@@ -9,6 +9,7 @@ from dialogue.models.measures import (
     MeasureResponse,
     ReciprocalMeasure,
 )
+from dialogue.models.packages import MeasurePackage, PackageEndorsement, PackageEvent
 from dialogue.models.rankings import Ranking, RankingEntry, RankingRound
 from dialogue.models.summaries import SummaryReport
 from dialogue.models.workshops import (
@@ -28,6 +29,8 @@ from dialogue.vocabulary import (
     MeasureEventKind,
     MeasureStatus,
     MeasureType,
+    PackageEventKind,
+    PackageStatus,
     Phase,
     Reversibility,
     Role,
@@ -56,7 +59,12 @@ __all__ = [
     "MeasureEventKind",
     "MeasureResponse",
     "MeasureStatus",
+    "MeasurePackage",
     "MeasureType",
+    "PackageEndorsement",
+    "PackageEvent",
+    "PackageEventKind",
+    "PackageStatus",
     "Participant",
     "Phase",
     "PhaseChange",

@@ -32,6 +32,7 @@ from dialogue.models import AgendaItem, Participant, Session
 from dialogue.summary import attribution, build_discussion, build_findings
 from dialogue.summary.build_header import header
 from dialogue.summary.build_measures import measures
+from dialogue.summary.build_packages import packages
 from dialogue.summary.build_ranking import ranking
 from dialogue.summary.document import ItemSection, MeasureSummary, SummaryDocument
 from dialogue.summary.render.text import printable_document
@@ -132,6 +133,7 @@ def _build(*, session, mode, version, compiled_at) -> SummaryDocument:
         ),
         remarks_included=quote,
         notes=_notes(quote=quote),
+        packages=tuple(packages(session=session, delegations=delegations)),
     )
 
 

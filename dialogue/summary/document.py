@@ -108,6 +108,18 @@ class MeasureSummary:
 
 
 @dataclass(frozen=True)
+class PackageSummary:
+    """A package of measures, endorsed only as a whole."""
+
+    title: str
+    status: str  # display label
+    status_value: str
+    members: tuple[tuple[str, str, str], ...]  # (title, proposed by, status)
+    endorsed_by: tuple[str, ...]  # delegation names
+    suspended_for: tuple[str, ...]  # delegations whose endorsement is suspended
+
+
+@dataclass(frozen=True)
 class ItemRank:
     delegation: str
     rank: float | None  # None when the delegation submitted no ranking
@@ -158,3 +170,4 @@ class SummaryDocument:
     remarks_included: bool  # False off the record: only aggregates
     notes: tuple[str, ...] = field(default=())  # how the sections were made
     language: str = "en"  # the interface language the text was built in
+    packages: tuple[PackageSummary, ...] = field(default=())

@@ -194,6 +194,10 @@ def _render(doc: SummaryDocument) -> bytes:
             w.para(text.empty(key))
         for line in lines:
             w.para(line, style="List Bullet")
+    if doc.packages:  # the section appears once there is a package
+        w.heading(_("Packages of measures"), 1)
+    for package in doc.packages:
+        w.para(text.package_line(package), style="List Bullet")
     w.heading(_("How this summary was made"), 1)
     for note in doc.notes:
         w.para(note, style="List Bullet")

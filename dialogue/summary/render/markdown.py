@@ -166,6 +166,10 @@ def _render(doc: SummaryDocument) -> str:
         out += ["## " + heading, ""]
         out += [f"- {escape(line)}" for line in lines] or [escape(text.empty(key))]
         out.append("")
+    if doc.packages:  # the section appears once there is a package
+        out += ["## " + _("Packages of measures"), ""]
+        out += [f"- {escape(text.package_line(p))}" for p in doc.packages]
+        out.append("")
     out += ["## " + _("How this summary was made"), ""]
     out += [f"- {escape(note)}" for note in doc.notes]
     out.append("")

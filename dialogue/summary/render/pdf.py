@@ -70,6 +70,7 @@ def _context(doc: SummaryDocument) -> dict:
         "ranking_columns": text.ranking_columns(doc.ranking) if doc.ranking else [],
         "ranking_cells": text.ranking_cells(doc.ranking) if doc.ranking else [],
         "tally_columns": text.tally_columns(),
+        "packages": [text.package_line(p) for p in doc.packages],
         "closing": [
             ("convergence", doc.convergence),
             ("divergence", doc.divergence),

@@ -17,7 +17,6 @@ from dialogue.services.measures import (
     measure_answer,
     measure_counter,
     measure_create,
-    measure_endorse,
     measure_update,
     measure_withdraw,
 )
@@ -158,7 +157,7 @@ def test_a_measure_of_a_draft_session_cannot_join(d):
 # --- endorsing through the heads -------------------------------------------------
 
 
-def test_heads_endorse_the_package_and_with_it_each_member(d):
+def test_heads_endorse_the_package_as_a_whole(d):
     package, (cn, us) = bundle(d)
 
     endorse(d, package, "US")
@@ -172,29 +171,17 @@ def test_heads_endorse_the_package_and_with_it_each_member(d):
         ("CN", "head", True),
         ("US", "head", True),
     ]
+    # The members are agreed as part of the package, not each on its own:
+    # they stay open to counter-proposals, which reopen the package.
     for member in (cn, us):
         member.refresh_from_db()
-        assert member.status == "endorsed_both"
-        assert sorted(member.endorsements.values_list("delegation__code", "via")) == [
-            ("CN", "head"),
-            ("US", "head"),
-        ]
+        assert (member.status, member.endorsements.count()) == ("proposed", 0)
     assert [
         (k, who, detail.get("delegation")) for k, who, detail in package_events(package)
     ][1:] == [
         ("endorsed", d.head("US").user.username, "US"),
         ("endorsed", d.head("CN").user.username, "CN"),
     ]
-
-
-def test_a_member_the_delegation_endorsed_before_is_not_endorsed_again(d):
-    package, (cn, us) = bundle(d)
-    measure_endorse(measure=cn, delegation=d.delegations["US"], by=d.head("US"))
-
-    endorse(d, package, "US")
-
-    assert cn.endorsements.count() == 1
-    assert list(us.endorsements.values_list("delegation__code", flat=True)) == ["US"]
 
 
 def test_endorse_refusals(d):
@@ -237,7 +224,7 @@ def test_a_withdrawn_member_blocks_endorsement_until_removed(d):
     assert package.status == "endorsed_one"
 
 
-def test_withdrawing_an_endorsement_leaves_the_members_endorsed(d):
+def test_a_head_withdraws_the_delegations_endorsement(d):
     package, (cn, us) = bundle(d)
     endorse(d, package, "CN")
 
@@ -246,9 +233,7 @@ def test_withdrawing_an_endorsement_leaves_the_members_endorsed(d):
     )
 
     package.refresh_from_db()
-    cn.refresh_from_db()
     assert (package.status, package_endorsements(package)) == ("open", [])
-    assert cn.status == "endorsed_one"
     assert kinds(package)[-1] == "endorsement_withdrawn"
     assert package_refused(
         lambda: package_withdraw_endorsement(
@@ -326,57 +311,60 @@ def counter(d, measure, code):
     )
 
 
-def test_a_counter_to_a_member_suspends_the_package_and_takes_its_place(d):
+@pytest.mark.parametrize("code", ["CN", "US"])
+def test_a_counter_to_a_member_of_an_agreed_package_suspends_it(workshop, code):
+    d = build_dialogue(workshop)
     package, (cn, us) = bundle(d)
     endorse(d, package, "CN")
     endorse(d, package, "US")
-    third = propose(d, "US", title="Exchanges")
-    # An agreed package cannot change; a member of another package can.
-    other = package_create(by=d.delegates["US"][1], title="Other", members=[us, third])
-    endorse(d, other, "US")
+    # `code` counters the other side's measure.
+    member = us if code == "CN" else cn
 
-    revision = counter(d, third, "CN")
+    revision = counter(d, member, code)
 
-    other.refresh_from_db()
-    assert other.status == "suspended"
-    assert sorted(other.members.values_list("pk", flat=True)) == sorted(
-        [us.pk, revision.pk]
+    package.refresh_from_db()
+    assert package.status == "suspended"
+    assert sorted(package.members.values_list("pk", flat=True)) == sorted(
+        [cn.pk if member is us else us.pk, revision.pk]
     )
-    assert package_endorsements(other) == [("US", "head", False)]
-    by = d.delegates["CN"][2].user.username
-    assert package_events(other)[-2:] == [
+    assert package_endorsements(package) == [
+        ("CN", "head", False),
+        ("US", "head", False),
+    ]
+    by = d.delegates[code][2].user.username
+    assert package_events(package)[-2:] == [
         (
             "member_replaced",
             by,
             {
                 "measure": revision.pk,
-                "title": "Exchanges",
+                "title": member.title,
                 "revision": 2,
-                "replaces": third.pk,
+                "replaces": member.pk,
                 "previous_revision": 1,
             },
         ),
         (
             "suspended",
             by,
-            {"delegations": ["US"], "reason": "countered", "title": "Exchanges"},
+            {"delegations": ["CN", "US"], "reason": "countered", "title": member.title},
         ),
     ]
-    assert other.events.last().describe() == (
-        "The endorsements of US are suspended: “Exchanges” was countered. "
-        "Each delegation must endorse the package again."
+    assert package.events.last().describe() == (
+        f"The endorsements of CN, US are suspended: “{member.title}” was "
+        "countered. Each delegation must endorse the package again."
     )
 
-    # Re-endorsed by the head, with the new revision.
-    endorse(d, other, "US")
-    other.refresh_from_db()
-    assert (other.status, package_endorsements(other)) == (
-        "endorsed_one",
-        [("US", "head", True)],
+    # Re-endorsed by one head: still suspended for the other side.
+    endorse(d, package, code)
+    package.refresh_from_db()
+    assert package.status == "suspended"
+    endorse(d, package, d.other(code))
+    package.refresh_from_db()
+    assert (package.status, package_endorsements(package)) == (
+        "agreed",
+        [("CN", "head", True), ("US", "head", True)],
     )
-    assert list(revision.endorsements.values_list("delegation__code", flat=True)) == [
-        "US"
-    ]
 
 
 @pytest.mark.parametrize("code", ["CN", "US"])
@@ -412,8 +400,9 @@ def test_a_withdrawn_member_suspends_the_other_sides_endorsement(workshop, code)
     ]
 
 
-def test_an_edit_of_a_member_is_recorded(d):
+def test_an_edit_of_a_member_suspends_the_package(d):
     package, (cn, us) = bundle(d)
+    endorse(d, package, "US")
 
     measure_update(
         measure=cn,
@@ -422,10 +411,14 @@ def test_an_edit_of_a_member_is_recorded(d):
         items=[d.item_of("CN")],
     )
 
-    # Nothing was endorsed (an endorsed measure cannot be edited), so
-    # nothing is suspended.
-    assert kinds(package) == ["created", "member_changed"]
-    assert package.events.last().describe() == ("edited the member “Military hotline”")
+    package.refresh_from_db()
+    assert package.status == "suspended"
+    assert kinds(package) == ["created", "endorsed", "member_changed", "suspended"]
+    assert [e.describe() for e in package.events.order_by("pk")][2:] == [
+        "edited the member “Military hotline”",
+        "The endorsements of US are suspended: “Military hotline” was edited. "
+        "Each delegation must endorse the package again.",
+    ]
 
 
 def test_adding_and_removing_members_suspends_and_is_recorded(d):

@@ -14,7 +14,7 @@ from tests.builders import bundle, docx_text, pdf_text, propose
 
 LINE = (
     "Hotline and visas — Suspended: a member changed. Measures: Military "
-    "hotline (Chinese scholars, Endorsed by one side); Visa easing (American "
+    "hotline (Chinese scholars, Proposed); Visa easing (American "
     "scholars, Withdrawn). Endorsement suspended after a change to a member: "
     "Chinese scholars."
 )
@@ -41,7 +41,7 @@ def test_the_document_lists_each_sessions_packages_once(packaged):
             status="Suspended: a member changed",
             status_value="suspended",
             members=(
-                ("Military hotline", "Chinese scholars", "Endorsed by one side"),
+                ("Military hotline", "Chinese scholars", "Proposed"),
                 ("Visa easing", "American scholars", "Withdrawn"),
             ),
             endorsed_by=(),

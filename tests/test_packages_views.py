@@ -58,9 +58,9 @@ def test_board_shows_each_package_with_members_and_each_sides_state(client, d, c
         "agreed until everything is agreed. A change to any member suspends the "
         "package’s endorsements. Hotline and visas Endorsed by one side "
         "2 measures, endorsed only as a whole: "
-        "Military hotline CN Endorsed by one side "
-        "Visa easing US Endorsed by one side "
-        "CN Not endorsed yet US Endorsed"
+        "Military hotline CN Proposed "
+        "Visa easing US Proposed "
+        "CN Not endorsed yet US Endorsed as a whole"
     )
 
 
@@ -109,7 +109,7 @@ def test_the_board_fragment_changes_when_a_package_is_endorsed(client, d):
     changed = client.get(board, headers={"HX-Request": "true", "If-None-Match": etag})
 
     assert (idle.status_code, changed.status_code) == (304, 200)
-    assert "US Endorsed" in board_section(changed)
+    assert "US Endorsed as a whole" in board_section(changed)
 
 
 def many_packages(d, n):

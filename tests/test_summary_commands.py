@@ -11,6 +11,7 @@ from pypdf import PdfReader
 from dialogue.models import (
     Comment,
     Endorsement,
+    MeasurePackage,
     MeasureResponse,
     Participant,
     RankingRound,
@@ -99,7 +100,7 @@ def test_simulate_activity_fills_a_session(db):
 
     assert out.getvalue() == (
         f"Session 1 of “{workshop.title}”: 6 delegates, 40 comments, 6 rankings, "
-        "2 measures (seed 3).\n"
+        "2 measures, packages: 1 (seed 3).\n"
     )
     assert Participant.objects.filter(workshop=workshop).count() == 6
     assert Comment.objects.filter(item__session__workshop=workshop).count() == 40
@@ -110,6 +111,10 @@ def test_simulate_activity_fills_a_session(db):
     )
     assert ReciprocalMeasure.objects.count() == 2
     assert MeasureResponse.objects.exists()
+    package = MeasurePackage.objects.get()
+    assert sorted(package.members.values_list("pk", flat=True)) == sorted(
+        ReciprocalMeasure.objects.values_list("pk", flat=True)
+    )
     identities = Participant.objects.values_list(
         "user__username", "user__first_name", "user__email", "affiliation"
     )

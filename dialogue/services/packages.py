@@ -6,14 +6,18 @@ package. A delegation endorses a package only as a whole, under the
 workshop's endorsement rule, exactly as it endorses a measure
 (`permissions.endorse_package_refusal`, `measure_rules.endorsement_mode`):
 
-- Through its head: the head endorses the package, and that endorsement
-  *records the delegation's endorsement of each member* it has not endorsed
-  yet (through `measure_endorse`, so every member's own rules and history
-  apply), all in one transaction: if any member cannot be endorsed, nothing
-  is.
+- Through its head: the head endorses the package, which needs every
+  member to be one the delegation could endorse now (on the table: not
+  withdrawn, superseded or a draft). The endorsement is of the members *as
+  part of the package*: it is not recorded as a separate endorsement of
+  each member. Recording it would make every member of an agreed package
+  "endorsed by both sides" on its own, closed to counter-proposals, when
+  the point of a package is that each member is agreed only with the
+  others, and that a counter to any of them reopens the whole.
 - By majority: the delegation endorses the package when its majority has
   endorsed every member (each member's majority is counted by the measure
-  services); losing one member's majority loses the package's.
+  services, from the delegates' answers); losing one member's majority
+  loses the package's.
 
 A change to a member (a counter-proposal, whose new revision takes the
 member's place; a withdrawal; an edit; a member added or removed) suspends
@@ -41,7 +45,6 @@ from dialogue.errors import Forbidden, Refusal, require
 from dialogue.models import (
     Delegation,
     EndorsementVia,
-    MeasureEndorsement,
     MeasurePackage,
     PackageEndorsement,
     PackageStatus,
@@ -50,7 +53,6 @@ from dialogue.models import (
 )
 from dialogue.services import package_events as events
 from dialogue.services import package_members
-from dialogue.services.measures import measure_endorse
 from dialogue.user_text import clean_user_text
 
 TITLE_MAX = 200
@@ -202,8 +204,8 @@ def _submitted(by: Participant, key: uuid.UUID | None):
 def package_endorse(
     *, package: MeasurePackage, delegation: Delegation, by: Participant
 ) -> MeasurePackage:
-    """The head endorses the package, and with it each member, on behalf of
-    the delegation (see the module's docstring)."""
+    """The head endorses the package as a whole on behalf of the delegation
+    (see the module's docstring)."""
     require(permissions.endorse_package_refusal(by, package, delegation), PackageError)
     with transaction.atomic():
         member_ids = sorted(package.members.values_list("pk", flat=True))
@@ -238,14 +240,6 @@ def package_endorse(
                     )
                     % {"title": member.title}
                 )
-        endorsed = set(
-            MeasureEndorsement.objects.filter(
-                delegation=delegation, measure_id__in=member_ids
-            ).values_list("measure_id", flat=True)
-        )
-        for member in members:
-            if member.pk not in endorsed:
-                measure_endorse(measure=member, delegation=delegation, by=by)
         now = timezone.now()
         if existing is None:
             PackageEndorsement.objects.create(

@@ -178,10 +178,9 @@ def package_endorse(request, slug, pk):
         % {"name": delegation.name},
         consequence=_(
             "The endorsement speaks for the whole delegation and covers every "
-            "measure in the package: each one not yet endorsed by %(name)s is "
-            "endorsed with it. A change to any member suspends it."
-        )
-        % {"name": delegation.name},
+            "measure in the package, as a whole. A change to any of them "
+            "suspends it until the delegation endorses the package again."
+        ),
         label=_("Endorse the package on behalf of %(name)s")
         % {"name": delegation.name},
         action=reverse("package_endorse", args=[slug, package.pk]),

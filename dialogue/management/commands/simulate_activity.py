@@ -33,6 +33,7 @@ from dialogue.models import (
     Workshop,
 )
 from dialogue.models.rankings import MAX_ROUNDS
+from dialogue.services.packages import PackageError, package_create
 
 MARKER = "Zqx"
 _VOCABULARY = (
@@ -105,13 +106,12 @@ class Command(BaseCommand):
             people = self._people(workshop, delegations, delegates, prefix, seed)
             n_comments = self._comments(rng, items, people, comments)
             n_ballots = self._ranking(rng, target, items, people, delegations)
-            n_measures = self._measures(
-                rng, workshop, items, people, delegations, measures
-            )
+            made = self._measures(rng, workshop, items, people, delegations, measures)
+            n_packages = self._packages(rng, made, people)
         self.stdout.write(
             f"Session {target.number} of “{workshop.title}”: {len(people)} "
             f"delegates, {n_comments} comments, {n_ballots} rankings, "
-            f"{n_measures} measures (seed {seed})."
+            f"{len(made)} measures, packages: {n_packages} (seed {seed})."
         )
 
     def _people(self, workshop, delegations, count, prefix, seed):
@@ -301,4 +301,24 @@ class Command(BaseCommand):
             ]
         MeasureResponse.objects.bulk_create(responses, batch_size=5000)
         MeasureEndorsement.objects.bulk_create(endorsements)
-        return len(measures)
+        return measures
+
+    def _packages(self, rng, measures, people) -> int:
+        """One or two packages, each of two measures on the table (one from
+        each side where there are both), bundled through the service so that
+        every rule of packages holds; none while the session is a draft."""
+        on_table = [m for m in measures if m.status != MeasureStatus.DRAFT]
+        made = 0
+        for index in range(min(2, len(on_table) // 2)):
+            pair = on_table[2 * index : 2 * index + 2]
+            try:
+                package_create(
+                    by=rng.choice(people),
+                    title=" ".join(rng.choices(WORDS, k=3)).capitalize(),
+                    members=pair,
+                    note=_sentence(rng),
+                )
+            except PackageError:
+                break
+            made += 1
+        return made

@@ -180,16 +180,6 @@ def board_packages(
     return _cards(participant, _with_parts(packages), delegations)
 
 
-def packages_of(*, participant: Participant, measure: ReciprocalMeasure):
-    """The packages on the table that hold `measure` (for its page)."""
-    return list(
-        _visible(participant)
-        .filter(members=measure)
-        .exclude(status=PackageStatus.WITHDRAWN)
-        .order_by("created_at", "pk")
-    )
-
-
 def package_candidates(*, participant: Participant):
     """The measures the participant may bundle: seen by both sides and on the
     table, newest first."""

@@ -26,6 +26,7 @@ from dialogue.models import (
     CommentState,
     Delegation,
     EndorsementRule,
+    MeasurePackage,
     MeasureStatus,
     Participant,
     Phase,
@@ -431,23 +432,113 @@ def endorse_measure_refusal(
 ):
     """Endorsing on behalf of `delegation`: its own head, in a workshop whose
     delegations endorse through their heads (not by majority alone)."""
-    if delegation.workshop_id != measure.workshop_id:
+    return _endorse_on_behalf_refusal(
+        participant,
+        measure.workshop,
+        delegation,
+        _(
+            "In this workshop a delegation endorses when a majority of "
+            "its delegates support a measure, not through its head."
+        ),
+    )
+
+
+def _endorse_on_behalf_refusal(
+    participant: Participant, workshop: Workshop, delegation: Delegation, majority
+):
+    """The endorsement rule for anything a delegation endorses (a measure, a
+    package): its own head, unless the workshop's delegations endorse by
+    majority alone (`majority` says so for the thing endorsed)."""
+    if delegation.workshop_id != workshop.pk:
         return _("This delegation is not part of the workshop.")
     if not is_head(participant):
         return _("Only the head of a delegation can endorse on its behalf.")
     if participant.delegation_id != delegation.pk or _other_workshop(
-        participant, measure.workshop_id
+        participant, workshop.pk
     ):
         return _("You head %(yours)s; you cannot endorse on behalf of %(other)s.") % {
             "yours": participant.delegation.display_name,
             "other": delegation.display_name,
         }
-    if measure.workshop.endorsement_rule == EndorsementRule.MAJORITY:
-        return _(
-            "In this workshop a delegation endorses when a majority of "
-            "its delegates support a measure, not through its head."
-        )
+    if workshop.endorsement_rule == EndorsementRule.MAJORITY:
+        return majority
     return None
+
+
+# -- packages of measures ---------------------------------------------------------
+
+
+def package_member_refusal(measure: ReciprocalMeasure):
+    """A measure may join a package only while both sides see it on the
+    table: proposed (a draft is its proposer's alone), not withdrawn or
+    superseded, and linked to no item of a session still in draft (which
+    only the organisers see)."""
+    if measure.status == MeasureStatus.DRAFT:
+        return _("A draft cannot join a package: propose it first.")
+    if measure.status in (MeasureStatus.WITHDRAWN, MeasureStatus.SUPERSEDED):
+        return _(
+            "“%(title)s” is no longer on the table; only a measure both sides "
+            "can still endorse can join a package."
+        ) % {"title": measure.title}
+    return None
+
+
+def package_members() -> Q:
+    """`package_member_refusal` as a filter on measures (without the titles)."""
+    return Q(
+        status__in=[
+            MeasureStatus.PROPOSED,
+            MeasureStatus.UNDER_DISCUSSION,
+            MeasureStatus.ENDORSED_ONE,
+            MeasureStatus.ENDORSED_BOTH,
+        ]
+    ) & ~Q(items__session__phase=Phase.DRAFT)
+
+
+def visible_packages(participant: Participant) -> Q:
+    """The packages a participant may see: every package of the workshop
+    (its members are on the table for both sides), except, for anyone who
+    may not see a draft session, one with a member linked to its items."""
+    visible = Q(workshop_id=participant.workshop_id)
+    if not is_moderator(participant):
+        visible &= ~Q(members__items__session__phase=Phase.DRAFT)
+    return visible
+
+
+def create_package_refusal(participant: Participant):
+    """Bundling measures into a package: a delegate of either side."""
+    if not is_delegate(participant):
+        return _("Only delegates can bundle measures into a package.")
+    return None
+
+
+def can_create_package(participant: Participant) -> bool:
+    return create_package_refusal(participant) is None
+
+
+def change_package_refusal(participant: Participant, package: MeasurePackage):
+    """Adding or removing members, or withdrawing the package: its creator."""
+    if package.created_by_id != participant.pk or _other_workshop(
+        participant, package.workshop_id
+    ):
+        return _("Only the delegate who created a package can change or withdraw it.")
+    return None
+
+
+def endorse_package_refusal(
+    participant: Participant, package: MeasurePackage, delegation: Delegation
+):
+    """Endorsing (or withdrawing the endorsement of) a package on behalf of
+    `delegation`: as for a measure (`_endorse_on_behalf_refusal`)."""
+    return _endorse_on_behalf_refusal(
+        participant,
+        package.workshop,
+        delegation,
+        _(
+            "In this workshop a delegation endorses a package when a majority "
+            "of its delegates support every measure in it, not through its head."
+        ),
+    )
 
 
 def delegation_heads() -> Q:
@@ -613,6 +704,10 @@ class Can:
     @cached_property
     def propose_measure(self) -> bool:
         return can_propose_measure(self.participant)
+
+    @cached_property
+    def create_package(self) -> bool:
+        return can_create_package(self.participant)
 
     @cached_property
     def discussion_is_open(self) -> bool:

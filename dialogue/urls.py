@@ -12,6 +12,7 @@ from dialogue.views import (
     links,
     measure_board,
     measures,
+    packages,
     pages,
     rankings,
     responses,
@@ -128,6 +129,22 @@ response_urls = [
     ),
 ]
 
+package_urls = [
+    path("new/", packages.package_create, name="package_create"),
+    path("<int:pk>/", packages.package_detail, name="package_detail"),
+    path("<int:pk>/endorse/", packages.package_endorse, name="package_endorse"),
+    path(
+        "<int:pk>/unendorse/",
+        packages.package_withdraw_endorsement,
+        name="package_withdraw_endorsement",
+    ),
+    path("<int:pk>/withdraw/", packages.package_withdraw, name="package_withdraw"),
+    path("<int:pk>/add/", packages.package_add_member, name="package_add_member"),
+    path(
+        "<int:pk>/remove/", packages.package_remove_member, name="package_remove_member"
+    ),
+]
+
 urlpatterns = [
     path("", pages.home, name="home"),
     path("accounts/", include(account_urls)),
@@ -142,6 +159,7 @@ urlpatterns = [
     path(WORKSHOP + "measures/", include(measure_urls)),
     path(WORKSHOP + "responses/", include(response_urls)),
     path(WORKSHOP + "links/", include(link_urls)),
+    path(WORKSHOP + "packages/", include(package_urls)),
     path(SESSION, include(session_urls)),
     path(SESSION + "items/<int:item_number>/", include(item_urls)),
     path(SESSION + "ranking/", include(ranking_urls)),

@@ -111,6 +111,33 @@ class MeasureEventKind(TextChoices):
     IMPORTED = "imported", _("Imported")
 
 
+class PackageStatus(TextChoices):
+    """Where a package of measures stands; derived from its endorsements by
+    the services, which store it so that boards and files can filter on it."""
+
+    OPEN = "open", _("Awaiting endorsement")
+    ENDORSED_ONE = "endorsed_one", _("Endorsed by one side")
+    AGREED = "agreed", _("Agreed by both sides")
+    SUSPENDED = "suspended", _("Suspended: a member changed")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class PackageEventKind(TextChoices):
+    """What happened to a package: one kind per entry of its history."""
+
+    CREATED = "created", _("Created")
+    MEMBER_ADDED = "member_added", _("Member added")
+    MEMBER_REMOVED = "member_removed", _("Member removed")
+    MEMBER_REPLACED = "member_replaced", _("Member countered")
+    MEMBER_CHANGED = "member_changed", _("Member changed")
+    ENDORSED = "endorsed", _("Endorsed")
+    ENDORSEMENT_WITHDRAWN = "endorsement_withdrawn", _("Endorsement withdrawn")
+    ENDORSEMENT_LOST = "endorsement_lost", _("Endorsement lost")
+    SUSPENDED = "suspended", _("Endorsements suspended")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    IMPORTED = "imported", _("Imported")
+
+
 class SummaryStatus(TextChoices):
     QUEUED = "queued", _("Queued")
     RUNNING = "running", _("Compiling")

@@ -12,6 +12,7 @@ from dialogue.models import (
     Comment,
     Endorsement,
     LinkVerdict,
+    MeasurePackage,
     MeasureResponse,
     Participant,
     RankingRound,
@@ -100,7 +101,7 @@ def test_simulate_activity_fills_a_session(db):
 
     assert out.getvalue() == (
         f"Session 1 of “{workshop.title}”: 6 delegates, 40 comments, 6 rankings, "
-        "2 measures, 1 link with verdicts, 1 response (seed 3).\n"
+        "2 measures, packages: 1, 1 link with verdicts, 1 response (seed 3).\n"
     )
     assert (
         LinkVerdict.objects.filter(link__workshop=workshop)
@@ -117,6 +118,10 @@ def test_simulate_activity_fills_a_session(db):
     )
     assert ReciprocalMeasure.objects.count() == 2
     assert MeasureResponse.objects.exists()
+    package = MeasurePackage.objects.get()
+    assert sorted(package.members.values_list("pk", flat=True)) == sorted(
+        ReciprocalMeasure.objects.values_list("pk", flat=True)
+    )
     identities = Participant.objects.values_list(
         "user__username", "user__first_name", "user__email", "affiliation"
     )

@@ -10,6 +10,7 @@ from dialogue.models.measures import (
     MeasureResponse,
     ReciprocalMeasure,
 )
+from dialogue.models.packages import MeasurePackage, PackageEndorsement, PackageEvent
 from dialogue.models.rankings import Ranking, RankingEntry, RankingRound
 from dialogue.models.responses import (
     Response,
@@ -38,6 +39,8 @@ from dialogue.vocabulary import (
     MeasureEventKind,
     MeasureStatus,
     MeasureType,
+    PackageEventKind,
+    PackageStatus,
     Phase,
     ResponseReplyKind,
     ResponseStance,
@@ -72,7 +75,12 @@ __all__ = [
     "MeasureEventKind",
     "MeasureResponse",
     "MeasureStatus",
+    "MeasurePackage",
     "MeasureType",
+    "PackageEndorsement",
+    "PackageEvent",
+    "PackageEventKind",
+    "PackageStatus",
     "Participant",
     "Phase",
     "PhaseChange",

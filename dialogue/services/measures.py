@@ -68,6 +68,7 @@ from dialogue.models import (
     Stance,
 )
 from dialogue.services import measure_events as events
+from dialogue.services import package_members
 from dialogue.user_text import clean_user_text
 
 __all__ = [
@@ -158,6 +159,20 @@ def _touch(session_ids: Iterable[int]) -> None:
     sessions_touch(session_ids=session_ids)
 
 
+def _member_changed(
+    measure: ReciprocalMeasure,
+    by: Participant,
+    change: str,
+    replacement: ReciprocalMeasure | None = None,
+) -> None:
+    """The one place where a change to a measure on the table reaches the
+    packages that hold it: their endorsements are suspended, and a
+    counter-proposal takes its original's place (`package_members`)."""
+    package_members.on_member_changed(
+        measure=measure, by=by, change=change, replacement=replacement
+    )
+
+
 def _settled_status(measure: ReciprocalMeasure) -> str:
     """The status that the measure's endorsements and answers imply."""
     endorsed = measure.endorsements.count()
@@ -213,6 +228,10 @@ def _recount_majority(
             delegation=delegation,
             moved=events.move_status(measure, _settled_status(measure)),
         )
+    else:
+        return
+    # A package endorsed by majority follows its members' endorsements.
+    package_members.on_member_endorsement(measure=measure, delegation=delegation, by=by)
 
 
 # --- the transitions ----------------------------------------------------------
@@ -302,6 +321,7 @@ def measure_update(
         locked.save()
         locked.items.set(item_ids)
         events.edited(measure=locked, by=by, changed=changed)
+        _member_changed(locked, by, "edited")
         _touch(sessions | _session_ids(locked))
     return locked
 
@@ -438,6 +458,7 @@ def measure_withdraw(
         _require_state(locked, "withdraw")
         moved = events.move_status(locked, MeasureStatus.WITHDRAWN)
         events.withdrawn(measure=locked, by=by, moved=moved)
+        _member_changed(locked, by, "withdrawn")
         _touch(_session_ids(locked))
     return locked
 
@@ -486,6 +507,7 @@ def measure_counter(
         sessions = _session_ids(locked)
         moved = events.move_status(locked, MeasureStatus.SUPERSEDED)
         events.superseded(measure=locked, by=by, counter=counter, moved=moved)
+        _member_changed(locked, by, "countered", replacement=counter)
         _touch(sessions | _session_ids(counter))
     return counter
 

@@ -3,7 +3,8 @@
 * ``document``: the SummaryDocument dataclasses (pure: no models);
 * ``attribution``: how each confidentiality mode names people;
 * ``build`` (with ``build_header``, ``build_discussion``, ``build_ranking``,
-  ``build_measures``, ``build_findings``): a session -> its document;
+  ``build_measures``, ``build_packages``, ``build_findings``): a session ->
+  its document;
 * ``render``: the document -> Markdown, DOCX, PDF, and the one table of
   formats (``RENDERERS``).
 

@@ -40,6 +40,7 @@ from dialogue.summary import (
 from dialogue.summary.build_header import header
 from dialogue.summary.build_links import mirror_pairs
 from dialogue.summary.build_measures import measures
+from dialogue.summary.build_packages import packages
 from dialogue.summary.build_ranking import ranking
 from dialogue.summary.document import ItemSection, MeasureSummary, SummaryDocument
 from dialogue.summary.render.text import printable_document
@@ -148,6 +149,7 @@ def _build(*, session, mode, version, compiled_at) -> SummaryDocument:
         notes=_notes(quote=quote),
         mirror_pairs=mirror_pairs(session=session, delegations=delegations),
         responses=answered.overview,
+        packages=tuple(packages(session=session, delegations=delegations)),
     )
 
 

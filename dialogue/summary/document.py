@@ -108,6 +108,18 @@ class MeasureSummary:
 
 
 @dataclass(frozen=True)
+class PackageSummary:
+    """A package of measures, endorsed only as a whole."""
+
+    title: str
+    status: str  # display label
+    status_value: str
+    members: tuple[tuple[str, str, str], ...]  # (title, proposed by, status)
+    endorsed_by: tuple[str, ...]  # delegation names
+    suspended_for: tuple[str, ...]  # delegations whose endorsement is suspended
+
+
+@dataclass(frozen=True)
 class ItemRank:
     delegation: str
     rank: float | None  # None when the delegation submitted no ranking
@@ -210,3 +222,4 @@ class SummaryDocument:
     language: str = "en"  # the interface language the text was built in
     mirror_pairs: tuple[LinkSummary, ...] = ()
     responses: ResponsesOverview | None = None  # None: no response round
+    packages: tuple[PackageSummary, ...] = field(default=())

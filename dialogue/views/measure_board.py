@@ -22,6 +22,7 @@ from dialogue.selectors.measures import (
     item_measures,
     session_measure_counts,
 )
+from dialogue.selectors.packages import board_packages
 from dialogue.selectors.workshops import item_get, participation_get, session_get
 from dialogue.services.measures import MeasureError
 
@@ -90,6 +91,9 @@ def measure_board(request, slug, number):
         "item": item,
         "delegation": delegation,
         "drafts": by_status[MeasureStatus.DRAFT],
+        "packages": board_packages(
+            participant=participant, session=session, delegations=delegations
+        ),
         "columns": _columns(by_status, BOARD_COLUMNS),
         "closed": _columns(by_status, CLOSED_COLUMNS),
         "item_links": item_links,

@@ -34,6 +34,13 @@ from tests.builders.measures import (
     state,
     titles,
 )
+from tests.builders.packages import (
+    bundle,
+    package_endorsements,
+    package_events,
+    package_refused,
+    package_state,
+)
 from tests.builders.pages import count_get_queries, login, page_text, session_url
 from tests.builders.people import admin_organiser, make_participant
 from tests.builders.rankings import (
@@ -58,6 +65,7 @@ __all__ = [
     "admin_organiser",
     "axe_violations",
     "build_dialogue",
+    "bundle",
     "cast_ballot",
     "comment_action_url",
     "count_get_queries",
@@ -76,6 +84,10 @@ __all__ = [
     "make_participant",
     "make_ranking_session",
     "measure_url",
+    "package_endorsements",
+    "package_events",
+    "package_refused",
+    "package_state",
     "page_text",
     "pdf_text",
     "propose",

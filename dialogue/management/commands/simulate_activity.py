@@ -47,6 +47,7 @@ from dialogue.models import (
 from dialogue.models.rankings import MAX_ROUNDS
 from dialogue.permissions import delegation_heads
 from dialogue.selectors.responses import asks, response_progress
+from dialogue.services.packages import PackageError, package_create
 from dialogue.services.responses import CONDITIONAL
 
 MARKER = "Zqx"
@@ -127,9 +128,8 @@ class Command(BaseCommand):
             people = self._people(workshop, delegations, delegates, prefix, seed)
             n_comments = self._comments(rng, items, people, comments)
             n_ballots = self._ranking(rng, target, items, people, delegations)
-            n_measures = self._measures(
-                rng, workshop, items, people, delegations, measures
-            )
+            made = self._measures(rng, workshop, items, people, delegations, measures)
+            n_packages = self._packages(rng, made, people)
             n_links = self._links(rng, workshop, items, people)
             n_responses = self._responses(
                 rng, workshop, items, people, reveal=o.get("reveal_responses", False)
@@ -137,9 +137,9 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Session {target.number} of “{workshop.title}”: {len(people)} "
             f"delegates, {n_comments} comments, {n_ballots} rankings, "
-            f"{n_measures} measures, {n_links} link{'' if n_links == 1 else 's'} "
-            f"with verdicts, {n_responses} response{'' if n_responses == 1 else 's'} "
-            f"(seed {seed})."
+            f"{len(made)} measures, packages: {n_packages}, "
+            f"{n_links} link{'' if n_links == 1 else 's'} with verdicts, "
+            f"{n_responses} response{'' if n_responses == 1 else 's'} (seed {seed})."
         )
 
     def _people(self, workshop, delegations, count, prefix, seed):
@@ -329,7 +329,27 @@ class Command(BaseCommand):
             ]
         MeasureResponse.objects.bulk_create(responses, batch_size=5000)
         MeasureEndorsement.objects.bulk_create(endorsements)
-        return len(measures)
+        return measures
+
+    def _packages(self, rng, measures, people) -> int:
+        """One or two packages, each of two measures on the table (one from
+        each side where there are both), bundled through the service so that
+        every rule of packages holds; none while the session is a draft."""
+        on_table = [m for m in measures if m.status != MeasureStatus.DRAFT]
+        made = 0
+        for index in range(min(2, len(on_table) // 2)):
+            pair = on_table[2 * index : 2 * index + 2]
+            try:
+                package_create(
+                    by=rng.choice(people),
+                    title=" ".join(rng.choices(WORDS, k=3)).capitalize(),
+                    members=pair,
+                    note=_sentence(rng),
+                )
+            except PackageError:
+                break
+            made += 1
+        return made
 
     def _links(self, rng, workshop, items, people) -> int:
         """A mirror link from the session's first item to an item of another

@@ -211,6 +211,10 @@ def _render(doc: SummaryDocument) -> bytes:
         w.para(text.empty("mirror_pairs"))
     for pair in doc.mirror_pairs:
         w.para(text.mirror_line(pair), style="List Bullet")
+    if doc.packages:  # the section appears once there is a package
+        w.heading(_("Packages of measures"), 1)
+    for package in doc.packages:
+        w.para(text.package_line(package), style="List Bullet")
     w.heading(_("How this summary was made"), 1)
     for note in doc.notes:
         w.para(note, style="List Bullet")

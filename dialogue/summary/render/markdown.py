@@ -192,6 +192,10 @@ def _render(doc: SummaryDocument) -> str:
         escape(text.empty("mirror_pairs"))
     ]
     out.append("")
+    if doc.packages:  # the section appears once there is a package
+        out += ["## " + _("Packages of measures"), ""]
+        out += [f"- {escape(text.package_line(p))}" for p in doc.packages]
+        out.append("")
     out += ["## " + _("How this summary was made"), ""]
     out += [f"- {escape(note)}" for note in doc.notes]
     out.append("")

@@ -75,6 +75,7 @@ def _context(doc: SummaryDocument) -> dict:
         "responses_lines": text.responses_lines(doc.responses)
         if doc.responses is not None
         else [],
+        "packages": [text.package_line(p) for p in doc.packages],
         "closing": [
             ("convergence", doc.convergence),
             ("divergence", doc.divergence),

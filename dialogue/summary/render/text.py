@@ -14,6 +14,7 @@ from dialogue.summary.document import (
     ItemSection,
     LinkSummary,
     MeasureSummary,
+    PackageSummary,
     RankingResult,
     Remark,
     ResponsesOverview,
@@ -171,6 +172,29 @@ def measure_facts(measure: MeasureSummary, *, with_text: bool) -> list[str]:
         )
     facts.append(" · ".join(details))
     return facts
+
+
+def package_line(package: PackageSummary) -> str:
+    """One package as a line: its state, its members, who endorses it."""
+    members = "; ".join(
+        _("%(title)s (%(delegation)s, %(status)s)")
+        % {"title": title, "delegation": who, "status": status}
+        for title, who, status in package.members
+    )
+    line = _("%(title)s — %(status)s. Measures: %(members)s.") % {
+        "title": package.title,
+        "status": package.status,
+        "members": members,
+    }
+    if package.endorsed_by:
+        line += " " + _("Endorsed as a whole by %(who)s.") % {
+            "who": ", ".join(package.endorsed_by)
+        }
+    if package.suspended_for:
+        line += " " + _(
+            "Endorsement suspended after a change to a member: %(who)s."
+        ) % {"who": ", ".join(package.suspended_for)}
+    return line
 
 
 def measure_lineage(measure: MeasureSummary) -> str:

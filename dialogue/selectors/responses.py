@@ -7,6 +7,7 @@ may not see."""
 from dataclasses import dataclass, field
 
 from dialogue import permissions
+from dialogue.measure_rules import endorsement_mode
 from dialogue.models import (
     AgendaItem,
     AgendaPoint,
@@ -17,6 +18,7 @@ from dialogue.models import (
     ResponseReply,
     ResponseRevision,
     ResponseRound,
+    Role,
     Workshop,
 )
 
@@ -53,6 +55,17 @@ class SideProgress:
 
 def response_round(*, workshop: Workshop) -> ResponseRound | None:
     return ResponseRound.objects.filter(workshop=workshop).first()
+
+
+def adoption_mode(*, workshop: Workshop, delegation_id: int) -> str:
+    """How this delegation adopts its responses: EndorsementVia.HEAD or
+    .MAJORITY (the workshop's endorsement rule, as for measures)."""
+    has_head = (
+        Participant.objects.filter(delegation_id=delegation_id, role=Role.DELEGATE)
+        .filter(permissions.delegation_heads())
+        .exists()
+    )
+    return endorsement_mode(workshop=workshop, delegation_has_head=has_head)
 
 
 def asks(*, workshop: Workshop, item: AgendaItem | None = None) -> list[Ask]:

@@ -10,7 +10,7 @@ was made on (`base`); if another delegate saved one meanwhile, it is refused
 with `StaleResponse`, which carries the current revision for the page to
 show: no update is lost. Saving what the latest revision already says writes
 nothing (a form sent twice). `response_adopt` adopts the latest revision
-under the workshop's endorsement rule (`measure_rules.endorsement_mode`): the
+under the workshop's endorsement rule (`selectors.responses.adoption_mode`): the
 head's adoption, or a majority of the delegation's delegates. A new revision
 needs adopting again; until then the adopted one stands (after the reveal,
 the one everybody reads).
@@ -31,7 +31,6 @@ from django.utils.translation import gettext as _
 from dialogue import permissions
 from dialogue.errors import Refusal, require
 from dialogue.live import workshop_touch
-from dialogue.measure_rules import endorsement_mode
 from dialogue.models import (
     AgendaItem,
     AgendaPoint,
@@ -48,7 +47,7 @@ from dialogue.models import (
     Role,
     Workshop,
 )
-from dialogue.selectors.responses import response_progress
+from dialogue.selectors.responses import adoption_mode, response_progress
 from dialogue.user_text import clean_user_text
 
 MAX_TEXT = 8000
@@ -201,10 +200,7 @@ def response_adopt(
     delegates = Participant.objects.filter(
         delegation_id=response.delegation_id, role=Role.DELEGATE
     )
-    mode = endorsement_mode(
-        workshop=workshop,
-        delegation_has_head=delegates.filter(permissions.delegation_heads()).exists(),
-    )
+    mode = adoption_mode(workshop=workshop, delegation_id=response.delegation_id)
     require(
         permissions.adopt_response_refusal(participant, response, mode=mode),
         ResponseError,

@@ -19,6 +19,7 @@ from dialogue.errors import refusal_response
 from dialogue.forms.responses import ReplyForm, ResponseForm
 from dialogue.models import MeasureStatus, ReciprocalMeasure, Response
 from dialogue.selectors.responses import (
+    adoption_mode,
     response_progress,
     response_round,
     responses_for,
@@ -209,14 +210,24 @@ def _item_context(participant, item, *, bound=None, error=None, current=None):
     views = responses_for(
         participant=participant, workshop=participant.workshop, item=item, round_=round_
     )
+    mode = None
     for view in views:
         view.round_open = round_ is not None
-        view.can_adopt = bool(
+        view.can_adopt, view.adopt_note = False, None
+        if (
             view.own
             and view.latest is not None
             and not view.adopted_is_latest
             and permissions.sees_response_drafts(participant, view.response)
-        )
+        ):
+            # Offer the button only to whom the rule lets adopt; tell the others.
+            mode = mode or adoption_mode(
+                workshop=participant.workshop, delegation_id=participant.delegation_id
+            )
+            refusal = permissions.adopt_response_refusal(
+                participant, view.response, mode=mode
+            )
+            view.can_adopt, view.adopt_note = refusal is None, refusal
     return {
         "workshop": participant.workshop,
         "participant": participant,

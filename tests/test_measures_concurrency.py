@@ -1,11 +1,9 @@
 """Transitions arriving at once leave a consistent measure (PostgreSQL: each
 thread has its own connection; the measure row lock serialises them)."""
 
-import threading
 from dataclasses import replace
 
 import pytest
-from django.db import connection
 
 from dialogue.models import (
     EndorsementRule,
@@ -15,44 +13,17 @@ from dialogue.models import (
     ReciprocalMeasure,
 )
 from dialogue.services.measures import (
-    MeasureError,
     content_for_side,
     measure_answer,
     measure_counter,
     measure_endorse,
 )
 from tests.builders import build_dialogue, propose
+from tests.builders.concurrency import at_once
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 ROUNDS = 8
-
-
-def at_once(*calls) -> list[tuple[str, object]]:
-    """Run the calls in threads released together; ("ok", result),
-    ("refused", messages) or ("error", repr) for each, in order."""
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def worker(index, call):
-        try:
-            barrier.wait(timeout=10)
-            results[index] = ("ok", call())
-        except MeasureError as exc:
-            results[index] = ("refused", exc.messages)
-        except Exception as exc:  # noqa: BLE001 - reported by the assertion
-            results[index] = ("error", repr(exc))
-        finally:
-            connection.close()
-
-    threads = [
-        threading.Thread(target=worker, args=(i, call)) for i, call in enumerate(calls)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results
 
 
 def status_path(measure) -> list[str]:

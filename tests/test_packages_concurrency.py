@@ -2,49 +2,23 @@
 each thread has its own connection; the rows locked, measures first, then
 the package, serialise them)."""
 
-import threading
 from dataclasses import replace
 
 import pytest
-from django.db import connection
 
 from dialogue.services.measures import content_for_side, measure_counter
-from dialogue.services.packages import PackageError, package_endorse
+from dialogue.services.packages import package_endorse
 from tests.builders import (
     build_dialogue,
     bundle,
     package_endorsements,
     package_events,
 )
+from tests.builders.concurrency import at_once
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 ROUNDS = 6
-
-
-def at_once(*calls) -> list[tuple[str, object]]:
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def worker(index, call):
-        try:
-            barrier.wait(timeout=10)
-            results[index] = ("ok", call())
-        except PackageError as exc:
-            results[index] = ("refused", exc.messages)
-        except Exception as exc:  # noqa: BLE001 - reported by the assertion
-            results[index] = ("error", repr(exc))
-        finally:
-            connection.close()
-
-    threads = [
-        threading.Thread(target=worker, args=(i, call)) for i, call in enumerate(calls)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results
 
 
 def test_both_heads_endorsing_at_once_agree_the_package(workshop):

@@ -3,13 +3,12 @@
 `workshop_import` takes the `WorkshopSpec` that `parse_workshop_file` returns
 and creates or updates the workshop, its delegations, sessions, items, points
 and (when the file has the key) its published measures with their answers and
-endorsements, its item links with their verdicts, and (when it has
-"responses") its response round (`response_rows`), matching rows by their
-keys in the file so that importing the same file twice changes nothing. The
-links are written by `link_rows`; `rows` holds the write-if-different helpers
-and the ImportResult. It refuses, with a `WorkshopFileError`, to
-orphan participants or to erase the discussion (comments, rankings, measures)
-of rows the file no longer lists.
+endorsements, its item links with their verdicts (`link_rows`), its response
+round (`response_rows`) and its packages of measures (`package_rows`),
+matching rows by their keys in the file so that importing the same file twice
+changes nothing (`rows` holds the write-only-what-differs helpers). It
+refuses, with a `WorkshopFileError`, to orphan participants or to erase the
+discussion (comments, rankings, measures) of rows the file no longer lists.
 """
 
 from django.db import IntegrityError, transaction
@@ -34,6 +33,7 @@ from dialogue.models import (
 )
 from dialogue.workshop_file.link_rows import import_links, link_people
 from dialogue.workshop_file.measure_keys import measure_keys, published_measures
+from dialogue.workshop_file.package_rows import import_packages
 from dialogue.workshop_file.response_rows import import_responses
 from dialogue.workshop_file.rows import (  # ImportResult: for callers
     ImportResult,
@@ -161,6 +161,8 @@ def _workshop_import(*, spec: WorkshopSpec) -> ImportResult:
             import_links(workshop, spec.links, links_people, result)
         if spec.responses is not None:
             import_responses(workshop, spec, result)
+        if spec.packages is not None:
+            import_packages(workshop, spec, result)
         if result.changed:
             for session_id in workshop.sessions.values_list("pk", flat=True):
                 # Live pages refresh, item pages too (texts, points).

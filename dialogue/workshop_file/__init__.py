@@ -5,7 +5,9 @@ Pure modules, importable without Django's database or the models:
                   WorkshopFileError
   parse           decode and validate the workshop, sessions and items
   parse_measures  validate the optional "measures" key
+  parse_links     validate the optional "links" key
   parse_responses validate the optional "response_round" and "responses" keys
+  parse_packages  validate the optional "packages" key
   collector       the walk that records every problem instead of stopping
   dump            the canonical JSON text
 
@@ -13,8 +15,12 @@ Database modules, beside them:
   importer        workshop_import: write a validated spec, in one transaction
   exporter        workshop_export: read a workshop into the file's dict
   measure_keys    how measures are keyed in the file, shared by both
+  rows            ImportResult and the write-only-what-differs helpers
+  link_rows       the links, written by the import
   response_rows   the response round, read for the export and written by
                   the import (the organiser's full backup: drafts included)
+  package_rows    the packages of measures, read for the export and written
+                  by the import
 
 Only the pure API is re-exported here. Re-exporting the importer or exporter
 would make `import dialogue.workshop_file.parse` import the models too (Python

@@ -3,7 +3,8 @@
 `workshop_export` is the inverse of `importer.workshop_import`: what it returns,
 dumped with `dump_workshop_file`, validates and imports back unchanged.
 Measures are keyed as `measure_keys` says; drafts stay out. The response
-round (`response_rows`) is the organiser's full backup: drafts included.
+round (`response_rows`) is the organiser's full backup: drafts included. The
+packages of measures are read by `package_rows`.
 """
 
 from dialogue.models import (
@@ -14,6 +15,7 @@ from dialogue.models import (
     Workshop,
 )
 from dialogue.workshop_file.measure_keys import measure_keys, published_measures
+from dialogue.workshop_file.package_rows import export_packages
 from dialogue.workshop_file.response_rows import export_responses
 from dialogue.workshop_file.spec import FORMAT_VERSION
 
@@ -53,6 +55,7 @@ def workshop_export(*, workshop: Workshop) -> dict:
         | _export_measures(workshop)
         | _export_links(workshop)
         | export_responses(workshop)
+        | export_packages(workshop)
     )
 
 

@@ -3,19 +3,16 @@
 `workshop_import` takes the `WorkshopSpec` that `parse_workshop_file` returns
 and creates or updates the workshop, its delegations, sessions, items, points
 and (when the file has the key) its published measures with their answers and
-endorsements, its item links with their verdicts, and (when it has
-"responses") its response round (`response_rows`), matching rows by their
-keys in the file so that importing the
-same file twice changes nothing. It refuses, with a `WorkshopFileError`, to
-orphan participants or to erase the discussion (comments, rankings, measures)
-of rows the file no longer lists.
+endorsements, its item links with their verdicts (`link_rows`), its response
+round (`response_rows`) and its packages of measures (`package_rows`),
+matching rows by their keys in the file so that importing the same file twice
+changes nothing (`rows` holds the write-only-what-differs helpers). It
+refuses, with a `WorkshopFileError`, to orphan participants or to erase the
+discussion (comments, rankings, measures) of rows the file no longer lists.
 """
 
-from dataclasses import dataclass, field
-
-from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import Model, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from dialogue.live import session_touch
@@ -24,9 +21,6 @@ from dialogue.models import (
     AgendaPoint,
     Comment,
     Delegation,
-    ItemLink,
-    LinkDecision,
-    LinkVerdict,
     MeasureEndorsement,
     MeasureEvent,
     MeasureResponse,
@@ -37,60 +31,21 @@ from dialogue.models import (
     Session,
     Workshop,
 )
+from dialogue.workshop_file.link_rows import import_links, link_people
 from dialogue.workshop_file.measure_keys import measure_keys, published_measures
+from dialogue.workshop_file.package_rows import import_packages
 from dialogue.workshop_file.response_rows import import_responses
+from dialogue.workshop_file.rows import (  # ImportResult: for callers
+    ImportResult,
+    delete_missing,
+    save_if_changed,
+)
 from dialogue.workshop_file.spec import (
-    LinkSpec,
     MeasureSpec,
     SessionSpec,
     WorkshopFileError,
     WorkshopSpec,
 )
-
-
-@dataclass
-class ImportResult:
-    """What one import did: the workshop, whether it is new, counts by change."""
-
-    workshop: Workshop
-    created: bool
-    changes: dict[str, int] = field(default_factory=dict)
-
-    @property
-    def changed(self) -> bool:
-        return any(self.changes.values())
-
-    def summary(self) -> str:
-        counts = ", ".join(f"{what}: {n}" for what, n in self.changes.items() if n)
-        return counts or "no changes"
-
-
-def _save_if_changed(
-    model: type[Model], lookup: dict, values: dict, result: ImportResult, label: str
-) -> Model:
-    """Create or update one row, writing only when a value differs.
-
-    Re-importing an unchanged file must change nothing, not even timestamps.
-    """
-    obj = model.objects.filter(**lookup).first()
-    if obj is None:
-        obj = model.objects.create(**lookup, **values)
-        result.changes[f"{label} created"] += 1
-        return obj
-    dirty = [name for name, value in values.items() if getattr(obj, name) != value]
-    if dirty:
-        for name in dirty:
-            setattr(obj, name, values[name])
-        obj.save()
-        result.changes[f"{label} updated"] += 1
-    return obj
-
-
-def _delete_missing(queryset: QuerySet, result: ImportResult, label: str) -> None:
-    count = queryset.count()
-    if count:
-        queryset.delete()
-        result.changes[f"{label} deleted"] += count
 
 
 def workshop_import(*, spec: WorkshopSpec) -> ImportResult:
@@ -134,8 +89,8 @@ def _workshop_import(*, spec: WorkshopSpec) -> ImportResult:
         if spec.measures is not None:
             participants = _measure_participants(existing, spec.measures)
         if spec.links is not None:
-            link_people = _link_people(existing, spec.links)
-        workshop = _save_if_changed(
+            links_people = link_people(existing, spec.links)
+        workshop = save_if_changed(
             Workshop,
             {"slug": spec.slug},
             {
@@ -174,7 +129,7 @@ def _workshop_import(*, spec: WorkshopSpec) -> ImportResult:
                 ]
             )
         delegations = {
-            d.code: _save_if_changed(
+            d.code: save_if_changed(
                 Delegation,
                 {"workshop": workshop, "code": d.code},
                 {"name": d.name, "name_zh": d.name_zh},
@@ -191,21 +146,23 @@ def _workshop_import(*, spec: WorkshopSpec) -> ImportResult:
             [f"session {n}" for n in gone.values_list("number", flat=True)],
             AgendaItem.objects.filter(session__in=gone),
         )
-        _delete_missing(gone, result, "sessions")
+        delete_missing(gone, result, "sessions")
         for index, session_spec in enumerate(spec.sessions):
             _import_session(workshop, session_spec, delegations, result, index)
 
         # Items may reference a delegation that is about to go; they were
         # replaced above, so the delegation is free to delete now.
-        _delete_missing(
+        delete_missing(
             workshop.delegations.exclude(code__in=codes), result, "delegations"
         )
         if spec.measures is not None:
             _import_measures(workshop, spec.measures, participants, result)
         if spec.links is not None:
-            _import_links(workshop, spec.links, link_people, result)
+            import_links(workshop, spec.links, links_people, result)
         if spec.responses is not None:
             import_responses(workshop, spec, result)
+        if spec.packages is not None:
+            import_packages(workshop, spec, result)
         if result.changed:
             for session_id in workshop.sessions.values_list("pk", flat=True):
                 # Live pages refresh, item pages too (texts, points).
@@ -258,7 +215,7 @@ def _import_session(
     result: ImportResult,
     index: int,
 ) -> None:
-    session = _save_if_changed(
+    session = save_if_changed(
         Session,
         {"workshop": workshop, "number": spec.number},
         {
@@ -278,9 +235,9 @@ def _import_session(
         [f"item {n}" for n in gone.values_list("number", flat=True)],
         gone,
     )
-    _delete_missing(gone, result, "items")
+    delete_missing(gone, result, "items")
     for item_index, item_spec in enumerate(spec.items):
-        item = _save_if_changed(
+        item = save_if_changed(
             AgendaItem,
             {"session": session, "number": item_spec.number},
             {
@@ -313,9 +270,9 @@ def _import_session(
                     )
                 ]
             )
-        _delete_missing(dropped, result, "points")
+        delete_missing(dropped, result, "points")
         for position, text in enumerate(item_spec.points, start=1):
-            _save_if_changed(
+            save_if_changed(
                 AgendaPoint,
                 {"item": item, "position": position},
                 {"text": text, "addressed_to_both": position in item_spec.both},
@@ -384,7 +341,7 @@ def _import_measures(
     keys = measure_keys(existing)
     by_key = {keys[m.pk]: m for m in existing if m.pk in keys}
     wanted = {spec.key for spec in specs}
-    _delete_missing(
+    delete_missing(
         ReciprocalMeasure.objects.filter(
             pk__in=[m.pk for key, m in by_key.items() if key not in wanted]
         ),
@@ -523,133 +480,5 @@ def _import_endorsements(
             for name, value in values.items():
                 setattr(endorsement, name, value)
             endorsement.save()
-            changed = True
-    return changed
-
-
-def _link_people(workshop: Workshop | None, links: tuple[LinkSpec, ...]) -> dict:
-    """{"users": by username, "participants": by username} for the names the
-    links give; WorkshopFileError naming each field whose name is unknown.
-    A suggester is any user (organisers need not be participants); a
-    delegation's verdict is given by one of the workshop's participants."""
-    participants = {}
-    if workshop is not None:
-        participants = {
-            p.user.get_username(): p
-            for p in Participant.objects.filter(workshop=workshop).select_related(
-                "user"
-            )
-        }
-    wanted = {link.suggested_by for link in links if link.suggested_by}
-    users = {
-        u.get_username(): u
-        for u in get_user_model().objects.filter(username__in=sorted(wanted))
-    }
-    errors = []
-    for index, link in enumerate(links):
-        if link.suggested_by and link.suggested_by not in users:
-            errors.append(
-                (f"links[{index}].suggested_by", f"{link.suggested_by!r} is not a user")
-            )
-        for v_index, verdict in enumerate(link.verdicts):
-            if verdict.by not in participants:
-                errors.append(
-                    (
-                        f"links[{index}].verdicts[{v_index}].by",
-                        f"{verdict.by!r} is not a participant of this workshop",
-                    )
-                )
-    if errors:
-        raise WorkshopFileError(errors)
-    return {"users": users, "participants": participants}
-
-
-def _import_links(
-    workshop: Workshop, specs: tuple[LinkSpec, ...], people: dict, result: ImportResult
-) -> None:
-    """Make the workshop's links those of the file, matched by their pair of
-    ends, writing only what differs."""
-    items = {
-        (item.session.number, item.number): item
-        for item in AgendaItem.objects.filter(session__workshop=workshop)
-        .select_related("session")
-        .prefetch_related("points")
-    }
-    points = {
-        (key, point.position): point
-        for key, item in items.items()
-        for point in item.points.all()
-    }
-    delegations = {d.code: d for d in workshop.delegations.all()}
-
-    def end(spec_end):
-        return items[spec_end.item], points.get((spec_end.item, spec_end.point))
-
-    rows = []
-    for spec in specs:
-        (item_a, point_a), (item_b, point_b) = end(spec.a), end(spec.b)
-        values = {
-            "kind": spec.kind,
-            "item_a": item_a,
-            "point_a": point_a,
-            "quote_a": spec.a.quote,
-            "item_b": item_b,
-            "point_b": point_b,
-            "quote_b": spec.b.quote,
-            "note": spec.note,
-            "suggested_by": people["users"].get(spec.suggested_by),
-            "suggested_for": delegations.get(spec.suggested_for),
-        }
-        pair = ItemLink.pair_of(
-            item_a.pk,
-            point_a.pk if point_a else None,
-            item_b.pk,
-            point_b.pk if point_b else None,
-        )
-        rows.append((spec, pair, values))
-    _delete_missing(
-        ItemLink.objects.filter(workshop=workshop).exclude(
-            pair__in=[pair for _spec, pair, _values in rows]
-        ),
-        result,
-        "links",
-    )
-    for spec, pair, values in rows:
-        before = dict(result.changes)
-        link = _save_if_changed(
-            ItemLink, {"workshop": workshop, "pair": pair}, values, result, "links"
-        )
-        verdicts_changed = _import_verdicts(
-            link, spec, people["participants"], delegations
-        )
-        if verdicts_changed and result.changes == before:
-            result.changes["links updated"] += 1
-
-
-def _import_verdicts(link: ItemLink, spec: LinkSpec, participants, delegations):
-    """One verdict per delegation: the file's decision, or pending."""
-    current = {v.delegation_id: v for v in link.verdicts.all()}
-    given = {v.delegation: v for v in spec.verdicts}
-    changed = False
-    for code, delegation in delegations.items():
-        verdict = given.get(code)
-        row = current.get(delegation.pk)
-        if verdict is None:
-            values = {"decision": LinkDecision.PENDING, "decided_by": None}
-            values["decided_at"] = None
-        else:
-            at = verdict.at or (row.decided_at if row else None) or timezone.now()
-            values = {
-                "decision": verdict.decision,
-                "decided_by": participants[verdict.by],
-                "decided_at": at,
-            }
-        if row is None:
-            LinkVerdict.objects.create(link=link, delegation=delegation, **values)
-            changed = True
-        elif any(getattr(row, k) != v for k, v in values.items()):
-            for name, value in values.items():
-                setattr(row, name, value)
-            row.save()
             changed = True
     return changed

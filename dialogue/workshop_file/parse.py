@@ -4,8 +4,8 @@
 `WorkshopFileError` listing every problem with the path of the offending field
 (``sessions[1].items[0].proposed_by``). This module reads the workshop, its
 source, delegations, sessions and items; `parse_measures` reads the optional
-"measures" key, `parse_responses` the optional "response_round" and
-"responses". Pure: no database, no models.
+"measures" key, `parse_links` "links", `parse_responses` the optional
+"response_round" and "responses", `parse_packages` "packages". Pure: no database, no models.
 
 The allowed values of choice fields (here CONFIDENTIALITY_MODES, the measure
 ones in `parse_measures`) come from dialogue.vocabulary, the TextChoices the
@@ -22,6 +22,7 @@ from dialogue.vocabulary import Confidentiality
 from dialogue.workshop_file.collector import Collector, kind_of
 from dialogue.workshop_file.parse_links import validate_links
 from dialogue.workshop_file.parse_measures import validate_measures
+from dialogue.workshop_file.parse_packages import validate_packages
 from dialogue.workshop_file.parse_responses import validate_responses
 from dialogue.workshop_file.spec import (
     DEFAULT_TIME_ZONE,
@@ -111,6 +112,7 @@ def validate(data: Any) -> WorkshopSpec:
     top_optional = {"version", "description", "measures", "title_zh", "time_zone"}
     top_optional |= {"links"}
     top_optional |= {"response_round", "responses"}
+    top_optional |= {"packages"}
     if not c.object(data, "", top_required, top_optional):
         raise WorkshopFileError(c.errors)
 
@@ -154,6 +156,9 @@ def validate(data: Any) -> WorkshopSpec:
         measures = validate_measures(c, data, codes, sessions)
     links = validate_links(c, data, codes, sessions) if "links" in data else None
     response_round, responses = validate_responses(c, data, codes, sessions, measures)
+    packages = None
+    if "packages" in data:
+        packages = validate_packages(c, data, codes, measures)
 
     if c.errors:
         raise WorkshopFileError(c.errors)
@@ -171,6 +176,7 @@ def validate(data: Any) -> WorkshopSpec:
         time_zone=time_zone,
         response_round=response_round,
         responses=responses,
+        packages=packages,
     )
 
 

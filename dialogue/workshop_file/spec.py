@@ -188,6 +188,44 @@ class ResponseRoundSpec:
 
 
 @dataclass(frozen=True)
+class PackageEndorsementSpec:
+    delegation: str
+    via: str
+    by: str = ""  # the head's username; "" for a majority
+    at: dt.datetime | None = None
+    suspended_at: dt.datetime | None = None  # None: the endorsement stands
+
+
+@dataclass(frozen=True)
+class PackageEventSpec:
+    """One line of a package's history. In `detail`, measures are named by
+    their keys in the file ("measure", "replaces", "members"[].measure);
+    None for one that has no key (deleted since)."""
+
+    kind: str
+    actor: str | None  # a username; None: nobody (or the account is gone)
+    detail: dict
+    at: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
+class PackageSpec:
+    """A package of measures; `key` is "p<number>", numbered 1, 2, ... in
+    the order the packages were created."""
+
+    key: str
+    number: int
+    title: str
+    creator: str
+    members: tuple[str, ...]  # measure keys
+    status: str
+    created_at: dt.datetime | None
+    note: str = ""
+    endorsements: tuple[PackageEndorsementSpec, ...] = ()
+    history: tuple[PackageEventSpec, ...] = ()
+
+
+@dataclass(frozen=True)
 class WorkshopSpec:
     slug: str
     title: str
@@ -207,6 +245,8 @@ class WorkshopSpec:
     # means the workshop has no round.
     response_round: ResponseRoundSpec | None = None
     responses: tuple[AnswerSpec, ...] | None = None
+    # None: the file has no "packages" key, and the import leaves packages be.
+    packages: tuple[PackageSpec, ...] | None = None
 
 
 class WorkshopFileError(Exception):

@@ -16,6 +16,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from dialogue.models import Phase, Response, ResponseReply, Role
+from dialogue.selectors.responses import response_progress
 from dialogue.services.responses import response_round_open
 from dialogue.services.sessions import session_set_phase
 from tests.builders import (
@@ -95,8 +96,10 @@ def card(page, code):
     return page.locator(f"#response-{code}")
 
 
-def draft(page, *, stance, reasoning, conditions):
-    form = page.locator(".response-form")
+def draft(page, *, stance, reasoning, conditions, code="CN"):
+    """Fill the drafting form of `code`'s answer to the item as a whole (its
+    points addressed to both delegations have cards of their own)."""
+    form = card(page, code).locator(".response-form")
     form.get_by_label(stance, exact=True).check()
     form.get_by_label("Reasoning").fill(reasoning)
     form.get_by_label("What would make it acceptable").fill(conditions)
@@ -142,7 +145,7 @@ def test_both_sides_answer_the_facilitator_reveals_and_the_thread_follows(
         conditions=CN_CONDITIONS,
     )
     screenshot(cn_del, "responses-cn-drafting-en")
-    cn_del.get_by_role("button", name="Save a new revision").click()
+    card(cn_del, "CN").get_by_role("button", name="Save a new revision").click()
     expect(cn_del.get_by_text("Saved. Your delegation sees it")).to_be_visible()
     expect(card(cn_del, "CN").get_by_text("not adopted yet")).to_be_visible()
     # Here the head adopts: a delegate is told so, and offered no button.
@@ -171,15 +174,18 @@ def test_both_sides_answer_the_facilitator_reveals_and_the_thread_follows(
         stance="Accept in part",
         reasoning=US_REASONING,
         conditions=US_CONDITIONS,
+        code="US",
     )
     screenshot(us_del, "responses-us-drafting-en")
-    us_del.get_by_role("button", name="Save a new revision").click()
+    card(us_del, "US").get_by_role("button", name="Save a new revision").click()
     expect(us_del.get_by_text("Saved. Your delegation sees it")).to_be_visible()
 
     us_head = open_as("us-head")
     us_head.goto(us_item)
     expect(card(us_head, "US")).to_contain_text(US_REASONING)
-    us_head.get_by_role("button", name="Adopt revision 1 for the delegation").click()
+    card(us_head, "US").get_by_role(
+        "button", name="Adopt revision 1 for the delegation"
+    ).click()
     expect(
         us_head.get_by_text("Adopted: this is now your delegation's answer.")
     ).to_be_visible()
@@ -190,11 +196,17 @@ def test_both_sides_answer_the_facilitator_reveals_and_the_thread_follows(
     us_del.goto(cn_item)
     expect(card(us_del, "CN").locator(".response-sealed")).to_be_visible()
     progress = " ".join(us_del.locator(".response-progress").inner_text().split())
-    assert "Chinese scholars: 1 of 6 answered" in progress
-    assert "American scholars: 1 of 6 answered" in progress
+    required = {
+        side.delegation.code: side.required
+        for side in response_progress(workshop=workshop)
+    }
+    assert f"Chinese scholars: 1 of {required['CN']} answered" in progress
+    assert f"American scholars: 1 of {required['US']} answered" in progress
+    # (The page's own forms, for the points addressed to both, list every
+    # stance: CN's card is what must say nothing.)
     page_text = text_of(us_del)
-    for secret in (CN_REASONING, CN_CONDITIONS, "Accept if"):
-        assert secret not in page_text
+    assert CN_REASONING not in page_text and CN_CONDITIONS not in page_text
+    assert "Accept if" not in card(us_del, "CN").inner_text()
     assert CN_REASONING not in us_del.content()
     screenshot(us_del, "responses-us-sealed-en")
     set_language(us_del, "zh-hans")

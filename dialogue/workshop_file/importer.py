@@ -249,36 +249,46 @@ def _import_session(
             result,
             "items",
         )
+        _import_points(
+            item, item_spec, f"sessions[{index}].items[{item_index}]", result
+        )
+
+
+def _import_points(item: AgendaItem, item_spec, path: str, result: ImportResult):
+    """The item's points as the file lists them: one read of the existing
+    ones, the new ones created together (a new item's, all at once)."""
+    existing = {p.position: p for p in item.points.all()}
+    if any(position > len(item_spec.points) for position in existing):
         dropped = item.points.filter(position__gt=len(item_spec.points))
-        if dropped.filter(comments__isnull=False).exists():
-            raise WorkshopFileError(
-                [
-                    (
-                        f"sessions[{index}].items[{item_index}].points",
-                        f"item {item.number} would lose points that have "
-                        "comments; keep them in the file",
-                    )
-                ]
-            )
-        if Response.objects.filter(point__in=dropped).exists():
-            raise WorkshopFileError(
-                [
-                    (
-                        f"sessions[{index}].items[{item_index}].points",
-                        f"item {item.number} would lose points that have "
-                        "responses; keep them in the file",
-                    )
-                ]
-            )
+        for what, kept in (
+            ("comments", dropped.filter(comments__isnull=False).exists()),
+            ("responses", Response.objects.filter(point__in=dropped).exists()),
+        ):
+            if kept:
+                raise WorkshopFileError(
+                    [
+                        (
+                            f"{path}.points",
+                            f"item {item.number} would lose points that have "
+                            f"{what}; keep them in the file",
+                        )
+                    ]
+                )
         delete_missing(dropped, result, "points")
-        for position, text in enumerate(item_spec.points, start=1):
-            save_if_changed(
-                AgendaPoint,
-                {"item": item, "position": position},
-                {"text": text, "addressed_to_both": position in item_spec.both},
-                result,
-                "points",
-            )
+    new = []
+    for position, text in enumerate(item_spec.points, start=1):
+        values = {"text": text, "addressed_to_both": position in item_spec.both}
+        point = existing.get(position)
+        if point is None:
+            new.append(AgendaPoint(item=item, position=position, **values))
+        elif any(getattr(point, name) != value for name, value in values.items()):
+            for name, value in values.items():
+                setattr(point, name, value)
+            point.save()
+            result.changes["points updated"] += 1
+    if new:
+        AgendaPoint.objects.bulk_create(new)
+        result.changes["points created"] += len(new)
 
 
 def _measure_participants(

@@ -68,39 +68,53 @@ def adoption_mode(*, workshop: Workshop, delegation_id: int) -> str:
     return endorsement_mode(workshop=workshop, delegation_has_head=has_head)
 
 
-def asks(*, workshop: Workshop, item: AgendaItem | None = None) -> list[Ask]:
+def asks(
+    *,
+    workshop: Workshop,
+    item: AgendaItem | None = None,
+    points: list[AgendaPoint] | None = None,
+) -> list[Ask]:
     """Everything the delegations answer (of `item`, or of the workshop), in
     agenda order, each delegation alike: each item by the delegation it is
     addressed to, and each point addressed to both governments by both.
-    Sessions in draft do not count."""
+    Sessions in draft do not count. A page that has read the item (with its
+    session) and its `points` hands them in, and they are not read again."""
     delegations = list(Delegation.objects.filter(workshop=workshop))
     by_id = {d.pk: d for d in delegations}
-    rows = AgendaItem.objects.filter(session__workshop=workshop)
     if item is not None:
-        rows = rows.filter(pk=item.pk)
-    items = list(
-        rows.exclude(session__phase=Phase.DRAFT)
-        .select_related("session")
-        .order_by("session__number", "number")
-    )
-    points: dict[int, list[AgendaPoint]] = {}
-    for point in AgendaPoint.objects.filter(
-        item__in=items, addressed_to_both=True
-    ).order_by("position"):
-        points.setdefault(point.item_id, []).append(point)
+        items = [item] if item.session.phase != Phase.DRAFT else []
+    else:
+        items = list(
+            AgendaItem.objects.filter(session__workshop=workshop)
+            .exclude(session__phase=Phase.DRAFT)
+            .select_related("session")
+            .order_by("session__number", "number")
+        )
+    both: dict[int, list[AgendaPoint]] = {}
+    if points is None:
+        points = AgendaPoint.objects.filter(
+            item__in=items, addressed_to_both=True
+        ).order_by("position")
+    for point in points:
+        if point.addressed_to_both:
+            both.setdefault(point.item_id, []).append(point)
     result = []
-    for item in items:
-        result.append(Ask(by_id[item.addressed_to_id], item))
-        for point in points.get(item.pk, ()):
-            point.item = item
-            result.extend(Ask(d, item, point) for d in delegations)
+    for one in items:
+        result.append(Ask(by_id[one.addressed_to_id], one))
+        for point in both.get(one.pk, ()):
+            point.item = one
+            result.extend(Ask(d, one, point) for d in delegations)
     return result
 
 
-def _responses(round_: ResponseRound | None) -> dict[tuple, Response]:
+def _responses(
+    round_: ResponseRound | None, item: AgendaItem | None = None
+) -> dict[tuple, Response]:
     if round_ is None:
         return {}
     rows = Response.objects.filter(round=round_).select_related("adopted__asks_measure")
+    if item is not None:
+        rows = rows.filter(item=item)
     found = {}
     for r in rows:
         r.round = round_  # one row for all: no query per response
@@ -159,16 +173,15 @@ def responses_for(
     participant: Participant,
     workshop: Workshop,
     item: AgendaItem | None = None,
+    points: list[AgendaPoint] | None = None,
     round_: ResponseRound | None = None,
 ) -> list[ResponseView]:
     """Every ask (of `item`, or of the workshop) as `participant` may see it.
     Queries do not grow with the number of items."""
     round_ = round_ or response_round(workshop=workshop)
-    found = _responses(round_)
+    found = _responses(round_, item)
     revealed = permissions.sees_revealed_responses(participant, round_)
-    wanted = [
-        a for a in asks(workshop=workshop) if item is None or a.item.pk == item.pk
-    ]
+    wanted = asks(workshop=workshop, item=item, points=points)
     own_ids = [
         r.pk
         for a in wanted
@@ -188,13 +201,13 @@ def responses_for(
         # Revisions once adopted: "what changed" compares the shown one with
         # the one adopted before it (a draft never adopted stays unseen).
         for rev in ResponseRevision.objects.filter(
-            response__round=round_, adopted_at__isnull=False
+            response_id__in=[r.pk for r in found.values()], adopted_at__isnull=False
         ).order_by("number"):
             adopted_before.setdefault(rev.response_id, []).append(rev)
     replies: dict[int, list] = {}
     if revealed and found:
         for reply in (
-            ResponseReply.objects.filter(response__round=round_)
+            ResponseReply.objects.filter(response_id__in=[r.pk for r in found.values()])
             .select_related("author__user", "author__delegation")
             .order_by("created_at", "id")
         ):

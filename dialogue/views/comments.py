@@ -249,28 +249,33 @@ def _render_item(request, participant, session, item, form, status=200, errors=(
     parent = None
     if reply_to is not None:
         parent = reply_target(item=item, comment_id=reply_to)
+    points = list(item.points.all())
     context.update(
         {
             "form": form,
             "reply_to": parent,
             "reply_quote": markdown_to_text(parent.body) if parent else "",
-            "points": item.points.all(),
+            "points": points,
             "item_links": item_links(participant=participant, item=item),
             **item_neighbours(item=item),
-            **_responses_context(participant, item),
+            **_responses_context(participant, item, points),
         }
     )
     return render(request, "item_detail.html", context, status=status)
 
 
-def _responses_context(participant, item) -> dict:
+def _responses_context(participant, item, points) -> dict:
     """The item's responses as this viewer may see them (sealed, own, or
     revealed): the page's short section; the responses page has the rest."""
     round_ = response_round(workshop=participant.workshop)
     if round_ is None:
         return {"response_round": None}
     views = responses_for(
-        participant=participant, workshop=participant.workshop, item=item, round_=round_
+        participant=participant,
+        workshop=participant.workshop,
+        item=item,
+        points=points,
+        round_=round_,
     )
     return {
         "response_round": round_,

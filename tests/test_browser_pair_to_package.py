@@ -11,7 +11,13 @@ import pytest
 from dialogue.models import ItemLink, MeasurePackage, Phase, ReciprocalMeasure
 from dialogue.services.measures import measure_create
 from dialogue.services.sessions import session_set_phase
-from tests.builders import CONTENT, admin_organiser, make_participant, screenshot, sign_in
+from tests.builders import (
+    CONTENT,
+    admin_organiser,
+    make_participant,
+    screenshot,
+    sign_in,
+)
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -79,10 +85,14 @@ def test_a_mirror_pair_becomes_a_measure_then_a_package_both_heads_endorse(
         page.wait_for_load_state()
         page.goto(f"{base}/sessions/{session_number}/measures/")
         page.locator(".package-card").first.scroll_into_view_if_needed()
-        screenshot(page, f"pair-to-package-{code.lower()}-{'zh' if code == 'US' else 'en'}")
+        screenshot(
+            page, f"pair-to-package-{code.lower()}-{'zh' if code == 'US' else 'en'}"
+        )
     package.refresh_from_db()
     assert package.endorsements.count() == 2
-    assert "Agreed by both sides" in cn_board_text(new_page(), live_server, base, session_number)
+    assert "Agreed by both sides" in cn_board_text(
+        new_page(), live_server, base, session_number
+    )
 
 
 def cn_board_text(page, live_server, base, session_number) -> str:

@@ -64,6 +64,36 @@ def test_board_shows_each_package_with_members_and_each_sides_state(client, d, c
     )
 
 
+@pytest.mark.parametrize("code", ["CN", "US"])
+def test_the_boards_filters_narrow_the_packages_as_they_narrow_the_measures(
+    client, d, code
+):
+    package, _members = bundle(d)  # CN's member on 1.1, US's on 2.1
+    login(client, d.delegates[code][2])
+
+    def shown(query):
+        response = client.get(url("measure_board", d, 1) + query)
+        assert response.status_code == 200
+        return [card.package.pk for card in response.context["packages"]]
+
+    assert shown("?item=1") == [package.pk]
+    assert shown("?item=2") == []
+    assert shown("?delegation=CN") == shown("?delegation=US") == [package.pk]
+    assert shown("?item=2&delegation=US") == []
+
+    ours = package_create(
+        by=d.delegates[code][1],
+        title="Ours only",
+        members=[propose(d, code, title="One"), propose(d, code, title="Two")],
+    )
+    other = d.other(code)
+    board = url("measure_board", d, 1 if code == "CN" else 2)
+    by_other = client.get(board + f"?delegation={other}").context["packages"]
+    by_us = client.get(board + f"?delegation={code}").context["packages"]
+    assert ours.pk not in [card.package.pk for card in by_other]
+    assert ours.pk in [card.package.pk for card in by_us]
+
+
 def test_the_board_offers_its_head_the_endorsement_and_no_one_else(client, d):
     package, _ = bundle(d)
     endorse_url = reverse("package_endorse", args=[d.workshop.slug, package.pk])

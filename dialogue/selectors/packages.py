@@ -164,19 +164,28 @@ def _cards(participant, packages, delegations) -> list[PackageCard]:
 
 
 def board_packages(
-    *, participant: Participant, session: Session, delegations: list[Delegation]
+    *,
+    participant: Participant,
+    session: Session,
+    delegations: list[Delegation],
+    item=None,
+    delegation: Delegation | None = None,
 ) -> list[PackageCard]:
     """The packages on the table with a member linked to the session's items,
-    oldest first, as the board shows them (three queries)."""
-    linked = THROUGH.objects.filter(agendaitem__session=session).values(
-        "reciprocalmeasure_id"
-    )
+    oldest first, as the board shows them (three queries). The board's
+    filters narrow them as they narrow the measures: to packages with a
+    member linked to `item`, and with a member `delegation` proposed."""
+    linked = THROUGH.objects.filter(agendaitem__session=session)
+    if item is not None:
+        linked = linked.filter(agendaitem=item)
     packages = (
         _visible(participant)
-        .filter(members__in=linked)
+        .filter(members__in=linked.values("reciprocalmeasure_id"))
         .exclude(status=PackageStatus.WITHDRAWN)
         .order_by("created_at", "pk")
     )
+    if delegation is not None:
+        packages = packages.filter(members__proposing_delegation=delegation)
     return _cards(participant, _with_parts(packages), delegations)
 
 

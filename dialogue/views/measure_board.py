@@ -92,7 +92,11 @@ def measure_board(request, slug, number):
         "delegation": delegation,
         "drafts": by_status[MeasureStatus.DRAFT],
         "packages": board_packages(
-            participant=participant, session=session, delegations=delegations
+            participant=participant,
+            session=session,
+            delegations=delegations,
+            item=item,
+            delegation=delegation,
         ),
         "columns": _columns(by_status, BOARD_COLUMNS),
         "closed": _columns(by_status, CLOSED_COLUMNS),

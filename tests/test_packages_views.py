@@ -421,3 +421,16 @@ def test_get_on_an_action_is_refused(client, d):
     login(client, d.delegates["CN"][1])
 
     assert client.get(url("package_withdraw", d, package.pk)).status_code == 405
+
+
+@pytest.mark.parametrize("code", ["CN", "US"])
+def test_a_measure_page_names_the_packages_that_hold_it(client, d, code):
+    package, members = bundle(d)
+    login(client, d.delegates[code][2])
+    for measure in members:
+        response = client.get(url("measure_detail", d, measure.pk))
+        assert "In packages, endorsed only as a whole: Hotline and visas" in text(
+            response
+        )
+    alone = propose(d, code, title="On its own")
+    assert "In packages" not in text(client.get(url("measure_detail", d, alone.pk)))

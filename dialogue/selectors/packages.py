@@ -266,3 +266,13 @@ def package_detail_data(
         },
         candidates=candidates,
     )
+
+
+def packages_holding(*, participant: Participant, measure: ReciprocalMeasure):
+    """The packages on the table that hold `measure`, for its page (one query)."""
+    return list(
+        _visible(participant)
+        .filter(members=measure)
+        .exclude(status=PackageStatus.WITHDRAWN)
+        .order_by("created_at", "pk")
+    )

@@ -21,6 +21,7 @@ from dialogue.forms.measures import AnswerForm, MeasureForm
 from dialogue.models import EndorsementRule, MeasureStatus, ReciprocalMeasure, Stance
 from dialogue.selectors.links import link_get, measure_prefill
 from dialogue.selectors.measures import measure_detail_data, measure_get
+from dialogue.selectors.packages import packages_holding
 from dialogue.selectors.workshops import participation_get
 from dialogue.services import measures as services
 from dialogue.services.measures import MeasureContent, MeasureError, MeasureForbidden
@@ -78,6 +79,7 @@ def _detail_context(participant, measure) -> dict:
         "can_propose_draft": actions.propose_draft,
         "can_delete_draft": actions.delete_draft,
         "endorsement_rule": EndorsementRule(workshop.endorsement_rule).label,
+        "packages": packages_holding(participant=participant, measure=detail.measure),
     }
 
 

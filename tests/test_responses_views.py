@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from dialogue.models import (
+    EndorsementRule,
     Phase,
     Response,
     ResponseReply,
@@ -15,7 +16,7 @@ from dialogue.models import (
     ResponseRound,
 )
 from dialogue.services import responses as svc
-from tests.builders import count_get_queries, page_text
+from tests.builders import count_get_queries, make_participant, page_text
 
 OTHER = {"CN": "US", "US": "CN"}
 
@@ -259,3 +260,20 @@ def test_the_admin_has_no_page_that_could_show_a_sealed_draft(client, w, organis
         assert response.status_code == 200 and "Sealed words." not in page_text(
             response
         )
+
+
+def test_under_a_majority_a_delegate_who_adopted_is_not_offered_it_again(client, w):
+    w.workshop.endorsement_rule = EndorsementRule.MAJORITY
+    w.workshop.save()
+    make_participant(w.workshop, code="US")
+    w.open()
+    item = w.item_for("US")
+    client.force_login(w.delegate["US"].user)
+    post_save(client, w, item)
+    data = {"delegation": "US", "revision": 1}
+    page = page_text(client.get(url("response_item", w, item)))
+    assert "Adopt revision 1 for the delegation" in page
+    assert client.post(url("response_adopt", w, item), data).status_code == 302
+    page = page_text(client.get(url("response_item", w, item)))
+    assert "Adopt revision 1 for the delegation" not in page
+    assert "You have adopted this revision" in page

@@ -15,6 +15,7 @@ from dialogue.models import (
     Participant,
     Phase,
     Response,
+    ResponseAdoption,
     ResponseReply,
     ResponseRevision,
     ResponseRound,
@@ -290,3 +291,16 @@ def published_responses(*, workshop: Workshop) -> PublishedResponses:
         if response is not None and response.adopted_id:
             published.adopted[ask.key] = response.adopted
     return published
+
+
+def adopted_by(*, participant: Participant, revisions) -> set[int]:
+    """The ids among `revisions` that `participant` has adopted (their vote,
+    under a majority rule), for the page not to offer it twice."""
+    ids = [r.pk for r in revisions if r is not None]
+    if not ids:
+        return set()
+    return set(
+        ResponseAdoption.objects.filter(
+            participant=participant, revision_id__in=ids
+        ).values_list("revision_id", flat=True)
+    )

@@ -19,6 +19,7 @@ from dialogue.errors import refusal_response
 from dialogue.forms.responses import ReplyForm, ResponseForm
 from dialogue.models import MeasureStatus, ReciprocalMeasure, Response
 from dialogue.selectors.responses import (
+    adopted_by,
     adoption_mode,
     response_progress,
     response_round,
@@ -211,6 +212,7 @@ def _item_context(participant, item, *, bound=None, error=None, current=None):
         participant=participant, workshop=participant.workshop, item=item, round_=round_
     )
     mode = None
+    voted = adopted_by(participant=participant, revisions=[v.latest for v in views])
     for view in views:
         view.round_open = round_ is not None
         view.can_adopt, view.adopt_note = False, None
@@ -228,6 +230,12 @@ def _item_context(participant, item, *, bound=None, error=None, current=None):
                 participant, view.response, mode=mode
             )
             view.can_adopt, view.adopt_note = refusal is None, refusal
+            if view.can_adopt and view.latest.pk in voted:
+                view.can_adopt = False
+                view.adopt_note = _(
+                    "You have adopted this revision; it becomes the delegation's "
+                    "answer once a majority of its delegates have."
+                )
     return {
         "workshop": participant.workshop,
         "participant": participant,

@@ -46,7 +46,7 @@ TEXT = st.one_of(
     st.text(st.characters(codec=None, exclude_categories=()), max_size=300),
 )
 FUZZ = settings(
-    max_examples=30,
+    max_examples=15,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

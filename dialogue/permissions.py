@@ -144,6 +144,12 @@ def suggest_link_refusal(participant: Participant, workshop_id: int):
     return _("Only the organisers and the delegates can suggest a link.")
 
 
+def link_suggested_for(participant: Participant) -> Delegation | None:
+    """The delegation a suggestion is made for: a delegate's own; none for
+    the organisers (the suggestion is theirs)."""
+    return participant.delegation if is_delegate(participant) else None
+
+
 def can_suggest_link(participant: Participant) -> bool:
     return suggest_link_refusal(participant, participant.workshop_id) is None
 

@@ -183,6 +183,18 @@ def test_a_delegate_suggests_through_the_form(client, d, code):
     assert (link.suggested_for.code, link.quote_b) == (code, "Item 2.2")
 
 
+@pytest.mark.parametrize("code", ["CN", "US"])
+def test_the_form_says_for_whom_a_suggestion_is_made(client, d, code):
+    login(client, d.delegates[code][2])
+    page = page_text(client.get(url("links_page", d.workshop)))
+    name = d.delegations[code].name
+    assert f"You suggest it for {name}; each delegation then confirms" in page
+
+    login(client, make_participant(d.workshop, role=Role.ORGANISER))
+    page = page_text(client.get(url("links_page", d.workshop)))
+    assert "You suggest it as the organisers" in page
+
+
 def test_a_quote_not_in_the_text_is_shown_with_the_form(client, d):
     login(client, d.head("US"))
 

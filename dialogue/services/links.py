@@ -112,7 +112,7 @@ def _suggester(by, workshop: Workshop):
     """(user, delegation or None) of who suggests; refused if they may not."""
     if isinstance(by, Participant):
         require(permissions.suggest_link_refusal(by, workshop.pk), LinkForbidden)
-        delegation = by.delegation if permissions.is_delegate(by) else None
+        delegation = permissions.link_suggested_for(by)
         return by.user, delegation
     if not permissions.staff_suggests_links(by):
         raise LinkForbidden(

@@ -43,6 +43,7 @@ def _render_page(request, participant, *, form=None, error=None, status=200):
         "error": error,
         "can_decide": page.can_decide,
         "can_propose_measure": permissions.can_propose_measure(participant),
+        "suggest_for": permissions.link_suggested_for(participant),
     }
     return render(request, "link_page.html", context, status=status)
 

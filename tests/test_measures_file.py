@@ -27,22 +27,20 @@ from dialogue.services.measures import (
     measure_endorse,
     measure_withdraw,
 )
-from dialogue.workshop_file import WorkshopFileError, dump_workshop_file, validate
+from dialogue.workshop_file import WorkshopFileError, validate
 from dialogue.workshop_file.exporter import workshop_export
 from dialogue.workshop_file.importer import workshop_import
 from tests.builders import (
     CONTENT,
     build_dialogue,
+    errors_of,
+    export_text,
     make_participant,
     propose,
     small_file,
     state,
 )
 from tests.factories import UserFactory
-
-
-def export_text(workshop) -> str:
-    return dump_workshop_file(workshop_export(workshop=workshop))
 
 
 def trade(d):
@@ -323,12 +321,6 @@ def measure(**changes) -> dict:
         "our_action": "Open it.",
         "status": "proposed",
     } | changes
-
-
-def errors_of(data) -> list[tuple[str, str]]:
-    with pytest.raises(WorkshopFileError) as excinfo:
-        validate(data)
-    return excinfo.value.errors
 
 
 def test_validate_accepts_a_minimal_measure_with_defaults():

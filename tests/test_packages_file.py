@@ -17,22 +17,24 @@ from dialogue.services.packages import (
 )
 from dialogue.workshop_file import (
     WorkshopFileError,
-    dump_workshop_file,
     parse_workshop_file,
     validate,
 )
 from dialogue.workshop_file.exporter import workshop_export
 from dialogue.workshop_file.importer import workshop_import
-from tests.builders import bundle, package_endorsements, package_events, propose
+from tests.builders import (
+    bundle,
+    errors_of,
+    export_text,
+    package_endorsements,
+    package_events,
+    propose,
+)
 
 SEED = (
     Path(__file__).resolve().parent.parent
     / "dialogue/workshops/what-should-the-other-side-do.json"
 )
-
-
-def export_text(workshop) -> str:
-    return dump_workshop_file(workshop_export(workshop=workshop))
 
 
 def endorse(d, package, code):
@@ -233,12 +235,6 @@ def test_the_seeded_workshop_file_still_imports(seeded):
 
 
 # --- validation ----------------------------------------------------------------
-
-
-def errors_of(data) -> list[tuple[str, str]]:
-    with pytest.raises(WorkshopFileError) as excinfo:
-        validate(data)
-    return excinfo.value.errors
 
 
 @pytest.fixture

@@ -53,7 +53,7 @@ from tests.builders.rankings import (
     ranking_url,
     stored_rankings,
 )
-from tests.builders.workshop_files import small_file
+from tests.builders.workshop_files import errors_of, export_text, small_file
 
 __all__ = [
     "ARTIFACTS",
@@ -74,6 +74,8 @@ __all__ = [
     "elections",
     "end",
     "events",
+    "errors_of",
+    "export_text",
     "give_names",
     "item_ids",
     "item_url",

@@ -1,4 +1,10 @@
-"""Workshop files: the smallest valid one."""
+"""Workshop files: the smallest valid one, what validation refuses, and
+what the export writes."""
+
+import pytest
+
+from dialogue.workshop_file import WorkshopFileError, dump_workshop_file, validate
+from dialogue.workshop_file.exporter import workshop_export
 
 
 def small_file() -> dict:
@@ -24,3 +30,15 @@ def small_file() -> dict:
             }
         ],
     }
+
+
+def errors_of(data) -> list[tuple[str, str]]:
+    """The (field path, message) pairs `validate` refuses `data` with."""
+    with pytest.raises(WorkshopFileError) as excinfo:
+        validate(data)
+    return excinfo.value.errors
+
+
+def export_text(workshop) -> str:
+    """The workshop's file as the organisers' export writes it."""
+    return dump_workshop_file(workshop_export(workshop=workshop))

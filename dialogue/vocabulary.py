@@ -195,3 +195,41 @@ class LinkDecision(TextChoices):
     PENDING = "pending", _("Not decided yet")
     CONFIRMED = "confirmed", _("Confirmed")
     REJECTED = "rejected", _("Rejected")
+
+
+class PaperSize(TextChoices):
+    """The one paper size of a workshop's documents, in DOCX and PDF alike."""
+
+    A4 = "a4", _("A4")
+    LETTER = "letter", _("US Letter")
+
+
+class ReportState(TextChoices):
+    """Where a rapporteur's report draft stands."""
+
+    DRAFTING = "drafting", _("Drafting")
+    IN_REVIEW = "in_review", _("In review")
+    FINAL = "final", _("Final")
+
+
+class ReportSection(TextChoices):
+    """The parts of a report the rapporteur writes (an item's or a session's
+    narrative is keyed ``item:<number>`` or ``session:<number>`` instead)."""
+
+    TAKEAWAYS = "takeaways", _("Key takeaways")
+    CONVERGENCE = "convergence", _("Convergence")
+    DIVERGENCE = "divergence", _("Divergence")
+    OPEN_QUESTIONS = "open_questions", _("Open questions")
+
+
+class CorrectionKind(TextChoices):
+    MISSTATEMENT = "misstatement", _("Misstatement")
+    ATTRIBUTION = "attribution", _("Attribution risk")
+    TRANSLATION = "translation", _("Translation")
+    OTHER = "other", _("Other")
+
+
+class CorrectionStatus(TextChoices):
+    OPEN = "open", _("Open")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")

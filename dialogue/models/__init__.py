@@ -12,6 +12,12 @@ from dialogue.models.measures import (
 )
 from dialogue.models.packages import MeasurePackage, PackageEndorsement, PackageEvent
 from dialogue.models.rankings import Ranking, RankingEntry, RankingRound
+from dialogue.models.reports import (
+    ReportCorrection,
+    ReportDraft,
+    ReportRevision,
+    ReportSignOff,
+)
 from dialogue.models.responses import (
     Response,
     ResponseAdoption,
@@ -32,6 +38,8 @@ from dialogue.models.workshops import (
 from dialogue.vocabulary import (
     CommentState,
     Confidentiality,
+    CorrectionKind,
+    CorrectionStatus,
     EndorsementRule,
     EndorsementVia,
     LinkDecision,
@@ -41,7 +49,10 @@ from dialogue.vocabulary import (
     MeasureType,
     PackageEventKind,
     PackageStatus,
+    PaperSize,
     Phase,
+    ReportSection,
+    ReportState,
     ResponseReplyKind,
     ResponseStance,
     Reversibility,
@@ -88,6 +99,15 @@ __all__ = [
     "Ranking",
     "RankingEntry",
     "RankingRound",
+    "ReportCorrection",
+    "ReportDraft",
+    "ReportRevision",
+    "ReportSection",
+    "ReportSignOff",
+    "ReportState",
+    "CorrectionKind",
+    "CorrectionStatus",
+    "PaperSize",
     "ReciprocalMeasure",
     "Response",
     "ResponseAdoption",

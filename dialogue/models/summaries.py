@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from dialogue.models.workshops import Session
+from dialogue.models.workshops import Session, Workshop
 from dialogue.vocabulary import Confidentiality, SummaryStatus, WorkerState
 
 
@@ -111,11 +111,21 @@ def stage_announcement(version: int, stage: ReportStage) -> str:
 
 
 class SummaryReport(models.Model):
-    """One compiled summary of a session; every version is kept."""
+    """One compiled report of a session, or of the whole workshop (no
+    session); every version is kept, numbered per session (per workshop for
+    the workshop's report)."""
 
+    workshop = models.ForeignKey(
+        Workshop,
+        on_delete=models.CASCADE,
+        related_name="summaries",
+        verbose_name=_("workshop"),
+    )
     session = models.ForeignKey(
         Session,
         on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="summaries",
         verbose_name=_("session"),
     )
@@ -152,6 +162,18 @@ class SummaryReport(models.Model):
     docx_file = models.FileField(_("DOCX"), upload_to="summaries/", blank=True)
     pdf_file = models.FileField(_("PDF"), upload_to="summaries/", blank=True)
 
+    # The rapporteur's revision it was compiled with (None: no narrative),
+    # and whether it is the final version, released after both sign-offs.
+    draft_revision = models.ForeignKey(
+        "ReportRevision",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("report revision"),
+    )
+    final = models.BooleanField(_("final"), default=False)
+
     # The key of the form that requested it: the same request sent twice
     # finds this version instead of compiling another.
     submission_key = models.UUIDField(
@@ -159,15 +181,22 @@ class SummaryReport(models.Model):
     )
 
     class Meta:
-        ordering = ["session", "-version"]
+        ordering = ["workshop", "session", "-version"]
         verbose_name = _("summary report")
         verbose_name_plural = _("summary reports")
         constraints = [
             models.UniqueConstraint(
-                fields=["session", "version"], name="summary_version_unique"
+                fields=["session", "version"],
+                condition=Q(session__isnull=False),
+                name="summary_version_unique",
             ),
             models.UniqueConstraint(
-                fields=["session", "submission_key"], name="summary_requested_once"
+                fields=["workshop", "version"],
+                condition=Q(session__isnull=True),
+                name="summary_workshop_version_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["workshop", "submission_key"], name="summary_requested_once"
             ),
             models.CheckConstraint(
                 condition=Q(progress__lte=100), name="summary_progress_percent"
@@ -175,7 +204,14 @@ class SummaryReport(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.session}: summary v{self.version} ({self.status})"
+        scope = self.session if self.session_id else self.workshop
+        return f"{scope}: summary v{self.version} ({self.status})"
+
+    def save(self, *args, **kwargs):
+        # A session's report belongs to its workshop: derived, never chosen.
+        if self.session_id and not self.workshop_id:
+            self.workshop_id = self.session.workshop_id
+        super().save(*args, **kwargs)
 
     @property
     def worker_state(self) -> WorkerState:

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from dialogue import naming, times
-from dialogue.vocabulary import Confidentiality, EndorsementRule, Phase, Role
+from dialogue.vocabulary import Confidentiality, EndorsementRule, PaperSize, Phase, Role
 
 
 class Workshop(models.Model):
@@ -42,6 +42,19 @@ class Workshop(models.Model):
         _("source publisher"), max_length=200, blank=True
     )
     source_url = models.URLField(_("source URL"), blank=True)
+    venue = models.CharField(
+        _("venue"),
+        max_length=200,
+        blank=True,
+        help_text=_("Where the workshop meets, as its reports name it."),
+    )
+    paper_size = models.CharField(
+        _("paper size"),
+        max_length=10,
+        choices=PaperSize,
+        default=PaperSize.A4,
+        help_text=_("The page size of every DOCX and PDF report."),
+    )
     endorsement_rule = models.CharField(
         _("endorsement rule"),
         max_length=20,

@@ -48,6 +48,13 @@ class Header:
     source: str  # the workshop's source citation, or ""
     version: int
     compiled_at: str  # e.g. "2026-03-01 12:30 UTC"
+    venue: str = ""  # the workshop's venue, or ""
+    paper_size: str = "a4"  # PaperSize value: "a4" or "letter", in DOCX and PDF
+    # The report's standing, for the title page and every page's header:
+    # e.g. "Draft for review (revision 3)" or "Final"; "" for a summary
+    # compiled without the rapporteur's text.
+    status: str = ""
+    final: bool = False
 
 
 @dataclass(frozen=True)
@@ -171,6 +178,11 @@ class ItemSection:
     # After the reveal, each delegation's adopted responses to the item and
     # its points; empty before it.
     responses: tuple[ResponseSummary, ...] = ()
+    # The rapporteur's narrative of the item (NarrativeText), or "".
+    narrative: str = ""
+    # The body's first sentence, quoted in the report's body; the full text
+    # (body and points) goes to the annex.
+    first_sentence: str = ""
 
 
 @dataclass(frozen=True)
@@ -210,6 +222,36 @@ class LinkSummary:
 
 
 @dataclass(frozen=True)
+class Note:
+    """A citation's footnote, worded as the confidentiality mode allows: on
+    the record the speaker's name and the remark; under the Chatham House
+    Rule "A participant from the X delegation" and the remark; off the
+    record no remark, only how many remarks the delegation made there."""
+
+    number: int  # from 1, across the whole document
+    text: str
+
+
+@dataclass(frozen=True)
+class Narrative:
+    """The rapporteur's text, as the report prints it.
+
+    Every text field here (and ``ItemSection.narrative``,
+    ``SessionReport.narrative``) is Markdown-lite as the rapporteur wrote
+    it, each citation replaced by a footnote reference ``[^n]`` whose
+    wording is ``notes[n - 1]``. A citation of a remark that is no longer
+    visible is dropped by the builder.
+    """
+
+    takeaways: str
+    convergence: str  # the lead above the computed convergence list
+    divergence: str
+    open_questions: str
+    notes: tuple[Note, ...]
+    revision: int
+
+
+@dataclass(frozen=True)
 class SummaryDocument:
     header: Header
     items: tuple[ItemSection, ...]
@@ -223,3 +265,44 @@ class SummaryDocument:
     mirror_pairs: tuple[LinkSummary, ...] = ()
     responses: ResponsesOverview | None = None  # None: no response round
     packages: tuple[PackageSummary, ...] = field(default=())
+    narrative: Narrative | None = None  # None: compiled from the data alone
+
+
+@dataclass(frozen=True)
+class SessionReport:
+    """One session's section of the workshop's report."""
+
+    number: int
+    title: str
+    dates: str
+    narrative: str  # the workshop report's narrative of the session, or ""
+    items: tuple[ItemSection, ...]
+    convergence: tuple[str, ...]
+    divergence: tuple[str, ...]
+    open_questions: tuple[str, ...]
+    ranking: RankingResult | None = None
+
+
+@dataclass(frozen=True)
+class ParticipantList:
+    delegation: str  # display name
+    count: int
+    names: tuple[str, ...]  # empty unless on the record
+
+
+@dataclass(frozen=True)
+class WorkshopDocument:
+    """The report on the whole workshop (``Header.session_number`` is 0)."""
+
+    header: Header
+    sessions: tuple[SessionReport, ...]
+    measures: tuple[MeasureSummary, ...]  # those endorsed by both sides
+    packages: tuple[PackageSummary, ...]  # those endorsed by both sides
+    methodology: tuple[str, ...]  # rounds, confidentiality: one paragraph each
+    participants: tuple[ParticipantList, ...]
+    remarks_included: bool
+    narrative: Narrative | None = None
+    responses: ResponsesOverview | None = None
+    mirror_pairs: tuple[LinkSummary, ...] = ()
+    notes: tuple[str, ...] = ()  # how the sections were made
+    language: str = "en"

@@ -207,7 +207,8 @@ def test_the_session_filter_agrees_with_the_rule(world):
 
 def test_summaries_are_requested_by_the_rapporteur_and_organisers(world):
     allowed = _by_phase(
-        world, lambda p, s, c: permissions.request_summary_refusal(p, s) is None
+        world,
+        lambda p, s, c: permissions.request_summary_refusal(p, s.workshop_id) is None,
     )
 
     assert allowed == _always({"rapporteur", "organiser"})
@@ -234,7 +235,8 @@ def test_in_the_admin_only_staff_organisers_run_sessions(
     answers = {
         "phase": permissions.change_phase_refusal(user, session) is None,
         "rounds": permissions.run_rounds_refusal(user, session) is None,
-        "summary": permissions.request_summary_refusal(user, session) is None,
+        "summary": permissions.request_summary_refusal(user, session.workshop_id)
+        is None,
     }
 
     assert answers == dict.fromkeys(answers, allowed)

@@ -131,13 +131,12 @@ def see_turnout_refusal(participant: Participant):
 # -- summaries ---------------------------------------------------------------------
 
 
-def request_summary_refusal(by, session: Session):
-    """Requesting and retrying a summary (everyone in the workshop downloads):
-    the rapporteur or an organiser, or a staff user in the admin."""
+def request_summary_refusal(by, workshop_id: int):
+    """Requesting and retrying a summary of a session of the workshop, or
+    its whole report (everyone in the workshop downloads): the rapporteur or
+    an organiser, or a staff user in the admin."""
     if isinstance(by, Participant):
-        allowed = by.role in SUMMARY_ROLES and not _other_workshop(
-            by, session.workshop_id
-        )
+        allowed = by.role in SUMMARY_ROLES and not _other_workshop(by, workshop_id)
     else:
         allowed = staff_runs_sessions(by)
     if not allowed:

@@ -62,7 +62,9 @@ class Can:
 
     @cached_property
     def request_summary(self) -> bool:
-        return request_summary_refusal(self.participant, self.session) is None
+        return (
+            request_summary_refusal(self.participant, self.session.workshop_id) is None
+        )
 
     @cached_property
     def propose_measure(self) -> bool:

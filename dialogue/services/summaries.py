@@ -48,14 +48,16 @@ from django.utils.translation import gettext as _
 
 from dialogue import permissions
 from dialogue.errors import Forbidden, Refusal, require
-from dialogue.live import session_touch
+from dialogue.live import session_touch, workshop_touch
 from dialogue.models import (
     Phase,
+    ReportRevision,
     Session,
     SummaryFormat,
     SummaryReport,
     SummaryStatus,
     WorkerState,
+    Workshop,
 )
 from dialogue.models.summaries import worker_state
 from dialogue.services.summary_attempts import ACTIVE, summary_compile_in_process
@@ -94,63 +96,106 @@ class SummaryForbidden(SummaryError, Forbidden):
 
 
 def summary_request(
-    *, session: Session, by, submission_key: uuid.UUID | None = None
+    *,
+    session: Session | None = None,
+    workshop: Workshop | None = None,
+    by,
+    submission_key: uuid.UUID | None = None,
+    draft_revision: ReportRevision | None = None,
+    final: bool = False,
 ) -> SummaryReport:
-    """Record a new version of the session's summary and queue its compilation.
+    """Record a new version of a report and queue its compilation: the
+    session's summary, or with `workshop` (and no session) the report on
+    the whole workshop.
 
     `by` is the rapporteur or an organiser (a Participant) or, from the
-    admin, a staff user. The version is the next number for the session
-    (the session row is locked, so two requests at once get two versions).
-    The task is sent after the transaction commits; with no broker
-    reachable the report stays recorded, unsent, for ``summary_send_pending``.
-    With a `submission_key` (the form's), the same request sent again returns
-    the version it recorded the first time and records nothing.
+    admin, a staff user. The version is the next number for the session (or
+    for the workshop's own report); the session's (workshop's) row is
+    locked, so two requests at once get two versions. The task is sent
+    after the transaction commits; with no broker reachable the report
+    stays recorded, unsent, for ``summary_send_pending``. With a
+    `submission_key` (the form's), the same request sent again returns the
+    version it recorded the first time and records nothing.
+
+    `draft_revision` is the rapporteur's text to compile with; `final` marks
+    the version released after both sign-offs (``services.reports``, which
+    checks those rules, is the one caller that passes it).
     """
-    require(permissions.request_summary_refusal(by, session), SummaryForbidden)
+    if (session is None) == (workshop is None):
+        raise ValueError("a report is of a session or of a whole workshop")
+    workshop_id = session.workshop_id if session is not None else workshop.pk
+    require(permissions.request_summary_refusal(by, workshop_id), SummaryForbidden)
     return _summary_queue(
         session=session,
+        workshop=workshop,
         user=permissions.acting_user(by),
         submission_key=submission_key,
+        draft_revision=draft_revision,
+        final=final,
     )
 
 
 def _summary_queue(
-    *, session: Session, user, submission_key: uuid.UUID | None = None
+    *,
+    session: Session | None,
+    user,
+    workshop: Workshop | None = None,
+    submission_key: uuid.UUID | None = None,
+    draft_revision: ReportRevision | None = None,
+    final: bool = False,
 ) -> SummaryReport:
     """Record and queue a new version, for a `user` already authorised."""
     with transaction.atomic():
-        locked = (
-            Session.objects.select_for_update()
-            .select_related("workshop")
-            .get(pk=session.pk)
-        )
+        if session is not None:
+            locked_session = (
+                Session.objects.select_for_update()
+                .select_related("workshop")
+                .get(pk=session.pk)
+            )
+            scope = {"session": locked_session}
+            locked_workshop = locked_session.workshop
+        else:
+            locked_session = None
+            locked_workshop = Workshop.objects.select_for_update().get(pk=workshop.pk)
+            scope = {"workshop": locked_workshop, "session__isnull": True}
         if submission_key is not None:
             earlier = SummaryReport.objects.filter(
-                session=locked, submission_key=submission_key
+                workshop=locked_workshop, submission_key=submission_key
             ).first()
             if earlier is not None:
                 return earlier
-        last = SummaryReport.objects.filter(session=locked).aggregate(
-            last=Max("version")
-        )["last"]
+        last = SummaryReport.objects.filter(**scope).aggregate(last=Max("version"))[
+            "last"
+        ]
         report = SummaryReport.objects.create(
-            session=locked,
+            workshop=locked_workshop,
+            session=locked_session,
             version=(last or 0) + 1,
             requested_by=user,
-            confidentiality=locked.workshop.confidentiality,
+            confidentiality=locked_workshop.confidentiality,
             status=SummaryStatus.QUEUED,
             progress_note=_("Waiting for a worker"),
             submission_key=submission_key,
+            draft_revision=draft_revision,
+            final=final,
         )
-        # The session page lists its reports (and is kept per version).
-        session_touch(session_id=locked.pk)
+        _touch(report)
         transaction.on_commit(
-            lambda: _send_after_commit(report.pk, locked.pk), robust=True
+            lambda: _send_after_commit(report.pk, report.session_id), robust=True
         )
     return report
 
 
-def _send_after_commit(report_id: int, session_id: int) -> None:
+def _touch(report: SummaryReport) -> None:
+    """The pages that list the report are kept per version: a session's
+    lists its summaries, the workshop's its own report."""
+    if report.session_id is not None:
+        session_touch(session_id=report.session_id)
+    else:
+        workshop_touch(workshop_id=report.workshop_id)
+
+
+def _send_after_commit(report_id: int, session_id: int | None) -> None:
     if summary_send(report_id=report_id):
         # The broker is back: send what an earlier outage left behind.
         summary_send_pending(session_id=session_id)
@@ -161,7 +206,9 @@ def summary_retry(*, report: SummaryReport, by) -> SummaryReport:
 
     `by` as for ``summary_request``.
     """
-    require(permissions.request_summary_refusal(by, report.session), SummaryForbidden)
+    require(
+        permissions.request_summary_refusal(by, report.workshop_id), SummaryForbidden
+    )
     with transaction.atomic():
         locked = SummaryReport.objects.select_for_update().get(pk=report.pk)
         if locked.status != SummaryStatus.FAILED:
@@ -178,7 +225,7 @@ def summary_retry(*, report: SummaryReport, by) -> SummaryReport:
         locked.lease_token = None
         locked.lease_until = None
         locked.save()
-        session_touch(session_id=locked.session_id)
+        _touch(locked)
         transaction.on_commit(lambda: summary_send(report_id=locked.pk), robust=True)
     logger.info(
         "summary %s v%s retried by %s",
@@ -367,5 +414,9 @@ def summary_preview_html(*, report: SummaryReport) -> str | None:
 
 
 def download_name(*, report: SummaryReport, fmt: str) -> str:
-    slug = report.session.workshop.slug
-    return f"{slug}-session-{report.session.number}-summary-v{report.version}.{fmt}"
+    slug = report.workshop.slug
+    final = "-final" if report.final else ""
+    if report.session_id is None:
+        return f"{slug}-workshop-report-v{report.version}{final}.{fmt}"
+    number = report.session.number
+    return f"{slug}-session-{number}-summary-v{report.version}{final}.{fmt}"

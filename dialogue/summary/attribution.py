@@ -70,6 +70,24 @@ CONVENER_ROLES = (Role.ORGANISER, Role.FACILITATOR)
 IDENTITY_FIELDS = ["user__username", "user__first_name", "user__last_name"]
 
 
+# What each mode means for a report, for the methodology note of the
+# workshop's report (in the interface language).
+REPORT_MEANING = {
+    Confidentiality.CHATHAM_HOUSE: gettext_lazy(
+        "Remarks are quoted and attributed to a delegation only; no participant "
+        "is named, and the participants are counted by delegation."
+    ),
+    Confidentiality.ON_THE_RECORD: gettext_lazy(
+        "Remarks are quoted with the names and affiliations of the participants "
+        "who made them; the participants are listed by name."
+    ),
+    Confidentiality.OFF_THE_RECORD: gettext_lazy(
+        "No remark is quoted or attributed; the report gives only numbers of "
+        "remarks, rankings and tallies, and counts the participants."
+    ),
+}
+
+
 def names_inside_workshop(mode: str) -> bool:
     """Whether the workshop's own pages name its participants under `mode`:
     in every mode (see the module docstring); an unknown mode names nobody."""
@@ -140,6 +158,19 @@ class People:
             labels[role](counts[role]) % {"n": counts[role]}
             for role in CONVENER_ROLES
             if counts[role]
+        )
+
+    def members(self, delegation_id: int) -> tuple[str, ...]:
+        """A delegation's participants as the report lists them: by name on
+        the record (sorted), nobody otherwise (they are only counted)."""
+        if self.mode != Confidentiality.ON_THE_RECORD:
+            return ()
+        return tuple(
+            sorted(
+                _name(row)
+                for row in self.rows.values()
+                if row["delegation_id"] == delegation_id
+            )
         )
 
 

@@ -1,5 +1,6 @@
 """The reciprocal measures in a summary: the latest revision of every
-non-draft measure linked to an item of the session (a superseded revision
+non-draft measure linked to an item of the session (or, for the workshop's
+own report, of any of its sessions; a superseded revision
 is shown only in its successor's chain: who began it, who countered it),
 with its status, the delegations that endorsed it and each delegation's
 tally of answers (by stance). What each side would do is the proposer's
@@ -14,6 +15,7 @@ from dialogue.models import (
     ReciprocalMeasure,
     Session,
     Stance,
+    Workshop,
 )
 from dialogue.selectors.measures import (
     TallyRow,
@@ -35,14 +37,19 @@ def _answers(*, measure_ids: list[int]) -> dict[int, list[tuple[int, str]]]:
 
 
 def measures(
-    *, session: Session, delegations: dict, quote: bool
+    *,
+    session: Session | None = None,
+    workshop: Workshop | None = None,
+    delegations: dict,
+    quote: bool,
 ) -> list[MeasureSummary]:
-    """The session's measures, oldest first (`delegations` by code)."""
+    """The session's measures, oldest first (`delegations` by code); with
+    `workshop` instead of a session, those of every session of it."""
+    workshop = session.workshop if session is not None else workshop
+    linked = {"items__session": session} if session else {"items__isnull": False}
     found = list(
         latest_revisions(
-            ReciprocalMeasure.objects.filter(
-                workshop_id=session.workshop_id, items__session=session
-            )
+            ReciprocalMeasure.objects.filter(workshop_id=workshop.pk, **linked)
         )
         .exclude(status=MeasureStatus.DRAFT)
         .select_related("proposing_delegation")
@@ -53,8 +60,9 @@ def measures(
         return []
     ids = [m.pk for m in found]
     numbers: dict[int, set] = defaultdict(set)
+    in_scope = {"agendaitem__session": session} if session else {}
     for measure_id, item_number in ReciprocalMeasure.items.through.objects.filter(
-        reciprocalmeasure_id__in=ids, agendaitem__session=session
+        reciprocalmeasure_id__in=ids, **in_scope
     ).values_list("reciprocalmeasure_id", "agendaitem__number"):
         numbers[measure_id].add(item_number)
     endorsed: dict[int, list] = defaultdict(list)
@@ -65,7 +73,7 @@ def measures(
     # The measure page's tally, from the one shared selector.
     tallies = {
         m.pk: measure_tally(
-            workshop=session.workshop,
+            workshop=workshop,
             delegations=delegations.values(),
             responses=answers[m.pk],
             endorsements=endorsed[m.pk],

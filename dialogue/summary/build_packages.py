@@ -1,5 +1,6 @@
 """The packages of measures in a summary: every package on the table with a
-member linked to an item of the session, with its state, its members (the
+member linked to an item of the session (or, for the workshop's own
+report, of any of its sessions), with its state, its members (the
 latest revision of each) and which delegations endorse it or have their
 endorsement suspended. Titles only: a package's note is not reported."""
 
@@ -10,19 +11,30 @@ from dialogue.models import (
     PackageStatus,
     ReciprocalMeasure,
     Session,
+    Workshop,
 )
 from dialogue.summary.document import PackageSummary
 
 
-def packages(*, session: Session, delegations: dict) -> list[PackageSummary]:
-    """The session's packages, oldest first (`delegations` by id, by code)."""
-    linked = ReciprocalMeasure.items.through.objects.filter(
-        agendaitem__session=session
-    ).values("reciprocalmeasure_id")
+def packages(
+    *,
+    session: Session | None = None,
+    workshop: Workshop | None = None,
+    delegations: dict,
+) -> list[PackageSummary]:
+    """The session's packages, oldest first (`delegations` by id, by code);
+    with `workshop` instead of a session, those of every session of it."""
+    workshop_id = session.workshop_id if session is not None else workshop.pk
+    scope = (
+        {"agendaitem__session": session}
+        if session is not None
+        else {"agendaitem__session__workshop_id": workshop_id}
+    )
+    linked = ReciprocalMeasure.items.through.objects.filter(**scope).values(
+        "reciprocalmeasure_id"
+    )
     found = list(
-        MeasurePackage.objects.filter(
-            workshop_id=session.workshop_id, members__in=linked
-        )
+        MeasurePackage.objects.filter(workshop_id=workshop_id, members__in=linked)
         .exclude(status=PackageStatus.WITHDRAWN)
         .distinct()
         .order_by("created_at", "id")

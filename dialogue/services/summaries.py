@@ -180,9 +180,7 @@ def _summary_queue(
             final=final,
         )
         _touch(report)
-        transaction.on_commit(
-            lambda: _send_after_commit(report.pk, report.session_id), robust=True
-        )
+        transaction.on_commit(lambda: _send_after_commit(report), robust=True)
     return report
 
 
@@ -195,10 +193,18 @@ def _touch(report: SummaryReport) -> None:
         workshop_touch(workshop_id=report.workshop_id)
 
 
-def _send_after_commit(report_id: int, session_id: int | None) -> None:
-    if summary_send(report_id=report_id):
+def _scope(report: SummaryReport) -> dict:
+    """The sweep's scope for the reports beside `report`: its session's, or
+    the workshop's own reports."""
+    if report.session_id is not None:
+        return {"session_id": report.session_id}
+    return {"workshop_id": report.workshop_id}
+
+
+def _send_after_commit(report: SummaryReport) -> None:
+    if summary_send(report_id=report.pk):
         # The broker is back: send what an earlier outage left behind.
-        summary_send_pending(session_id=session_id)
+        summary_send_pending(**_scope(report))
 
 
 def summary_retry(*, report: SummaryReport, by) -> SummaryReport:
@@ -229,7 +235,7 @@ def summary_retry(*, report: SummaryReport, by) -> SummaryReport:
         transaction.on_commit(lambda: summary_send(report_id=locked.pk), robust=True)
     logger.info(
         "summary %s v%s retried by %s",
-        locked.session_id,
+        _scope(locked),
         locked.version,
         permissions.acting_user(by),
     )
@@ -307,7 +313,10 @@ def summary_start_thread(*, report_id: int) -> threading.Thread:
 
 
 def summary_send_pending(
-    *, session_id: int | None = None, grace: timedelta = timedelta(seconds=5)
+    *,
+    session_id: int | None = None,
+    workshop_id: int | None = None,
+    grace: timedelta = timedelta(seconds=5),
 ) -> int:
     """The sweep: send the reports still waiting for the broker, and again
     those whose worker stopped or whose message the broker lost; returns how
@@ -319,16 +328,18 @@ def summary_send_pending(
     persistence). Each is taken back with a conditional UPDATE on what was
     read, so a worker that shows a sign of life meanwhile keeps its report.
     A request of the last ``grace`` seconds is left to the request sending it.
+    With `session_id`, only that session's reports; with `workshop_id`, only
+    the workshop's own reports (on the whole workshop); otherwise all.
     """
     now = timezone.now()
-    rescued = _rescue(now=now, session_id=session_id)
+    scope = _sweep_scope(session_id=session_id, workshop_id=workshop_id)
+    rescued = _rescue(now=now, scope=scope)
     waiting = SummaryReport.objects.filter(
         status=SummaryStatus.QUEUED,
         queued_at__isnull=True,
         requested_at__lte=now - grace,
+        **scope,
     )
-    if session_id is not None:
-        waiting = waiting.filter(session_id=session_id)
     ids = list(waiting.order_by("requested_at", "pk").values_list("pk", flat=True))
     sent = 0
     for report_id in [*rescued, *(pk for pk in ids if pk not in rescued)]:
@@ -338,15 +349,23 @@ def summary_send_pending(
     return sent
 
 
-def _rescue(*, now, session_id: int | None) -> list[int]:
+def _sweep_scope(*, session_id: int | None, workshop_id: int | None) -> dict:
+    if session_id is not None:
+        return {"session_id": session_id}
+    if workshop_id is not None:
+        return {"workshop_id": workshop_id, "session__isnull": True}
+    return {}
+
+
+def _rescue(*, now, scope: dict) -> list[int]:
     """Take back, unsent, the reports whose worker stopped or message was lost."""
     active = (
-        SummaryReport.objects.filter(status__in=ACTIVE, queued_at__isnull=False)
+        SummaryReport.objects.filter(
+            status__in=ACTIVE, queued_at__isnull=False, **scope
+        )
         .only(*LIVENESS_FIELDS)
         .order_by("requested_at", "pk")
     )
-    if session_id is not None:
-        active = active.filter(session_id=session_id)
     rescued = []
     for report in active:
         state = worker_state(report, now=now)

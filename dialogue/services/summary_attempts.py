@@ -38,15 +38,20 @@ from celery.utils.time import get_exponential_backoff_interval
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import InterfaceError, OperationalError, connection
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dialogue.models import SummaryReport, SummaryStatus
 from dialogue.models.summaries import heartbeat_seconds, lease_seconds
 from dialogue.summary.build import build_summary_document
+from dialogue.summary.build_workshop import build_workshop_document
 from dialogue.summary.render import RENDERERS
 from dialogue.summary.render.pdf import render_html
+from dialogue.summary.render.workshop import (
+    WORKSHOP_RENDERERS,
+    render_workshop_html,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -157,10 +162,13 @@ def _claim(
         finished_at=None,
         error="",
         progress=5,
-        progress_note=_("Reading the session"),
+        progress_note=Case(
+            When(session__isnull=True, then=Value(_("Reading the workshop"))),
+            default=Value(_("Reading the session")),
+        ),
     )
     report = (
-        SummaryReport.objects.select_related("session__workshop")
+        SummaryReport.objects.select_related("session__workshop", "workshop")
         .filter(pk=report_id)
         .first()
     )
@@ -204,6 +212,11 @@ def _claim(
 
 def file_stem(report: SummaryReport) -> str:
     """Storage path without extension; fixed per version, so re-runs overwrite."""
+    if report.session_id is None:  # the report on the whole workshop
+        return (
+            f"summaries/workshop-{report.workshop_id}/v{report.version}/"
+            f"workshop-report-v{report.version}"
+        )
     return (
         f"summaries/{report.session_id}/v{report.version}/"
         f"summary-s{report.session.number}-v{report.version}"
@@ -255,21 +268,17 @@ def _compile(
     it from a thread too, for steps longer than the heartbeat."""
     with _heartbeat(lease, keep_alive=keep_alive):
         between_steps()
-        document = build_summary_document(
-            session=report.session,
-            confidentiality=report.confidentiality,
-            version=report.version,
-        )
+        document, render, preview_html = _sources(report)
         stem = file_stem(report)
         names = {}
         for step, (fmt, renderer) in enumerate(RENDERERS.items()):
             lease.progress(30 + 20 * step, renderer.progress_note)
             between_steps()
-            content = renderer.render(document)
+            content = render[fmt](document)
             lease.renew()  # still ours: only then overwrite the file
             names[renderer.file_field] = _store(f"{stem}.{fmt}", content)
         lease.progress(90, _("Writing the preview"))
-        preview = render_html(document, fragment=True).encode("utf-8")
+        preview = preview_html(document, fragment=True).encode("utf-8")
         lease.renew()
         _store(f"{stem}.html", preview)
         between_steps()
@@ -285,6 +294,28 @@ def _compile(
         )
     logger.info("summary %s v%s: done", report.pk, report.version)
     return SummaryStatus.DONE
+
+
+def _sources(report: SummaryReport):
+    """The report's document, its renderer of each format and its HTML
+    preview: a session's summary, or (no session) the whole workshop's."""
+    if report.session_id is None:
+        document = build_workshop_document(
+            workshop=report.workshop,
+            confidentiality=report.confidentiality,
+            version=report.version,
+        )
+        return document, WORKSHOP_RENDERERS, render_workshop_html
+    document = build_summary_document(
+        session=report.session,
+        confidentiality=report.confidentiality,
+        version=report.version,
+    )
+    return (
+        document,
+        {fmt: renderer.render for fmt, renderer in RENDERERS.items()},
+        render_html,
+    )
 
 
 @dataclass(frozen=True)

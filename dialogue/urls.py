@@ -17,6 +17,7 @@ from dialogue.views import (
     rankings,
     responses,
     summaries,
+    workshop_reports,
 )
 
 WORKSHOP = "w/<slug:slug>/"
@@ -80,6 +81,35 @@ summary_urls = [
         "v<int:version>/<str:fmt>/",
         summaries.summary_download,
         name="summary_download",
+    ),
+]
+
+workshop_report_urls = [
+    path("", workshop_reports.workshop_report_list, name="workshop_report_list"),
+    path(
+        "request/",
+        workshop_reports.workshop_report_request,
+        name="workshop_report_request",
+    ),
+    path(
+        "v<int:version>/status/",
+        workshop_reports.workshop_report_status,
+        name="workshop_report_status",
+    ),
+    path(
+        "v<int:version>/retry/",
+        workshop_reports.workshop_report_retry,
+        name="workshop_report_retry",
+    ),
+    path(
+        "v<int:version>/preview/",
+        workshop_reports.workshop_report_preview,
+        name="workshop_report_preview",
+    ),
+    path(
+        "v<int:version>/<str:fmt>/",
+        workshop_reports.workshop_report_download,
+        name="workshop_report_download",
     ),
 ]
 
@@ -159,6 +189,7 @@ urlpatterns = [
     path(WORKSHOP + "measures/", include(measure_urls)),
     path(WORKSHOP + "responses/", include(response_urls)),
     path(WORKSHOP + "links/", include(link_urls)),
+    path(WORKSHOP + "report/", include(workshop_report_urls)),
     path(WORKSHOP + "packages/", include(package_urls)),
     path(SESSION, include(session_urls)),
     path(SESSION + "items/<int:item_number>/", include(item_urls)),

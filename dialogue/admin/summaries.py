@@ -18,7 +18,13 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from dialogue import permissions
-from dialogue.models import Session, SummaryFormat, SummaryReport, SummaryStatus
+from dialogue.models import (
+    Session,
+    SummaryFormat,
+    SummaryReport,
+    SummaryStatus,
+    Workshop,
+)
 from dialogue.services import summaries as service
 
 
@@ -44,6 +50,13 @@ def recompile(modeladmin, request, queryset):
         pk__in=queryset.values_list("session_id", flat=True)
     )
     reports = [service.summary_request(session=s, by=request.user) for s in sessions]
+    # A report on the whole workshop (no session) is compiled again as such.
+    workshops = Workshop.objects.filter(
+        pk__in=queryset.filter(session__isnull=True).values_list(
+            "workshop_id", flat=True
+        )
+    )
+    reports += [service.summary_request(workshop=w, by=request.user) for w in workshops]
     modeladmin.message_user(
         request,
         ngettext(
@@ -86,12 +99,13 @@ class SummaryReportAdmin(admin.ModelAdmin):
         "queued_at",
         "finished_at",
     ]
-    list_filter = ["status", "confidentiality", "session__workshop"]
-    search_fields = ["session__title", "session__workshop__title", "error"]
-    list_select_related = ["session__workshop"]
+    list_filter = ["status", "confidentiality", "workshop"]
+    search_fields = ["session__title", "workshop__title", "error"]
+    list_select_related = ["session__workshop", "workshop"]
     ordering = ["-requested_at", "-id"]
     actions = [recompile, retry_failed]
     readonly_fields = [
+        "workshop",
         "session",
         "version",
         "requested_by",
@@ -180,7 +194,8 @@ class SummaryReportAdmin(admin.ModelAdmin):
 
     def download_view(self, request, pk, fmt):
         report = get_object_or_404(
-            SummaryReport.objects.select_related("session__workshop"), pk=pk
+            SummaryReport.objects.select_related("session__workshop", "workshop"),
+            pk=pk,
         )
         if not self.has_view_permission(request, report):
             raise PermissionDenied(

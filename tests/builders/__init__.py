@@ -54,8 +54,16 @@ from tests.builders.rankings import (
     stored_rankings,
 )
 from tests.builders.workshop_files import errors_of, export_text, small_file
+from tests.builders.workshop_reports import (
+    WorkshopActivity,
+    add_session,
+    make_workshop_activity,
+)
 
 __all__ = [
+    "WorkshopActivity",
+    "add_session",
+    "make_workshop_activity",
     "ARTIFACTS",
     "CONTENT",
     "TESTS",

@@ -3,6 +3,7 @@ DOCX and PDF, the rapporteur's narrative with its footnotes, the paper size.
 
 Documents are made by hand here (no database): the renderers are pure."""
 
+import dataclasses
 import io
 import re
 
@@ -19,6 +20,7 @@ from dialogue.summary.document import (
     Note,
     PackageSummary,
     ParticipantList,
+    RankingResult,
     ResponseProgress,
     ResponsesOverview,
     SessionReport,
@@ -237,3 +239,31 @@ def test_pdf_uses_the_workshops_paper_size(paper_size, points):
 
     box = reader.pages[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == points
+
+
+SQUARE = (
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10" width="100%">'
+    '<rect width="10" height="10"/></svg>'
+)
+
+
+def test_each_sessions_ranking_chart_is_in_the_docx_and_pdf():
+    ranking = RankingResult(
+        round_number=1,
+        closed_at="2026-03-02 12:00 UTC",
+        rankers=(("Chinese scholars", 2),),
+        rows=(),
+        tau_b=None,
+        chart_svg=SQUARE,
+        chart_title="Ranks by delegation (1 = top)",
+    )
+    doc = _doc()
+    doc = dataclasses.replace(
+        doc, sessions=(dataclasses.replace(doc.sessions[0], ranking=ranking),)
+    )
+
+    shapes = Document(io.BytesIO(render_workshop_docx(doc))).inline_shapes
+    html = render_workshop_html(doc, fragment=True)
+
+    assert len(shapes) == 1
+    assert f'<figure class="summary-chart">{SQUARE}</figure>' in html

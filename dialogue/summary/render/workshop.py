@@ -112,7 +112,7 @@ def empty(section: str) -> str:
     }[section]
 
 
-def closing(doc: WorkshopDocument, session: SessionReport):
+def closing(session: SessionReport):
     """The computed lists of a session, each with the rapporteur's lead."""
     return [
         ("convergence", _("Areas of convergence"), session.convergence),
@@ -253,7 +253,7 @@ def _md_session(doc: WorkshopDocument, session: SessionReport) -> list[str]:
         out += md._table(
             text.ranking_columns(session.ranking), text.ranking_cells(session.ranking)
         )
-    for key, heading, lines in closing(doc, session):
+    for key, heading, lines in closing(session):
         out += ["### " + heading, ""]
         out += [f"- {esc(line)}" for line in lines] or [esc(text.empty(key))]
         out.append("")
@@ -380,7 +380,10 @@ def _docx_session(w, doc: WorkshopDocument, session: SessionReport) -> None:
         w.table(
             text.ranking_columns(session.ranking), text.ranking_cells(session.ranking)
         )
-    for key, heading, lines in closing(doc, session):
+        if session.ranking.chart_svg:
+            w.picture(docx_render.chart_png(session.ranking.chart_svg))
+            w.para(session.ranking.chart_title, italic=True)
+    for key, heading, lines in closing(session):
         w.heading(heading, 2)
         if not lines:
             w.para(text.empty(key))
@@ -452,9 +455,13 @@ def _pdf_context(doc: WorkshopDocument) -> dict:
                 "ranking_cells": text.ranking_cells(session.ranking)
                 if session.ranking
                 else [],
+                # slope_chart_svg escapes every piece of text it draws.
+                "chart": mark_safe(session.ranking.chart_svg)  # noqa: S308
+                if session.ranking and session.ranking.chart_svg
+                else "",
                 "closing": [
                     (heading, lines, text.empty(key))
-                    for key, heading, lines in closing(doc, session)
+                    for key, heading, lines in closing(session)
                 ],
             }
             for session in doc.sessions

@@ -267,3 +267,24 @@ def test_each_sessions_ranking_chart_is_in_the_docx_and_pdf():
 
     assert len(shapes) == 1
     assert f'<figure class="summary-chart">{SQUARE}</figure>' in html
+
+
+def test_agreed_measures_show_their_chain_only_when_countered():
+    countered = dataclasses.replace(
+        _measure("Visa easing"),
+        revision=2,
+        revisions=((1, "Chinese scholars"), (2, "American scholars")),
+    )
+    doc = dataclasses.replace(
+        _doc(), measures=(_measure("Hotline staffing"), countered)
+    )
+
+    text = render_workshop_markdown(doc)
+
+    section = text.split("## Measures endorsed by both sides\n\n")[1].split("\n\n")[0]
+    assert section.splitlines() == [
+        "- “Hotline staffing” (Endorsed by both sides), proposed by Chinese scholars",
+        "- “Visa easing” (Endorsed by both sides), proposed by Chinese scholars · "
+        "Begun by Chinese scholars, countered by American scholars (revision 1 by "
+        "Chinese scholars → revision 2 by American scholars)",
+    ]

@@ -25,6 +25,7 @@ from weasyprint import CSS, HTML
 from dialogue.summary.document import (
     Header,
     ItemSection,
+    MeasureSummary,
     SessionReport,
     WorkshopDocument,
 )
@@ -136,6 +137,16 @@ def leads(doc: WorkshopDocument) -> list[tuple[str, str]]:
     ]
 
 
+def agreed_measure(measure: MeasureSummary) -> str:
+    """A measure endorsed by both sides: its heading and, when it was
+    countered, its chain of revisions (the items it concerns show it in
+    their sessions' sections)."""
+    line = text.measure_heading(measure)
+    if len(measure.revisions) > 1:
+        line += " · " + text.measure_lineage(measure)
+    return line
+
+
 def discussion_line(item: ItemSection) -> str:
     """The item's discussion in one line of counts, by delegation."""
     return "; ".join(text.discussion_heading(group) for group in item.discussion)
@@ -197,10 +208,9 @@ def _markdown(doc: WorkshopDocument) -> list[str]:
     for heading, lead in found_leads:
         out += ["### " + heading, ""] + _md_narrative(lead)
     out += ["## " + heads.measures, ""]
-    out += [
-        f"- {esc(text.measure_heading(m))}: {esc(text.measure_lineage(m))}"
-        for m in doc.measures
-    ] or [esc(empty("measures"))]
+    out += [f"- {esc(agreed_measure(m))}" for m in doc.measures] or [
+        esc(empty("measures"))
+    ]
     out += ["", "## " + heads.packages, ""]
     out += [f"- {esc(text.package_line(p))}" for p in doc.packages] or [
         esc(empty("packages"))
@@ -322,9 +332,7 @@ def _docx(doc: WorkshopDocument) -> bytes:
     if not doc.measures:
         w.para(empty("measures"))
     for m in doc.measures:
-        w.para(
-            f"{text.measure_heading(m)}: {text.measure_lineage(m)}", style="List Bullet"
-        )
+        w.para(agreed_measure(m), style="List Bullet")
     w.heading(heads.packages, 1)
     if not doc.packages:
         w.para(empty("packages"))
@@ -467,10 +475,7 @@ def _pdf_context(doc: WorkshopDocument) -> dict:
             for session in doc.sessions
         ],
         "leads": [(heading, narrative_html(lead)) for heading, lead in leads(doc)],
-        "measures": [
-            f"{text.measure_heading(m)}: {text.measure_lineage(m)}"
-            for m in doc.measures
-        ],
+        "measures": [agreed_measure(m) for m in doc.measures],
         "packages": [text.package_line(p) for p in doc.packages],
         "mirror_lines": [text.mirror_line(pair) for pair in doc.mirror_pairs],
         "mirror_heading": text.mirror_heading(),

@@ -220,3 +220,23 @@ def test_admin_lists_workshop_reports(admin_client, compiled, workshop):
     assert [str(r) for r in response.context["cl"].result_list] == [
         f"{workshop.title}: summary v1 (done)"
     ]
+
+
+def test_admin_recompile_action_requests_a_new_workshop_report(
+    client, in_process, organiser, workshop, django_capture_on_commit_callbacks
+):
+    first = SummaryReport.objects.create(
+        workshop=workshop, version=1, confidentiality="chatham_house", status="done"
+    )
+    client.force_login(organiser)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("admin:dialogue_summaryreport_changelist"),
+            {"action": "recompile", "_selected_action": [first.pk]},
+        )
+
+    assert response.status_code == 302
+    assert list(
+        SummaryReport.objects.values_list("session_id", "version", "status")
+    ) == [(None, 2, "done"), (None, 1, "done")]

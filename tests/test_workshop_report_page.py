@@ -240,3 +240,26 @@ def test_admin_recompile_action_requests_a_new_workshop_report(
     assert list(
         SummaryReport.objects.values_list("session_id", "version", "status")
     ) == [(None, 2, "done"), (None, 1, "done")]
+
+
+def test_wrong_methods_are_refused(client, compiled, workshop, rapporteur):
+    client.force_login(rapporteur)
+
+    codes = [
+        client.get(url("workshop_report_request", workshop)).status_code,
+        client.get(url("workshop_report_retry", workshop, 1)).status_code,
+        client.post(url("workshop_report_list", workshop)).status_code,
+        client.post(url("workshop_report_download", workshop, 1, "pdf")).status_code,
+    ]
+
+    assert codes == [405, 405, 405, 405]
+    assert SummaryReport.objects.count() == 1
+
+
+def test_status_without_htmx_goes_back_to_the_list(client, compiled, workshop):
+    client.force_login(make_participant(workshop, code="CN").user)
+
+    response = client.get(url("workshop_report_status", workshop, 1))
+
+    assert response.status_code == 302
+    assert response["Location"] == url("workshop_report_list", workshop) + "#report-v1"

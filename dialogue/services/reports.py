@@ -451,7 +451,8 @@ def report_correction_resolve(
 # -- sign-off and release ------------------------------------------------------------
 
 
-def _signable_refusal(locked: ReportDraft):
+def sign_off_refusal(locked: ReportDraft):
+    """Why the revision under review cannot be signed off now (None: it can)."""
     if locked.state != ReportState.IN_REVIEW:
         return _("Only a report in review is signed off.")
     if locked.review_revision.number != locked.revision:
@@ -469,7 +470,7 @@ def report_sign_off(*, draft: ReportDraft, by: Participant) -> ReportSignOff:
     require(permissions.sign_off_report_refusal(by, draft), ReportForbidden)
     with transaction.atomic():
         locked = _lock(draft)
-        require(_signable_refusal(locked), ReportError)
+        require(sign_off_refusal(locked), ReportError)
         sign_off, created = ReportSignOff.objects.get_or_create(
             revision=locked.review_revision,
             delegation_id=by.delegation_id,

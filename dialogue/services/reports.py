@@ -95,7 +95,7 @@ class StaleReport(ReportError):
 
 def _lock(draft: ReportDraft) -> ReportDraft:
     return (
-        ReportDraft.objects.select_for_update()
+        ReportDraft.objects.select_for_update(of=("self",))
         .select_related("workshop", "session", "review_revision")
         .get(pk=draft.pk)
     )

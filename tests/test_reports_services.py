@@ -299,3 +299,21 @@ def test_a_stranger_role_in_another_workshop_is_refused(world, other_workshop_me
         report_save(draft=world.draft, by=other_rapporteur, base=0, **texts())
 
     assert caught.value.messages == ["This belongs to another workshop."]
+
+
+def test_send_for_review_refuses_a_remark_hidden_since_it_was_cited(world):
+    cited = world.remarks[1]
+    write(world, takeaways=f"As one said [#c{cited.pk}].")
+    cited.state, cited.hidden_reason = CommentState.HIDDEN, "Off topic."
+    cited.save()
+
+    messages = _refusal(
+        lambda: report_send_for_review(
+            draft=world.draft, by=world.rapporteur, deadline=tomorrow()
+        )
+    )
+
+    assert messages == [
+        f"[#c{cited.pk}]: not a visible remark of this session (it may have been "
+        "hidden or withdrawn). Remove the reference or cite another remark."
+    ]

@@ -360,3 +360,31 @@ def test_the_review_query_count_is_flat(client, world):
     three = count_get_queries(client, url)
 
     assert one == three
+
+
+def test_the_facilitator_reads_the_draft_but_has_no_form(client, world):
+    write(world, takeaways=f"Read this [#c{world.remarks[1].pk}].")
+    login(client, world.facilitator)
+
+    text = page_text(client.get(report_url("report_draft", world.draft)))
+
+    assert ('id="report-latest"' in text, 'id="report-form"' in text) == (True, False)
+    assert f'#comment-{world.remarks[1].pk}"' in text
+
+
+def test_the_facilitator_gets_403_on_save(client, world):
+    login(client, world.facilitator)
+
+    response = _post_save(client, world)
+
+    assert (response.status_code, ReportRevision.objects.count()) == (403, 0)
+
+
+def test_user_text_is_escaped_on_the_review_page(client, world):
+    in_review(world, takeaways="<script>alert(1)</script>")
+    login(client, world.d.head("CN"))
+
+    text = page_text(client.get(report_url("report_review", world.draft)))
+
+    assert "<script>alert(1)</script>" not in text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text

@@ -22,6 +22,7 @@ from dialogue.models import (
     ReportRevision,
     ReportSection,
     ReportSignOff,
+    ReportState,
     Session,
     Workshop,
 )
@@ -176,6 +177,43 @@ def corrections_for(*, participant: Participant, draft: ReportDraft):
 
 def open_corrections(*, draft: ReportDraft):
     return ReportCorrection.objects.filter(draft=draft, status="open")
+
+
+# -- what stands between the review and its end (read by the service, which
+# asks them of the locked draft, and by the page, which shows why) ---------
+
+
+def sign_off_refusal(*, draft: ReportDraft):
+    """Why the revision under review cannot be signed off now (None: it can)."""
+    if draft.state != ReportState.IN_REVIEW:
+        return _("Only a report in review is signed off.")
+    if draft.review_revision.number != draft.revision:
+        return _(
+            "The rapporteur has written a newer revision since this one was "
+            "sent for review: it is signed off once it is sent for review again."
+        )
+    if open_corrections(draft=draft).exists():
+        return _("Corrections are still open: the rapporteur resolves them first.")
+    return None
+
+
+def release_refusal(*, draft: ReportDraft):
+    """Why the report cannot be released yet (None: it can)."""
+    if draft.state != ReportState.IN_REVIEW:
+        return _("Send the report for review before releasing it.")
+    if open_corrections(draft=draft).exists():
+        return _("Corrections are still open: resolve them before releasing.")
+    signed = set(
+        ReportSignOff.objects.filter(revision=draft.review_revision).values_list(
+            "delegation_id", flat=True
+        )
+    )
+    missing = [
+        d.code for d in delegations_of(workshop=draft.workshop) if d.pk not in signed
+    ]
+    if missing:
+        return _("Not signed off yet by: %(codes)s.") % {"codes": ", ".join(missing)}
+    return None
 
 
 @dataclass

@@ -51,12 +51,12 @@ from dialogue.models import (
 )
 from dialogue.selectors.reports import (
     citable_comments,
-    delegations_of,
     name_terms,
-    open_corrections,
+    release_refusal,
     report_numbers,
     revision_texts,
     section_label,
+    sign_off_refusal,
 )
 from dialogue.services.summaries import summary_request
 from dialogue.user_text import clean_user_text
@@ -298,6 +298,7 @@ def report_send_for_review(
         latest = _latest(locked)
         if latest is None:
             raise ReportError(_("Write the report before sending it for review."))
+        _check_citations(locked, revision_texts(latest))
         name_check(locked, latest)
         locked.state = ReportState.IN_REVIEW
         locked.review_revision = latest
@@ -451,26 +452,12 @@ def report_correction_resolve(
 # -- sign-off and release ------------------------------------------------------------
 
 
-def sign_off_refusal(locked: ReportDraft):
-    """Why the revision under review cannot be signed off now (None: it can)."""
-    if locked.state != ReportState.IN_REVIEW:
-        return _("Only a report in review is signed off.")
-    if locked.review_revision.number != locked.revision:
-        return _(
-            "The rapporteur has written a newer revision since this one was "
-            "sent for review: it is signed off once it is sent for review again."
-        )
-    if open_corrections(draft=locked).exists():
-        return _("Corrections are still open: the rapporteur resolves them first.")
-    return None
-
-
 def report_sign_off(*, draft: ReportDraft, by: Participant) -> ReportSignOff:
     """The head signs the revision under review off for the delegation."""
     require(permissions.sign_off_report_refusal(by, draft), ReportForbidden)
     with transaction.atomic():
         locked = _lock(draft)
-        require(sign_off_refusal(locked), ReportError)
+        require(sign_off_refusal(draft=locked), ReportError)
         sign_off, created = ReportSignOff.objects.get_or_create(
             revision=locked.review_revision,
             delegation_id=by.delegation_id,
@@ -481,25 +468,6 @@ def report_sign_off(*, draft: ReportDraft, by: Participant) -> ReportSignOff:
     return sign_off
 
 
-def release_refusal(locked: ReportDraft):
-    """Why the report cannot be released yet (None: it can)."""
-    if locked.state != ReportState.IN_REVIEW:
-        return _("Send the report for review before releasing it.")
-    if open_corrections(draft=locked).exists():
-        return _("Corrections are still open: resolve them before releasing.")
-    signed = set(
-        ReportSignOff.objects.filter(revision=locked.review_revision).values_list(
-            "delegation_id", flat=True
-        )
-    )
-    missing = [
-        d.code for d in delegations_of(workshop=locked.workshop) if d.pk not in signed
-    ]
-    if missing:
-        return _("Not signed off yet by: %(codes)s.") % {"codes": ", ".join(missing)}
-    return None
-
-
 def report_release(*, draft: ReportDraft, by: Participant) -> SummaryReport | None:
     """Compile the signed-off revision as the final version and make the
     report final. Released already: nothing more happens (None)."""
@@ -508,8 +476,9 @@ def report_release(*, draft: ReportDraft, by: Participant) -> SummaryReport | No
         locked = _lock(draft)
         if locked.state == ReportState.FINAL:
             return None
-        require(release_refusal(locked), ReportError)
+        require(release_refusal(draft=locked), ReportError)
         revision = locked.review_revision
+        _check_citations(locked, revision_texts(revision))
         name_check(locked, revision)
         if locked.session_id is not None:
             report = summary_request(

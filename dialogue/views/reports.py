@@ -38,12 +38,14 @@ from dialogue.selectors.reports import (
     cited_comments,
     corrections_for,
     delegations_of,
+    release_refusal,
     report_draft_find,
     report_index,
     report_numbers,
     revision_texts,
     revisions_of,
     section_label,
+    sign_off_refusal,
     sign_offs_of,
 )
 from dialogue.selectors.workshops import participation_get, session_get
@@ -187,6 +189,7 @@ def _draft_context(
         form = ReportForm(initial=_initial(draft, latest), narratives=labels)
     can_write = permissions.write_report_refusal(participant, draft) is None
     is_open = permissions.report_open_refusal(draft) is None
+    latest_texts = {} if can_write and is_open else revision_texts(latest)
     return {
         "workshop": participant.workshop,
         "participant": participant,
@@ -206,6 +209,11 @@ def _draft_context(
         else [],
         "can_write": can_write and is_open,
         "picker": citation_picker(draft=draft) if can_write and is_open else [],
+        # Read-only, for the facilitators (and anyone once it is final).
+        "latest_sections": [
+            (section_label(draft, key), text) for key, text in latest_texts.items()
+        ],
+        "links": _links(participant.workshop, latest_texts.values()),
     }
 
 
@@ -330,13 +338,13 @@ def _review_context(participant, draft, *, bound=None, error=None):
     if revision is not None and (
         permissions.sign_off_report_refusal(participant, draft) is None
     ):
-        sign_refusal = services.sign_off_refusal(draft)
+        sign_refusal = sign_off_refusal(draft=draft)
         can_sign = sign_refusal is None and participant.delegation_id not in sign_offs
-    release_refusal = None
+    release_note = None
     can_release = False
     if can_resolve and revision is not None:
-        release_refusal = services.release_refusal(draft)
-        can_release = release_refusal is None
+        release_note = release_refusal(draft=draft)
+        can_release = release_note is None
     finals = list(
         SummaryReport.objects.filter(draft_revision__draft=draft, final=True)
         .select_related("draft_revision")
@@ -360,7 +368,7 @@ def _review_context(participant, draft, *, bound=None, error=None):
         "can_sign": can_sign,
         "sign_refusal": sign_refusal,
         "can_release": can_release,
-        "release_refusal": release_refusal,
+        "release_refusal": release_note,
         "revisions": revisions_of(participant=participant, draft=draft),
         "finals": finals,
         "bound": bound,

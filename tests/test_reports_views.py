@@ -6,7 +6,12 @@ import pytest
 from django.urls import reverse
 
 from dialogue.models import ReportCorrection, ReportRevision, ReportSignOff
-from dialogue.services.reports import report_correction_file, report_draft_for
+from dialogue.services.reports import (
+    report_correction_file,
+    report_draft_for,
+    report_release,
+    report_sign_off,
+)
 from tests.builders import (
     count_get_queries,
     in_review,
@@ -388,3 +393,29 @@ def test_user_text_is_escaped_on_the_review_page(client, world):
 
     assert "<script>alert(1)</script>" not in text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+
+
+def test_a_final_report_lists_its_final_version_and_has_no_form(client, world):
+    in_review(world)
+    for code in ("CN", "US"):
+        report_sign_off(draft=world.draft, by=world.d.head(code))
+    report_release(draft=world.draft, by=world.rapporteur)
+    login(client, world.rapporteur)
+
+    review = page_text(client.get(report_url("report_review", world.draft)))
+    draft = page_text(client.get(report_url("report_draft", world.draft)))
+
+    assert 'id="final-v1"' in review and 'id="report-release"' not in review
+    assert ('id="report-form"' in draft, 'id="report-latest"' in draft) == (
+        False,
+        True,
+    )
+
+
+def test_sending_again_proposes_the_last_deadline(client, world):
+    in_review(world)
+    login(client, world.rapporteur)
+
+    text = page_text(client.get(report_url("report_draft", world.draft)))
+
+    assert 'name="deadline" value="' in text

@@ -15,6 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -180,6 +181,14 @@ def _initial(draft, latest) -> dict:
     return initial
 
 
+def _send_form(draft) -> SendForReviewForm:
+    """Sending again proposes the deadline given last time, in the page's zone."""
+    if draft.review_deadline is None:
+        return SendForReviewForm()
+    local = timezone.localtime(draft.review_deadline)
+    return SendForReviewForm(initial={"deadline": local.strftime("%Y-%m-%dT%H:%M")})
+
+
 def _draft_context(
     participant, session, draft, *, form=None, send_form=None, current=None
 ):
@@ -198,7 +207,7 @@ def _draft_context(
         "part": _part(draft),
         "latest": latest,
         "form": form,
-        "send_form": send_form or SendForReviewForm(),
+        "send_form": send_form or _send_form(draft),
         "current": current,
         "current_texts": revision_texts(current) if current else {},
         "current_narratives": [

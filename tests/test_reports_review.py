@@ -23,7 +23,7 @@ from dialogue.services.reports import (
     report_send_for_review,
     report_sign_off,
 )
-from tests.builders import in_review, report_world, texts, tomorrow, write
+from tests.builders import in_review, remark, report_world, texts, tomorrow, write
 
 pytestmark = pytest.mark.django_db
 
@@ -404,4 +404,21 @@ def test_release_rechecks_names_under_chatham_house(world):
     assert messages == [
         "Under the Chatham House Rule the report names no participant. Remove "
         "these: Key takeaways, paragraph 1: “Zhangsun”."
+    ]
+
+
+def test_an_applied_wording_may_not_cite_a_hidden_remark(world):
+    in_review(world)
+    hidden = remark(world.d.items[(1, 1)], world.d.head("US"), state="hidden")
+    correction = _file(world, world.d.head("CN"), suggestion=f"See [#c{hidden.pk}].")
+
+    messages = _refusal(
+        lambda: report_correction_resolve(
+            correction=correction, by=world.rapporteur, accept=True, apply=True
+        )
+    )
+
+    assert messages == [
+        f"[#c{hidden.pk}]: not a visible remark of this session (it may have been "
+        "hidden or withdrawn). Remove the reference or cite another remark."
     ]

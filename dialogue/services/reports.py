@@ -392,6 +392,7 @@ def _apply(locked: ReportDraft, correction: ReportCorrection, by) -> ReportRevis
             )
             % {"filed": correction.revision.number, "latest": latest.number}
         )
+    _check_citations(locked, {"suggestion": correction.suggestion})
     fields = _fields(latest)
     key = correction.section
     if key.startswith(report_text.NARRATIVE):

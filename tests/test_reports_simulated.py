@@ -113,3 +113,16 @@ def test_a_second_simulation_leaves_the_draft_alone(sim):
         before
     )
     assert "no report draft" in out
+
+
+def test_the_last_revision_cites_as_many_remarks_as_asked(sim):
+    workshop, _rapporteur = sim
+
+    _simulate("--citations", "7")
+
+    draft = ReportDraft.objects.get(workshop=workshop)
+    last = draft.revisions.get(number=draft.revision)
+    per_item = {
+        number: len(cited_ids(text)) for number, text in last.narratives.items()
+    }
+    assert per_item == {"1": 3, "2": 2, "3": 2}

@@ -112,6 +112,12 @@ class Command(BaseCommand):
             help="reveal the response round afterwards (it stays sealed otherwise)",
         )
         parser.add_argument(
+            "--citations",
+            type=int,
+            default=None,
+            help="remarks the report's last revision cites (default: one per item)",
+        )
+        parser.add_argument(
             "--review-report",
             action="store_true",
             help="send the session's report draft for review, with corrections",
@@ -148,7 +154,12 @@ class Command(BaseCommand):
                 rng, workshop, items, people, reveal=o.get("reveal_responses", False)
             )
             report = self._report(
-                rng, target, items, people, review=o.get("review_report", False)
+                rng,
+                target,
+                items,
+                people,
+                review=o.get("review_report", False),
+                citations=o.get("citations"),
             )
         self.stdout.write(
             f"Session {target.number} of “{workshop.title}”: {len(people)} "
@@ -465,21 +476,20 @@ class Command(BaseCommand):
             round_.save(update_fields=["revealed_at", "unanswered"])
         return count
 
-    def _report(self, rng, session, items, people, *, review: bool) -> str:
+    def _report(self, rng, session, items, people, *, review, citations) -> str:
         """The session's report draft (unless it has one): two or three
         revisions by the workshop's rapporteur, each citing visible remarks
-        of the new delegates; sent for review, one correction from each side.
+        of the new delegates (the last, `citations` of them in its items'
+        narratives if given); sent for review, one correction from each side.
 
         Writes the rows directly; the report services do the same with their
         rules checked, and this is the one place to switch to them."""
         if ReportDraft.objects.filter(session=session).exists():
             return "no report draft"
-        rapporteur = (
-            Participant.objects.filter(workshop=session.workshop, role=Role.RAPPORTEUR)
-            .select_related("user")
-            .order_by("id")
-            .first()
-        )
+        rapporteurs = Participant.objects.filter(
+            workshop=session.workshop, role=Role.RAPPORTEUR
+        ).select_related("user")
+        rapporteur = rapporteurs.order_by("id").first()
         remarks = {}
         visible = (
             Comment.objects.filter(
@@ -491,17 +501,26 @@ class Command(BaseCommand):
         for item_id, pk in visible:
             remarks.setdefault(item_id, []).append(pk)
 
-        def cite(item) -> str:
-            chosen = remarks.get(item.pk)
-            return f" {citation(rng.choice(chosen))}" if chosen else ""
+        def cite(item, count=1) -> str:
+            chosen = remarks.get(item.pk, [])
+            picked = rng.sample(chosen, min(count, len(chosen)))
+            return "".join(f" {citation(pk)}" for pk in picked)
 
         draft = ReportDraft.objects.create(workshop=session.workshop, session=session)
         cited = set()
-        for number in range(1, rng.randint(2, 3) + 1):
+        last = rng.randint(2, 3)
+        for number in range(1, last + 1):
+            per_item = [1] * len(items)
+            if citations is not None and number == last:
+                per_item = [
+                    citations // len(items) + (i < citations % len(items))
+                    for i in range(len(items))
+                ]
             texts = {
                 "takeaways": f"{_sentence(rng)}{cite(items[0])}\n\n{_sentence(rng)}",
                 "narratives": {
-                    str(item.number): f"{_body(rng)}{cite(item)}" for item in items
+                    str(item.number): f"{_body(rng)}{cite(item, k)}"
+                    for item, k in zip(items, per_item, strict=True)
                 },
                 "convergence": _sentence(rng),
                 "divergence": f"{_sentence(rng)}{cite(rng.choice(items))}",
@@ -521,9 +540,7 @@ class Command(BaseCommand):
             draft.review_revision = revision
             draft.sent_for_review_at = BASE_TIME + timedelta(days=1)
             draft.review_deadline = BASE_TIME + timedelta(days=4)
-            by_side = {}
-            for person in people:
-                by_side.setdefault(person.delegation_id, person)
+            by_side = {p.delegation_id: p for p in reversed(people)}  # sides' first
             ReportCorrection.objects.bulk_create(
                 ReportCorrection(
                     draft=draft,

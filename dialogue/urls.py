@@ -15,6 +15,7 @@ from dialogue.views import (
     packages,
     pages,
     rankings,
+    reports,
     responses,
     summaries,
     workshop_reports,
@@ -159,6 +160,26 @@ response_urls = [
     ),
 ]
 
+report_urls = [
+    path("", reports.reports_index, name="reports_index"),
+    path("<str:part>/", reports.report_draft, name="report_draft"),
+    path("<str:part>/save/", reports.report_save, name="report_save"),
+    path("<str:part>/send/", reports.report_send, name="report_send"),
+    path("<str:part>/review/", reports.report_review, name="report_review"),
+    path(
+        "<str:part>/corrections/",
+        reports.report_correction_file,
+        name="report_correction_file",
+    ),
+    path(
+        "<str:part>/corrections/<int:pk>/resolve/",
+        reports.report_correction_resolve,
+        name="report_correction_resolve",
+    ),
+    path("<str:part>/sign-off/", reports.report_sign_off, name="report_sign_off"),
+    path("<str:part>/release/", reports.report_release, name="report_release"),
+]
+
 package_urls = [
     path("new/", packages.package_create, name="package_create"),
     path("<int:pk>/", packages.package_detail, name="package_detail"),
@@ -189,7 +210,8 @@ urlpatterns = [
     path(WORKSHOP + "measures/", include(measure_urls)),
     path(WORKSHOP + "responses/", include(response_urls)),
     path(WORKSHOP + "links/", include(link_urls)),
-    path(WORKSHOP + "report/", include(workshop_report_urls)),
+    path(WORKSHOP + "reports/", include(report_urls)),
+    path(WORKSHOP + "summaries/", include(workshop_report_urls)),
     path(WORKSHOP + "packages/", include(package_urls)),
     path(SESSION, include(session_urls)),
     path(SESSION + "items/<int:item_number>/", include(item_urls)),

@@ -213,8 +213,9 @@ class ReportState(TextChoices):
 
 
 class ReportSection(TextChoices):
-    """The parts of a report the rapporteur writes (an item's or a session's
-    narrative is keyed ``item:<number>`` or ``session:<number>`` instead)."""
+    """The parts of a report the rapporteur writes; an item's narrative (a
+    session's, in the workshop's report) is keyed ``narrative:<number>``
+    instead (``dialogue.report_text``)."""
 
     TAKEAWAYS = "takeaways", _("Key takeaways")
     CONVERGENCE = "convergence", _("Convergence")

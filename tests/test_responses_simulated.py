@@ -62,7 +62,7 @@ def test_simulate_answers_for_both_sides_and_keeps_the_round_sealed(seeded):
     assert not round_.revealed
     responses = Response.objects.filter(round=round_)
     n = responses.count()
-    assert f"{n} responses (seed 4)" in out
+    assert f"{n} responses, a report draft" in out
     # Session 1's asks only, and both delegations answer (points asking both).
     assert set(responses.values_list("item__session__number", flat=True)) == {1}
     assert set(responses.values_list("delegation__code", flat=True)) == {"CN", "US"}

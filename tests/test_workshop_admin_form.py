@@ -1,5 +1,6 @@
-"""The workshop's admin page: the endorsement rule the README names, and the
-source authors edited one per line instead of as a JSON list."""
+"""The workshop's admin page: the endorsement rule the README names, the
+source authors edited one per line instead of as a JSON list, and the venue
+and paper size its reports print."""
 
 import pytest
 from django.contrib import admin
@@ -7,7 +8,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from dialogue.forms.admin import WorkshopAdminForm
-from dialogue.models import EndorsementRule, Workshop
+from dialogue.models import EndorsementRule, PaperSize, Workshop
 from tests.builders import admin_organiser
 
 
@@ -19,6 +20,8 @@ def form_data(workshop, **changes):
         "confidentiality": workshop.confidentiality,
         "endorsement_rule": workshop.endorsement_rule,
         "time_zone": workshop.time_zone,
+        "venue": workshop.venue,
+        "paper_size": workshop.paper_size,
         "source_title": "",
         "source_authors": "",
         "source_date": "",
@@ -120,3 +123,38 @@ def test_the_unchanged_list_is_not_a_change(ws):
 
     assert form.is_valid(), form.errors
     assert "source_authors" not in form.changed_data
+
+
+def test_the_venue_and_paper_size_are_saved(ws):
+    form = bind(ws, venue="Geneva, Palais Wilson", paper_size=PaperSize.LETTER)
+
+    assert form.is_valid(), form.errors
+    form.save()
+
+    ws.refresh_from_db()
+    assert (ws.venue, ws.paper_size) == ("Geneva, Palais Wilson", "letter")
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [({"venue": "Bad\x07venue"}, "venue"), ({"paper_size": "a5"}, "paper_size")],
+)
+def test_a_bad_venue_or_paper_size_is_refused_and_nothing_saved(ws, changes, field):
+    form = bind(ws, **changes)
+
+    assert not form.is_valid()
+
+    assert list(form.errors) == [field]
+    ws.refresh_from_db()
+    assert (ws.venue, ws.paper_size) == ("", "a4")
+
+
+def test_the_admin_page_offers_the_two_paper_sizes(client, seeded):
+    client.force_login(admin_organiser())
+
+    response = client.get(reverse("admin:dialogue_workshop_change", args=[seeded.pk]))
+
+    page = response.content.decode()
+    assert '<input type="text" name="venue"' in page
+    assert '<option value="a4" selected>A4</option>' in page
+    assert '<option value="letter">US Letter</option>' in page

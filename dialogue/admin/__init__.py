@@ -10,6 +10,7 @@ from dialogue.admin import (  # noqa: F401 - each module registers its models
     measures,
     participants,
     rankings,
+    reports,
     summaries,
     workshops,
 )

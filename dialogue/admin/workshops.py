@@ -96,6 +96,8 @@ class WorkshopAdmin(admin.ModelAdmin):
                     "confidentiality",
                     "endorsement_rule",
                     "time_zone",
+                    "venue",
+                    "paper_size",
                 ]
             },
         ),

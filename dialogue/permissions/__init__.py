@@ -1,6 +1,7 @@
 """Who may do what: every role and phase rule of the workshop, in one place
 (this package, one module per noun: people and sessions, links, the
-discussion and rankings, measures and packages, responses, templates).
+discussion and rankings, measures and packages, responses, the report,
+templates).
 
 Each action has one predicate. `<action>_refusal(...)` returns the reason the
 action is refused (translated, for the person) or None when it is allowed;
@@ -80,6 +81,19 @@ from dialogue.permissions.people import (
     staff_runs_sessions,
     visible_sessions,
 )
+from dialogue.permissions.reports import (
+    REPORT_DRAFT_ROLES,
+    file_correction_refusal,
+    is_rapporteur,
+    report_open_refusal,
+    sees_correction,
+    sees_report,
+    sees_report_drafts,
+    sees_report_review,
+    sees_report_revision,
+    sign_off_report_refusal,
+    write_report_refusal,
+)
 from dialogue.permissions.responses import (
     adopt_response_refusal,
     answers,
@@ -94,6 +108,17 @@ from dialogue.permissions.templates import (
 )
 
 __all__ = [
+    "REPORT_DRAFT_ROLES",
+    "file_correction_refusal",
+    "is_rapporteur",
+    "report_open_refusal",
+    "sees_correction",
+    "sees_report",
+    "sees_report_drafts",
+    "sees_report_review",
+    "sees_report_revision",
+    "sign_off_report_refusal",
+    "write_report_refusal",
     "Can",
     "MODERATOR_ROLES",
     "SUMMARY_ROLES",

@@ -48,7 +48,7 @@ from django.utils.translation import gettext as _
 
 from dialogue import permissions
 from dialogue.errors import Forbidden, Refusal, require
-from dialogue.live import session_touch, workshop_touch
+from dialogue.live import session_touch
 from dialogue.models import (
     Phase,
     ReportRevision,
@@ -185,12 +185,12 @@ def _summary_queue(
 
 
 def _touch(report: SummaryReport) -> None:
-    """The pages that list the report are kept per version: a session's
-    lists its summaries, the workshop's its own report."""
+    """A session's page lists its summaries and is kept per version
+    (dialogue.live). The workshop's own report is listed by pages that are
+    not: bumping every session and item of the workshop (``workshop_touch``)
+    for it would re-render every open discussion for nothing."""
     if report.session_id is not None:
         session_touch(session_id=report.session_id)
-    else:
-        workshop_touch(workshop_id=report.workshop_id)
 
 
 def _scope(report: SummaryReport) -> dict:

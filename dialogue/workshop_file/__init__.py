@@ -8,6 +8,7 @@ Pure modules, importable without Django's database or the models:
   parse_links     validate the optional "links" key
   parse_responses validate the optional "response_round" and "responses" keys
   parse_packages  validate the optional "packages" key
+  parse_reports   validate the optional "report_drafts" key
   collector       the walk that records every problem instead of stopping
   dump            the canonical JSON text
 
@@ -21,6 +22,8 @@ Database modules, beside them:
                   the import (the organiser's full backup: drafts included)
   package_rows    the packages of measures, read for the export and written
                   by the import
+  report_rows     the rapporteur's report drafts, read for the export and
+                  written by the import (citations rewritten both ways)
 
 Only the pure API is re-exported here. Re-exporting the importer or exporter
 would make `import dialogue.workshop_file.parse` import the models too (Python

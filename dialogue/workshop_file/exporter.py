@@ -4,7 +4,8 @@
 dumped with `dump_workshop_file`, validates and imports back unchanged.
 Measures are keyed as `measure_keys` says; drafts stay out. The response
 round (`response_rows`) is the organiser's full backup: drafts included. The
-packages of measures are read by `package_rows`.
+packages of measures are read by `package_rows`, the rapporteur's report
+drafts by `report_rows`.
 """
 
 from dialogue.models import (
@@ -16,6 +17,7 @@ from dialogue.models import (
 )
 from dialogue.workshop_file.measure_keys import measure_keys, published_measures
 from dialogue.workshop_file.package_rows import export_packages
+from dialogue.workshop_file.report_rows import export_report_drafts
 from dialogue.workshop_file.response_rows import export_responses
 from dialogue.workshop_file.spec import FORMAT_VERSION
 
@@ -46,6 +48,8 @@ def workshop_export(*, workshop: Workshop) -> dict:
             },
             "confidentiality": workshop.confidentiality,
             "time_zone": workshop.time_zone,
+            "venue": workshop.venue,
+            "paper_size": workshop.paper_size,
             "delegations": [
                 {"code": d.code, "name": d.name, "name_zh": d.name_zh}
                 for d in workshop.delegations.all()
@@ -56,6 +60,7 @@ def workshop_export(*, workshop: Workshop) -> dict:
         | _export_links(workshop)
         | export_responses(workshop)
         | export_packages(workshop)
+        | export_report_drafts(workshop)
     )
 
 

@@ -4,7 +4,8 @@
 and creates or updates the workshop, its delegations, sessions, items, points
 and (when the file has the key) its published measures with their answers and
 endorsements, its item links with their verdicts (`link_rows`), its response
-round (`response_rows`) and its packages of measures (`package_rows`),
+round (`response_rows`), its packages of measures (`package_rows`) and the
+rapporteur's report drafts (`report_rows`),
 matching rows by their keys in the file so that importing the same file twice
 changes nothing (`rows` holds the write-only-what-differs helpers). It
 refuses, with a `WorkshopFileError`, to orphan participants or to erase the
@@ -34,6 +35,7 @@ from dialogue.models import (
 from dialogue.workshop_file.link_rows import import_links, link_people
 from dialogue.workshop_file.measure_keys import measure_keys, published_measures
 from dialogue.workshop_file.package_rows import import_packages
+from dialogue.workshop_file.report_rows import import_report_drafts
 from dialogue.workshop_file.response_rows import import_responses
 from dialogue.workshop_file.rows import (  # ImportResult: for callers
     ImportResult,
@@ -99,6 +101,8 @@ def _workshop_import(*, spec: WorkshopSpec) -> ImportResult:
                 "description": spec.description,
                 "confidentiality": spec.confidentiality,
                 "time_zone": spec.time_zone,
+                "venue": spec.venue,
+                "paper_size": spec.paper_size,
                 "source_title": spec.source.title,
                 "source_authors": list(spec.source.authors),
                 "source_date": spec.source.date,
@@ -163,6 +167,8 @@ def _workshop_import(*, spec: WorkshopSpec) -> ImportResult:
             import_responses(workshop, spec, result)
         if spec.packages is not None:
             import_packages(workshop, spec, result)
+        if spec.report_drafts is not None:
+            import_report_drafts(workshop, spec, result)
         if result.changed:
             for session_id in workshop.sessions.values_list("pk", flat=True):
                 # Live pages refresh, item pages too (texts, points).

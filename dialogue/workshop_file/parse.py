@@ -5,7 +5,8 @@
 (``sessions[1].items[0].proposed_by``). This module reads the workshop, its
 source, delegations, sessions and items; `parse_measures` reads the optional
 "measures" key, `parse_links` "links", `parse_responses` the optional
-"response_round" and "responses", `parse_packages` "packages". Pure: no database, no models.
+"response_round" and "responses", `parse_packages` "packages",
+`parse_reports` "report_drafts". Pure: no database, no models.
 
 The allowed values of choice fields (here CONFIDENTIALITY_MODES, the measure
 ones in `parse_measures`) come from dialogue.vocabulary, the TextChoices the
@@ -18,13 +19,15 @@ import re
 from typing import Any
 
 from dialogue import times
-from dialogue.vocabulary import Confidentiality
+from dialogue.vocabulary import Confidentiality, PaperSize
 from dialogue.workshop_file.collector import Collector, kind_of
 from dialogue.workshop_file.parse_links import validate_links
 from dialogue.workshop_file.parse_measures import validate_measures
 from dialogue.workshop_file.parse_packages import validate_packages
+from dialogue.workshop_file.parse_reports import validate_report_drafts
 from dialogue.workshop_file.parse_responses import validate_responses
 from dialogue.workshop_file.spec import (
+    DEFAULT_PAPER_SIZE,
     DEFAULT_TIME_ZONE,
     FORMAT_VERSION,
     MAX_TEXT,
@@ -42,6 +45,7 @@ SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 CODE_RE = re.compile(r"^[A-Z][A-Z0-9]{0,11}\Z")
 # dialogue.models.Confidentiality.values
 CONFIDENTIALITY_MODES = tuple(Confidentiality.values)
+PAPER_SIZES = tuple(PaperSize.values)
 
 
 def _reject_duplicate_keys(pairs):
@@ -113,6 +117,7 @@ def validate(data: Any) -> WorkshopSpec:
     top_optional |= {"links"}
     top_optional |= {"response_round", "responses"}
     top_optional |= {"packages"}
+    top_optional |= {"venue", "paper_size", "report_drafts"}
     if not c.object(data, "", top_required, top_optional):
         raise WorkshopFileError(c.errors)
 
@@ -141,6 +146,8 @@ def validate(data: Any) -> WorkshopSpec:
                 "Asia/Shanghai, America/New_York or UTC",
             )
     description = c.string(data, "description", "", blank=True)
+    venue = c.string(data, "venue", "", blank=True, max_length=200, multiline=False)
+    paper_size = c.choice(data, "paper_size", "", PAPER_SIZES, DEFAULT_PAPER_SIZE)
     confidentiality = c.string(data, "confidentiality", "")
     if confidentiality and confidentiality not in CONFIDENTIALITY_MODES:
         c.error(
@@ -159,6 +166,9 @@ def validate(data: Any) -> WorkshopSpec:
     packages = None
     if "packages" in data:
         packages = validate_packages(c, data, codes, measures)
+    report_drafts = None
+    if "report_drafts" in data:
+        report_drafts = validate_report_drafts(c, data, codes, sessions)
 
     if c.errors:
         raise WorkshopFileError(c.errors)
@@ -177,6 +187,9 @@ def validate(data: Any) -> WorkshopSpec:
         response_round=response_round,
         responses=responses,
         packages=packages,
+        venue=venue,
+        paper_size=paper_size,
+        report_drafts=report_drafts,
     )
 
 

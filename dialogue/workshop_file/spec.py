@@ -9,12 +9,15 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from dialogue.times import DEFAULT_WORKSHOP_ZONE
+from dialogue.vocabulary import PaperSize
 
 FORMAT_VERSION = 1
 MAX_TITLE = 300
 MAX_TEXT = 100_000
 # The workshop's zone when a file names none: the model's default.
 DEFAULT_TIME_ZONE = DEFAULT_WORKSHOP_ZONE
+# The paper size when a file names none: the model's default.
+DEFAULT_PAPER_SIZE = PaperSize.A4.value
 
 
 @dataclass(frozen=True)
@@ -226,6 +229,79 @@ class PackageSpec:
 
 
 @dataclass(frozen=True)
+class ReportRemarkSpec:
+    """A remark a report draft cites. In the file's texts ``[#c<number>]``
+    names the draft's remark `number` (1, 2, ... in the order first cited),
+    not a database id: ids change across databases, this key does not. The
+    import finds the remark by its item (and point), author and time."""
+
+    number: int
+    item: tuple[int, int]  # (session number, item number)
+    point: int | None  # the point's position, or None for the whole item
+    author: str  # a participant's username
+    posted_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class ReportRevisionSpec:
+    """One revision of a report draft; numbered 1, 2, ... in order. The
+    narratives are (number, text): by item number in a session's report, by
+    session number in the workshop's."""
+
+    number: int
+    author: str | None = None  # a username; None: the account is gone
+    takeaways: str = ""
+    narratives: tuple[tuple[int, str], ...] = ()
+    convergence: str = ""
+    divergence: str = ""
+    open_questions: str = ""
+    at: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
+class ReportCorrectionSpec:
+    revision: int
+    section: str  # "takeaways", "narrative:<number>", or a lead's name
+    paragraph: int  # from 1
+    kind: str
+    note: str
+    filed_by: str  # a participant's username
+    suggestion: str = ""
+    status: str = "open"
+    reason: str = ""
+    resolved_by: str | None = None  # a username
+    at: dt.datetime | None = None
+    resolved_at: dt.datetime | None = None
+    applied_in: int | None = None  # the revision the wording went into
+
+
+@dataclass(frozen=True)
+class ReportSignOffSpec:
+    revision: int
+    delegation: str
+    participant: str  # the delegation head's username
+    at: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
+class ReportDraftSpec:
+    """The rapporteur's report on one session (`session`: its number) or on
+    the whole workshop (`session` None)."""
+
+    session: int | None
+    state: str = "drafting"
+    review_revision: int | None = None
+    review_deadline: dt.datetime | None = None
+    sent_for_review_at: dt.datetime | None = None
+    released_at: dt.datetime | None = None
+    released_by: str | None = None
+    remarks: tuple[ReportRemarkSpec, ...] = ()
+    revisions: tuple[ReportRevisionSpec, ...] = ()
+    corrections: tuple[ReportCorrectionSpec, ...] = ()
+    sign_offs: tuple[ReportSignOffSpec, ...] = ()
+
+
+@dataclass(frozen=True)
 class WorkshopSpec:
     slug: str
     title: str
@@ -247,6 +323,11 @@ class WorkshopSpec:
     responses: tuple[AnswerSpec, ...] | None = None
     # None: the file has no "packages" key, and the import leaves packages be.
     packages: tuple[PackageSpec, ...] | None = None
+    venue: str = ""
+    paper_size: str = DEFAULT_PAPER_SIZE
+    # None: the file has no "report_drafts" key, and the import leaves the
+    # rapporteur's drafts be.
+    report_drafts: tuple[ReportDraftSpec, ...] | None = None
 
 
 class WorkshopFileError(Exception):

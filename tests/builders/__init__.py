@@ -1,7 +1,7 @@
 """Shared test builders: plain functions and constants that build test data
 or read what the application produced, one module per noun (people, pages,
 the browser, workshop files, rankings, comments, a built dialogue, measures,
-the summaries' activity, documents). Every test module imports its helpers
+the summaries' activity, documents, the rapporteur's report). Every test module imports its helpers
 from here (``from tests.builders import X``) or its model factories from
 tests/factories.py; no test module imports another. Fixtures live in
 tests/conftest.py, which may use these builders.
@@ -53,6 +53,16 @@ from tests.builders.rankings import (
     ranking_url,
     stored_rankings,
 )
+from tests.builders.reports import (
+    ReportWorld,
+    in_review,
+    remark,
+    report_url,
+    report_world,
+    texts,
+    tomorrow,
+    write,
+)
 from tests.builders.workshop_files import errors_of, export_text, small_file
 from tests.builders.workshop_reports import (
     WorkshopActivity,
@@ -61,9 +71,17 @@ from tests.builders.workshop_reports import (
 )
 
 __all__ = [
+    "ReportWorld",
     "WorkshopActivity",
     "add_session",
+    "in_review",
     "make_workshop_activity",
+    "remark",
+    "report_url",
+    "report_world",
+    "texts",
+    "tomorrow",
+    "write",
     "ARTIFACTS",
     "CONTENT",
     "TESTS",

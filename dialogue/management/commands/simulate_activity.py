@@ -19,6 +19,7 @@ from dialogue.models import (
     AgendaItem,
     Comment,
     CommentState,
+    CorrectionKind,
     Endorsement,
     EndorsementVia,
     ItemLink,
@@ -34,6 +35,10 @@ from dialogue.models import (
     RankingEntry,
     RankingRound,
     ReciprocalMeasure,
+    ReportCorrection,
+    ReportDraft,
+    ReportRevision,
+    ReportState,
     Response,
     ResponseAdoption,
     ResponseRevision,
@@ -46,6 +51,7 @@ from dialogue.models import (
 )
 from dialogue.models.rankings import MAX_ROUNDS
 from dialogue.permissions import delegation_heads
+from dialogue.report_text import citation, cited_ids
 from dialogue.selectors.responses import asks, response_progress
 from dialogue.services.packages import PackageError, package_create
 from dialogue.services.responses import CONDITIONAL
@@ -87,7 +93,9 @@ class Command(BaseCommand):
         "affiliation), comments with replies and endorsements, a closed ranking "
         "round, reciprocal measures with answers and the delegations' "
         "responses (drafts and adopted ones, in the workshop's response round, "
-        "sealed unless --reveal-responses) to one session of a workshop. "
+        "sealed unless --reveal-responses), and the rapporteur's report draft "
+        "citing the new remarks (sent for review with corrections from both "
+        "sides if --review-report) to one session of a workshop. "
         "Deterministic for a given --seed."
     )
 
@@ -102,6 +110,17 @@ class Command(BaseCommand):
             "--reveal-responses",
             action="store_true",
             help="reveal the response round afterwards (it stays sealed otherwise)",
+        )
+        parser.add_argument(
+            "--citations",
+            type=int,
+            default=None,
+            help="remarks the report's last revision cites (default: one per item)",
+        )
+        parser.add_argument(
+            "--review-report",
+            action="store_true",
+            help="send the session's report draft for review, with corrections",
         )
 
     def handle(self, *args, slug, session, delegates, comments, measures, seed, **o):
@@ -134,12 +153,21 @@ class Command(BaseCommand):
             n_responses = self._responses(
                 rng, workshop, items, people, reveal=o.get("reveal_responses", False)
             )
+            report = self._report(
+                rng,
+                target,
+                items,
+                people,
+                review=o.get("review_report", False),
+                citations=o.get("citations"),
+            )
         self.stdout.write(
             f"Session {target.number} of “{workshop.title}”: {len(people)} "
             f"delegates, {n_comments} comments, {n_ballots} rankings, "
             f"{len(made)} measures, packages: {n_packages}, "
             f"{n_links} link{'' if n_links == 1 else 's'} with verdicts, "
-            f"{n_responses} response{'' if n_responses == 1 else 's'} (seed {seed})."
+            f"{n_responses} response{'' if n_responses == 1 else 's'}, {report} "
+            f"(seed {seed})."
         )
 
     def _people(self, workshop, delegations, count, prefix, seed):
@@ -447,6 +475,95 @@ class Command(BaseCommand):
             ]
             round_.save(update_fields=["revealed_at", "unanswered"])
         return count
+
+    def _report(self, rng, session, items, people, *, review, citations) -> str:
+        """The session's report draft (unless it has one): two or three
+        revisions by the workshop's rapporteur, each citing visible remarks
+        of the new delegates (the last, `citations` of them in its items'
+        narratives if given); sent for review, one correction from each side.
+
+        Writes the rows directly; the report services do the same with their
+        rules checked, and this is the one place to switch to them."""
+        if ReportDraft.objects.filter(session=session).exists():
+            return "no report draft"
+        rapporteurs = Participant.objects.filter(
+            workshop=session.workshop, role=Role.RAPPORTEUR
+        ).select_related("user")
+        rapporteur = rapporteurs.order_by("id").first()
+        remarks = {}
+        visible = (
+            Comment.objects.filter(
+                item__in=items, author__in=people, state=CommentState.VISIBLE
+            )
+            .order_by("created_at", "id")
+            .values_list("item_id", "pk")
+        )
+        for item_id, pk in visible:
+            remarks.setdefault(item_id, []).append(pk)
+
+        def cite(item, count=1) -> str:
+            chosen = remarks.get(item.pk, [])
+            picked = rng.sample(chosen, min(count, len(chosen)))
+            return "".join(f" {citation(pk)}" for pk in picked)
+
+        draft = ReportDraft.objects.create(workshop=session.workshop, session=session)
+        cited = set()
+        last = rng.randint(2, 3)
+        for number in range(1, last + 1):
+            per_item = [1] * len(items)
+            if citations is not None and number == last:
+                per_item = [
+                    citations // len(items) + (i < citations % len(items))
+                    for i in range(len(items))
+                ]
+            texts = {
+                "takeaways": f"{_sentence(rng)}{cite(items[0])}\n\n{_sentence(rng)}",
+                "narratives": {
+                    str(item.number): f"{_body(rng)}{cite(item, k)}"
+                    for item, k in zip(items, per_item, strict=True)
+                },
+                "convergence": _sentence(rng),
+                "divergence": f"{_sentence(rng)}{cite(rng.choice(items))}",
+                "open_questions": _sentence(rng, question=True),
+            }
+            revision = ReportRevision.objects.create(
+                draft=draft,
+                number=number,
+                author=rapporteur.user if rapporteur else None,
+                **texts,
+            )
+            words = [texts["takeaways"], texts["divergence"]]
+            cited |= set(cited_ids(" ".join([*words, *texts["narratives"].values()])))
+        draft.revision = revision.number
+        if review:
+            draft.state = ReportState.IN_REVIEW
+            draft.review_revision = revision
+            draft.sent_for_review_at = BASE_TIME + timedelta(days=1)
+            draft.review_deadline = BASE_TIME + timedelta(days=4)
+            by_side = {p.delegation_id: p for p in reversed(people)}  # sides' first
+            ReportCorrection.objects.bulk_create(
+                ReportCorrection(
+                    draft=draft,
+                    revision=revision,
+                    section=section,
+                    paragraph=1,
+                    kind=rng.choice(list(CorrectionKind)),
+                    note=_sentence(rng),
+                    suggestion=_sentence(rng),
+                    filed_by=filer,
+                )
+                for filer, section in zip(
+                    by_side.values(),
+                    ["takeaways", f"narrative:{items[0].number}"],
+                    strict=False,
+                )
+            )
+        draft.save()
+        state = "in review" if review else "drafting"
+        return (
+            f"a report draft ({revision.number} revisions citing {len(cited)} "
+            f"remarks, {state})"
+        )
 
     @staticmethod
     def _adopt(workshop, delegation, revision):

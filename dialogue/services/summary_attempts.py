@@ -259,6 +259,8 @@ def _compile(
             session=report.session,
             confidentiality=report.confidentiality,
             version=report.version,
+            draft_revision=report.draft_revision,
+            final=report.final,
         )
         stem = file_stem(report)
         names = {}

@@ -107,9 +107,53 @@ def name_hits(texts: Mapping[str, str], terms: Iterable[str]) -> list[NameHit]:
 # A full stop that ends no sentence: abbreviations and initials ("U.S.",
 # "e.g.", "Mr.", "J. Smith"), and numbers ("3.5", "No. 7").
 _ABBREVIATIONS = frozenset(
-    "mr mrs ms dr prof st no nos vs etc e.g i.e cf al approx jan feb mar apr "
-    "jun jul aug sep sept oct nov dec gen col lt sen rep gov amb art para "
-    "fig inc ltd co u.s u.k u.n p.r.c e.u".split()
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "prof",
+        "st",
+        "no",
+        "nos",
+        "vs",
+        "etc",
+        "e.g",
+        "i.e",
+        "cf",
+        "al",
+        "approx",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "gen",
+        "col",
+        "lt",
+        "sen",
+        "rep",
+        "gov",
+        "amb",
+        "art",
+        "para",
+        "fig",
+        "inc",
+        "ltd",
+        "co",
+        "u.s",
+        "u.k",
+        "u.n",
+        "p.r.c",
+        "e.u",
+    ]
 )
 _ENDING = re.compile(
     r"""(?:[。！？!?]+|…+|\.(?!\d))  # the sentence's end

@@ -78,8 +78,7 @@ def build_summary_document(
             mode=confidentiality or session.workshop.confidentiality,
             version=version,
             compiled_at=compiled_at or timezone.now(),
-            revision=draft_revision
-            or build_narrative.latest_revision(session),
+            revision=draft_revision or build_narrative.latest_revision(session),
             final=final,
         )
     return printable_document(dataclasses.replace(document, language=language))

@@ -43,6 +43,7 @@ from tests.builders.packages import (
 )
 from tests.builders.pages import count_get_queries, login, page_text, session_url
 from tests.builders.people import admin_organiser, make_participant
+from tests.builders.report_docs import cite, remark_id, write_report
 from tests.builders.rankings import (
     cast_ballot,
     elections,
@@ -63,6 +64,9 @@ __all__ = [
     "Activity",
     "Dialogue",
     "admin_organiser",
+    "cite",
+    "remark_id",
+    "write_report",
     "axe_violations",
     "build_dialogue",
     "bundle",

@@ -23,7 +23,7 @@ from tests.builders.dialogues import (
     delegate_pages,
     give_names,
 )
-from tests.builders.documents import docx_text, pdf_text
+from tests.builders.documents import docx_text, pdf_page_lines, pdf_text
 from tests.builders.links import end, link_refused, link_rows, suggest_link, verdicts
 from tests.builders.measures import (
     CONTENT,
@@ -43,7 +43,6 @@ from tests.builders.packages import (
 )
 from tests.builders.pages import count_get_queries, login, page_text, session_url
 from tests.builders.people import admin_organiser, make_participant
-from tests.builders.report_docs import cite, remark_id, write_report
 from tests.builders.rankings import (
     cast_ballot,
     elections,
@@ -53,6 +52,12 @@ from tests.builders.rankings import (
     ranking_form,
     ranking_url,
     stored_rankings,
+)
+from tests.builders.report_docs import (
+    cite,
+    remark_id,
+    report_document,
+    write_report,
 )
 from tests.builders.workshop_files import errors_of, export_text, small_file
 
@@ -66,6 +71,7 @@ __all__ = [
     "admin_organiser",
     "cite",
     "remark_id",
+    "report_document",
     "write_report",
     "axe_violations",
     "build_dialogue",
@@ -75,6 +81,7 @@ __all__ = [
     "count_get_queries",
     "delegate_pages",
     "docx_text",
+    "pdf_page_lines",
     "elections",
     "end",
     "events",

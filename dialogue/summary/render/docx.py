@@ -121,7 +121,8 @@ def item_part(w: DocxWriter, item: ItemSection, *, remarks_included: bool) -> No
     w.heading(f"{item.number}. {item.title}", 2)
     w.para(text.proposed(item), italic=True)
     if item.first_sentence:
-        w.para(f"“{item.first_sentence}”", style="Quote")
+        sentence = " ".join(markdown_to_text(item.first_sentence).split())
+        w.para(f"“{sentence}”", style="Quote")
         w.para(text.annex_reference(item), italic=True)
     if item.narrative:
         narrative_paragraphs(w, item.narrative)

@@ -137,7 +137,8 @@ def item_part(item: ItemSection, *, remarks_included: bool) -> list[str]:
     out = [f"### {item.number}. {escape(item.title)}", ""]
     out += [f"*{escape(text.proposed(item))}*", ""]
     if item.first_sentence:
-        out += [f"> “{escape(item.first_sentence)}”", ""]
+        sentence = " ".join(markdown_to_markdown(item.first_sentence).split("\n"))
+        out += [f"> “{sentence}”", ""]
         out += [f"*{escape(text.annex_reference(item))}*", ""]
     out += narrative(item.narrative)
     if item.discussion:

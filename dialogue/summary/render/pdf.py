@@ -97,6 +97,9 @@ def _context(doc: SummaryDocument) -> dict:
                 text.item_ranks(item) if item.ranks else "",
                 narrative_html(item.narrative),
                 text.brief_line(item) if text.is_brief(item) else "",
+                narrative_html(f"“{item.first_sentence}”")
+                if item.first_sentence
+                else "",
             )
             for item in doc.items
         ],

@@ -71,7 +71,7 @@ def test_every_pdf_page_has_the_marking_the_footer_and_its_number(pdf):
     marked = [
         (
             "Chatham House Rule · Draft (revision 3)" in page,
-            "What Should the Other Side Do? · Suggestions · v2" in page,
+            "What Should the Other Side Do? · Session 1 · v2" in page,
             f"Page {number} / {len(pages)}" in page,
         )
         for number, page in enumerate(pages, start=1)
@@ -89,7 +89,7 @@ def test_docx_header_has_the_marking_and_the_footer_a_page_field(docx):
     assert [p.text for p in section.header.paragraphs] == [
         "Chatham House Rule · Draft (revision 3)"
     ]
-    assert footer.text == "What Should the Other Side Do? · Suggestions · v2\tPage 1"
+    assert footer.text == "What Should the Other Side Do? · Session 1 · v2\tPage 1"
     assert _instructions(footer._p) == ["PAGE"]
     assert len(docx.sections) == 1  # the header and footer hold for every page
 

@@ -166,14 +166,21 @@ class DocxWriter:
         """Paragraphs of plain text whose protected note references
         (``text.protect_notes``) become superscript numbers."""
         for block in plain.split("\n\n"):
-            if not block.strip():
-                continue
-            paragraph = self.para(style=style)
-            for part in text.note_parts(block.strip()):
-                if isinstance(part, int):
-                    self.run(paragraph, str(part)).font.superscript = True
-                elif part:
-                    self.run(paragraph, part)
+            lines = [line.strip() for line in block.split("\n") if line.strip()]
+            if lines and all(line.startswith("• ") for line in lines):
+                # A list (``markdown_to_text`` marks its items): Word's own.
+                for line in lines:
+                    self._noted(line[2:], style="List Bullet")
+            elif lines:
+                self._noted(" ".join(lines), style=style)
+
+    def _noted(self, value: str, *, style=None):
+        paragraph = self.para(style=style)
+        for part in text.note_parts(value):
+            if isinstance(part, int):
+                self.run(paragraph, str(part)).font.superscript = True
+            elif part:
+                self.run(paragraph, part)
 
     def table(self, columns: list[str], rows: list[list[str]]):
         table = self.doc.add_table(rows=1, cols=len(columns))

@@ -127,7 +127,7 @@ def contents_part(doc: SummaryDocument) -> list[str]:
     stable across renderers, so plain text: the file is short to scroll)."""
     out = [f"**{escape(text.contents_heading())}**", ""]
     for level, _anchor, value in text.headings(doc):
-        out.append("  " * (level - 1) + f"- {escape(value)}")
+        out.append("  " * (level - 1) + f"- {escape(value, block=True)}")
     return [*out, ""]
 
 

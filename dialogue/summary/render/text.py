@@ -130,8 +130,10 @@ def marking(header: Header) -> str:
 
 
 def running_footer(header: Header) -> str:
-    """The line at the foot of every page, beside the page number."""
-    return f"{header.workshop_title} · {header.session_title} · v{header.version}"
+    """The line at the foot of every page, beside the page number: short,
+    so it fits beside it on either paper size."""
+    session = _("Session %(number)d") % {"number": header.session_number}
+    return f"{header.workshop_title} · {session} · v{header.version}"
 
 
 def page_label() -> str:

@@ -6,10 +6,13 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from dialogue.models import CommentState, Confidentiality, PaperSize
+from dialogue.models import CommentState, Confidentiality, PaperSize, SummaryReport
+from dialogue.services import summaries
+from dialogue.services.summary_attempts import summary_compile
 from dialogue.summary.build import build_summary_document
 from dialogue.summary.document import Narrative, Note
 from tests.builders import (
+    admin_organiser,
     cite,
     make_activity,
     make_participant,
@@ -217,3 +220,21 @@ def test_the_query_count_does_not_grow_with_the_citations(workshop):
     assert _queries_with_citations(workshop, 1, 1) == _queries_with_citations(
         workshop, 2, 40
     )
+
+
+def test_a_compiled_version_prints_the_revision_it_was_requested_with(
+    activity, in_process
+):
+    first = write_report(activity.session, takeaways="First takeaway.")
+    write_report(activity.session, takeaways="Second takeaway.")
+    report = summaries.summary_request(
+        session=activity.session, by=admin_organiser(), draft_revision=first, final=True
+    )
+
+    summary_compile(report_id=report.pk)
+
+    report = SummaryReport.objects.get(pk=report.pk)
+    markdown = report.markdown_file.read().decode()
+    assert (report.status, "First takeaway." in markdown) == ("done", True)
+    assert "Second takeaway." not in markdown
+    assert "- **Status:** Final" in markdown

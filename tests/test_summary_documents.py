@@ -12,6 +12,7 @@ from django.contrib.staticfiles import finders
 from django.utils import translation
 from docx import Document
 from docx.oxml.ns import qn
+from markdown_it import MarkdownIt
 from pypdf import PdfReader
 from weasyprint import CSS, HTML
 
@@ -305,3 +306,13 @@ def test_docx_reads_as_a_report_with_key_takeaways_first(docx):
         "Annex A: the recommendations in full",
     ]
     assert "Broad agreement2" in docx_text(render_docx(report_document()))
+
+
+def test_markdown_contents_are_text_that_renders_without_backslashes():
+    markdown = render_markdown(report_document())
+
+    html = MarkdownIt("commonmark").render(markdown)
+
+    assert "  - 1\\. Recommendation 1 on crisis channels" in markdown.splitlines()
+    assert "<li>1. Recommendation 1 on crisis channels</li>" in html
+    assert "\\" not in re.sub(r"<[^>]+>", "", html)

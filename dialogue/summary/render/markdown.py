@@ -28,7 +28,16 @@ def escape(value: str, *, block: bool = False) -> str:
     escaped = _INLINE.sub(r"\\\1", value)
     if not block:
         return escaped
-    return _LINE_START.sub(lambda m: f"{m.group(1)}\\{m.group(2)}", escaped)
+    return _LINE_START.sub(_guard, escaped)
+
+
+def _guard(match: re.Match) -> str:
+    """A backslash where CommonMark honours it: before the mark, or, for
+    "1." (a digit is not escapable), before its full stop or parenthesis."""
+    indent, mark = match.group(1), match.group(2)
+    if mark[0].isdigit():
+        return f"{indent}{mark[:-1]}\\{mark[-1]}"
+    return f"{indent}\\{mark}"
 
 
 def _cell(value: str) -> str:

@@ -8,7 +8,9 @@ Run from the repository root:
 The data: one session of 12 agenda items with 40 synthetic delegates
 (`manage.py simulate_activity`, seed 1) and 5,000 comments PER ITEM (60,000
 in the session; 30% of them replies, with endorsements), a closed ranking
-round and reciprocal measures with answers; then the same at 10x the
+round, reciprocal measures with answers, and the rapporteur's text: key
+takeaways, a narrative per item and the three leads, citing 40 remarks
+(``CITATIONS``); then the same at 10x the
 comments (600,000). It is built once into a SQLite file in the temporary
 directory (reused by later runs; --rebuild makes it again), or into the database of --database-url.
 
@@ -40,6 +42,7 @@ COMMENTS_PER_ITEM = 5_000
 FORMATS = ("md", "docx", "pdf", "all")
 TARGET_SECONDS = 10.0
 TARGET_MB = 300.0
+CITATIONS = 40
 
 
 def _django(database_url: str) -> None:
@@ -106,6 +109,7 @@ def ensure_data(database_url: str, factor: int, rebuild: bool) -> str:
     slug = f"summary-benchmark-{factor}x"
     existing = Workshop.objects.filter(slug=slug).first()
     if existing and not rebuild:
+        ensure_narrative(slug)
         return slug
     if existing:
         existing.delete()
@@ -142,7 +146,48 @@ def ensure_data(database_url: str, factor: int, rebuild: bool) -> str:
         "1",
     )
     print(f"  (data for {factor}x made in {time.perf_counter() - started:.1f} s)")
+    ensure_narrative(slug)
     return slug
+
+
+def ensure_narrative(slug: str) -> None:
+    """The rapporteur's text citing CITATIONS visible remarks, spread over
+    the session's items."""
+    from dialogue.models import (
+        Comment,
+        CommentState,
+        ReportDraft,
+        ReportRevision,
+        Session,
+    )
+    from dialogue.report_text import citation
+
+    session = Session.objects.get(workshop__slug=slug, number=1)
+    # Made again each run (it is cheap), so a change here is measured.
+    ReportDraft.objects.filter(session=session).delete()
+    visible = list(
+        Comment.objects.filter(item__session=session, state=CommentState.VISIBLE)
+        .order_by("item__number", "pk")
+        .values_list("pk", flat=True)
+    )
+    step = max(1, len(visible) // CITATIONS)
+    cited = [citation(pk) for pk in visible[::step][:CITATIONS]]
+    sentence = "The delegations weighed how a channel for crises could work. "
+    draft = ReportDraft.objects.create(
+        workshop=session.workshop, session=session, revision=1
+    )
+    ReportRevision.objects.create(
+        draft=draft,
+        number=1,
+        takeaways="\n\n".join(f"- {sentence}{c}" for c in cited[:10]),
+        narratives={
+            str(n): (sentence * 4 + "".join(cited[10 + 2 * (n - 1) : 10 + 2 * n]))
+            for n in range(1, ITEMS + 1)
+        },
+        convergence=sentence + "".join(cited[34:37]),
+        divergence=sentence + "".join(cited[37:39]),
+        open_questions=sentence + "".join(cited[39:]),
+    )
 
 
 def main() -> int:

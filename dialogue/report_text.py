@@ -102,3 +102,91 @@ def name_hits(texts: Mapping[str, str], terms: Iterable[str]) -> list[NameHit]:
                 if pattern.search(plain)
             )
     return hits
+
+
+# A full stop that ends no sentence: abbreviations and initials ("U.S.",
+# "e.g.", "Mr.", "J. Smith"), and numbers ("3.5", "No. 7").
+_ABBREVIATIONS = frozenset(
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "prof",
+        "st",
+        "no",
+        "nos",
+        "vs",
+        "etc",
+        "e.g",
+        "i.e",
+        "cf",
+        "al",
+        "approx",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "gen",
+        "col",
+        "lt",
+        "sen",
+        "rep",
+        "gov",
+        "amb",
+        "art",
+        "para",
+        "fig",
+        "inc",
+        "ltd",
+        "co",
+        "u.s",
+        "u.k",
+        "u.n",
+        "p.r.c",
+        "e.u",
+    ]
+)
+_ENDING = re.compile(
+    r"""(?:[。！？!?]+|…+|\.(?!\d))  # the sentence's end
+        [”’"'」』）)\]]*            # closing quotes or brackets
+    """,
+    re.VERBOSE,
+)
+
+
+def first_sentence(text: str) -> str:
+    """The first sentence of a text, on one line, in English or Chinese.
+
+    Chinese sentences end at 。！？ (with any closing quote), whatever
+    follows; Latin ones at . ! ? followed by a space and not at an
+    abbreviation or an initial ("U.S.", "e.g.", "J."). A text without an
+    end is its whole first paragraph."""
+    parts = paragraphs(text)
+    if not parts:
+        return ""
+    flat = " ".join(parts[0].split())
+    for match in _ENDING.finditer(flat):
+        end = match.end()
+        mark = match.group(0)
+        if mark[0] in "。！？":
+            return flat[:end].strip()
+        if end < len(flat) and not flat[end].isspace():
+            continue  # "3.5", "U.S.-China", "word.Next"
+        if mark[0] == ".":
+            word = flat[: match.start()].rsplit(" ", 1)[-1].lstrip("(“\"'")
+            if word.lower() in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
+                continue
+            following = flat[end:].lstrip()
+            if following and following[0].islower():
+                continue
+        return flat[:end].strip()
+    return flat

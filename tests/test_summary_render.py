@@ -161,15 +161,15 @@ def test_markdown_has_the_sections_in_order():
 
     headings = [line for line in text.splitlines() if line.startswith("## ")]
     assert headings == [
-        "## Participants",
         "## Confidentiality / 保密",
-        "## 1. Stabilise relations",
+        "## Agenda items",
         "## Ranking results",
         "## Areas of convergence",
         "## Areas of divergence",
         "## Open questions",
         "## Mirror pairs",
         "## How this summary was made",
+        "## Annex A: the recommendations in full",
     ]
 
 
@@ -257,10 +257,10 @@ def test_docx_has_real_headings_tables_and_the_chart_image():
     ]
     assert headings[:5] == [
         ("Title", "Summary of session 1: Suggestions"),
-        ("Heading 1", "Participants"),
         ("Heading 1", "Confidentiality / 保密"),
-        ("Heading 1", "1. Stabilise relations"),
-        ("Heading 2", "Recommendation"),
+        ("Heading 1", "Agenda items"),
+        ("Heading 2", "1. Stabilise relations"),
+        ("Heading 3", "Discussion"),
     ]
     assert len(document.inline_shapes) == 1
     assert [c.text for c in document.tables[1].rows[1].cells] == [

@@ -310,6 +310,8 @@ def _sources(report: SummaryReport):
         session=report.session,
         confidentiality=report.confidentiality,
         version=report.version,
+        draft_revision=report.draft_revision,
+        final=report.final,
     )
     return (
         document,

@@ -21,6 +21,12 @@ names each remark's author and the workshop page lists everyone by
 delegation and role (``names_inside_workshop``). A report leaves the room,
 so it follows the rules above.
 
+A citation of a remark in the rapporteur's text becomes a note
+(``People.note``): on the record the speaker's name and the remark, under
+the Chatham House Rule "A participant from the X delegation" and the
+remark, off the record no remark text at all, only the delegation and how
+many visible remarks it made on that item.
+
 The statement printed at the top of every report, in English and Chinese,
 is here too (``STATEMENTS``). The builder asks here and nowhere else, so
 the document it hands the renderers already holds only what the mode shows.
@@ -67,6 +73,7 @@ ROLE_ANONYMOUS = {
     Role.DELEGATE: gettext_lazy("a participant"),
 }
 CONVENER_ROLES = (Role.ORGANISER, Role.FACILITATOR)
+NOTE_CHARS = 280  # a cited remark is quoted in its note up to this length
 IDENTITY_FIELDS = ["user__username", "user__first_name", "user__last_name"]
 
 
@@ -139,6 +146,39 @@ class People:
             }
         return str(ROLE_ANONYMOUS[row["role"]])
 
+    def note(self, participant_id: int, *, text: str, item: int, count: int) -> str:
+        """A citation's note: who said it, as the mode allows, and what.
+
+        ``text`` is the remark (never printed off the record), ``item`` the
+        agenda item's number and ``count`` how many visible remarks the
+        author's delegation (or the author's role group outside the
+        delegations) made on that item, the only fact kept off the record."""
+        who = self.attribution(participant_id)
+        who = who[:1].upper() + who[1:]
+        if self.mode != Confidentiality.OFF_THE_RECORD:
+            return _("%(who)s, on item %(item)d: “%(text)s”") % {
+                "who": who,
+                "item": item,
+                "text": excerpt(text, NOTE_CHARS),
+            }
+        row = self.rows.get(participant_id)
+        delegation = self.delegations.get(row["delegation_id"]) if row else None
+        if delegation is None:
+            return ngettext(
+                "A remark from outside the delegations, on item %(item)d "
+                "(%(n)d visible remark from outside the delegations there).",
+                "A remark from outside the delegations, on item %(item)d "
+                "(%(n)d visible remarks from outside the delegations there).",
+                count,
+            ) % {"item": item, "n": count}
+        return ngettext(
+            "A remark from the %(delegation)s delegation, on item %(item)d "
+            "(%(n)d visible remark from that delegation there).",
+            "A remark from the %(delegation)s delegation, on item %(item)d "
+            "(%(n)d visible remarks from that delegation there).",
+            count,
+        ) % {"delegation": delegation, "item": item, "n": count}
+
     def conveners(self) -> tuple[str, ...]:
         """The organisers and facilitators: named on the record, else counted."""
         rows = [row for row in self.rows.values() if row["role"] in CONVENER_ROLES]
@@ -172,6 +212,18 @@ class People:
                 if row["delegation_id"] == delegation_id
             )
         )
+
+
+def excerpt(body: str, limit: int) -> str:
+    """A remark on one line, cut at a word boundary (or, in text without
+    spaces such as Chinese, at the limit) when it is long."""
+    flat = " ".join(body.split())
+    if len(flat) <= limit:
+        return flat
+    cut = flat[:limit]
+    if " " in cut[limit // 2 :]:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(",;:，；：") + "…"
 
 
 def _name(row) -> str:

@@ -6,8 +6,9 @@ it, one per part of the report, each with its rules in its docstring:
 unanswered questions), ``build_ranking`` (the latest closed round),
 ``build_measures`` (the reciprocal measures and their tallies),
 ``build_links`` (the mirror pairs between the two lists),
-``build_responses`` (the delegations' responses: progress until the reveal)
-and ``build_findings`` (convergence, divergence, open questions).
+``build_responses`` (the delegations' responses: progress until the reveal),
+``build_findings`` (convergence, divergence, open questions) and
+``build_narrative`` (the rapporteur's text, its citations as notes).
 
 People are named only as the confidentiality mode allows, by
 ``attribution`` (off the record no remark is even read); the document then
@@ -29,12 +30,13 @@ from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from dialogue import times
-from dialogue.models import AgendaItem, Participant, Session
+from dialogue import report_text, times
+from dialogue.models import AgendaItem, Participant, ReportRevision, Session
 from dialogue.summary import (
     attribution,
     build_discussion,
     build_findings,
+    build_narrative,
     build_responses,
 )
 from dialogue.summary.build_header import header
@@ -53,11 +55,15 @@ def build_summary_document(
     version: int = 0,
     compiled_at: datetime | None = None,
     language: str | None = None,
+    draft_revision: ReportRevision | None = None,
+    final: bool = False,
 ) -> SummaryDocument:
     """Read the session once and return its summary as plain data.
 
     ``confidentiality`` defaults to the workshop's mode; the report records
-    the mode it was compiled under.
+    the mode it was compiled under. ``draft_revision`` is the rapporteur's
+    text to print (by default the latest revision of the session's draft,
+    if any); ``final`` marks the version released after the sign-offs.
     """
     language = language or settings.LANGUAGE_CODE
     session = Session.objects.select_related("workshop").get(pk=session.pk)
@@ -72,11 +78,13 @@ def build_summary_document(
             mode=confidentiality or session.workshop.confidentiality,
             version=version,
             compiled_at=compiled_at or timezone.now(),
+            revision=draft_revision or build_narrative.latest_revision(session),
+            final=final,
         )
     return printable_document(dataclasses.replace(document, language=language))
 
 
-def _build(*, session, mode, version, compiled_at) -> SummaryDocument:
+def _build(*, session, mode, version, compiled_at, revision, final) -> SummaryDocument:
     workshop = session.workshop
     delegations = {d.pk: d for d in workshop.delegations.all()}  # by code
     people = attribution.People(
@@ -108,14 +116,23 @@ def _build(*, session, mode, version, compiled_at) -> SummaryDocument:
     questions = build_discussion.questions(session=session, people=people, quote=quote)
     answered = build_responses.responses(session=session, delegations=delegations)
     answer_lines = build_findings.response_findings(answered.stances)
+    written = build_narrative.narrative(
+        session=session,
+        revision=revision,
+        item_numbers=[item.number for item in items],
+        people=people,
+    )
+    top = header(
+        session=session,
+        mode=mode,
+        delegations=delegations,
+        people=people,
+        version=version,
+        compiled_at=compiled_at,
+    )
     return SummaryDocument(
-        header=header(
-            session=session,
-            mode=mode,
-            delegations=delegations,
-            people=people,
-            version=version,
-            compiled_at=compiled_at,
+        header=dataclasses.replace(
+            top, status=_status(revision, final=final), final=final
         ),
         items=tuple(
             ItemSection(
@@ -129,6 +146,8 @@ def _build(*, session, mode, version, compiled_at) -> SummaryDocument:
                 ranks=ranked.item_ranks.get(item.pk, ()),
                 measures=tuple(by_item.get(item.number, ())),
                 responses=answered.by_item.get(item.pk, ()),
+                narrative=written.by_item.get(item.number, ""),
+                first_sentence=report_text.first_sentence(item.body),
             )
             for item in items
         ),
@@ -150,7 +169,17 @@ def _build(*, session, mode, version, compiled_at) -> SummaryDocument:
         mirror_pairs=mirror_pairs(session=session, delegations=delegations),
         responses=answered.overview,
         packages=tuple(packages(session=session, delegations=delegations)),
+        narrative=written.narrative,
     )
+
+
+def _status(revision: ReportRevision | None, *, final: bool) -> str:
+    """The report's standing, printed on its title page and every page."""
+    if final:
+        return _("Final")
+    if revision is None:
+        return ""
+    return _("Draft (revision %(n)d)") % {"n": revision.number}
 
 
 def _notes(*, quote: bool) -> tuple[str, ...]:

@@ -68,4 +68,6 @@ def header(
         source=workshop.source_citation if workshop.source_title else "",
         version=version,
         compiled_at=when(compiled_at),
+        venue=workshop.venue,
+        paper_size=workshop.paper_size,
     )

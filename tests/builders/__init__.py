@@ -23,7 +23,7 @@ from tests.builders.dialogues import (
     delegate_pages,
     give_names,
 )
-from tests.builders.documents import docx_text, pdf_text
+from tests.builders.documents import docx_text, pdf_page_lines, pdf_text
 from tests.builders.links import end, link_refused, link_rows, suggest_link, verdicts
 from tests.builders.measures import (
     CONTENT,
@@ -52,6 +52,12 @@ from tests.builders.rankings import (
     ranking_form,
     ranking_url,
     stored_rankings,
+)
+from tests.builders.report_docs import (
+    cite,
+    remark_id,
+    report_document,
+    write_report,
 )
 from tests.builders.reports import (
     ReportWorld,
@@ -89,6 +95,10 @@ __all__ = [
     "Activity",
     "Dialogue",
     "admin_organiser",
+    "cite",
+    "remark_id",
+    "report_document",
+    "write_report",
     "axe_violations",
     "build_dialogue",
     "bundle",
@@ -97,6 +107,7 @@ __all__ = [
     "count_get_queries",
     "delegate_pages",
     "docx_text",
+    "pdf_page_lines",
     "elections",
     "end",
     "events",

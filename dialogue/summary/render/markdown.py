@@ -5,7 +5,13 @@ import re
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from dialogue.summary.document import Remark, ResponseSummary, SummaryDocument
+from dialogue.summary.document import (
+    Header,
+    ItemSection,
+    Remark,
+    ResponseSummary,
+    SummaryDocument,
+)
 from dialogue.summary.render import text
 from dialogue.user_text import markdown_to_markdown
 
@@ -22,7 +28,16 @@ def escape(value: str, *, block: bool = False) -> str:
     escaped = _INLINE.sub(r"\\\1", value)
     if not block:
         return escaped
-    return _LINE_START.sub(lambda m: f"{m.group(1)}\\{m.group(2)}", escaped)
+    return _LINE_START.sub(_guard, escaped)
+
+
+def _guard(match: re.Match) -> str:
+    """A backslash where CommonMark honours it: before the mark, or, for
+    "1." (a digit is not escapable), before its full stop or parenthesis."""
+    indent, mark = match.group(1), match.group(2)
+    if mark[0].isdigit():
+        return f"{indent}{mark[:-1]}\\{mark[-1]}"
+    return f"{indent}\\{mark}"
 
 
 def _cell(value: str) -> str:
@@ -36,15 +51,6 @@ def _table(columns: list[str], rows: list[list[str]]) -> list[str]:
     ]
     lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in rows]
     return [*lines, ""]
-
-
-def _paragraphs(value: str, prefix: str = "") -> list[str]:
-    lines = []
-    for paragraph in re.split(r"\n\s*\n", value.strip()):
-        for line in paragraph.splitlines():
-            lines.append(f"{prefix}{escape(line.rstrip(), block=True)}".rstrip())
-        lines.append(prefix.rstrip())
-    return lines
 
 
 def _remark(remark: Remark, depth: int = 1) -> list[str]:
@@ -78,6 +84,16 @@ def _response(response: ResponseSummary) -> list[str]:
     return lines
 
 
+def narrative(value: str) -> list[str]:
+    """The rapporteur's Markdown-lite kept as Markdown (the page's subset,
+    ``markdown_to_markdown``), each note reference a GitHub footnote
+    reference ``[^n]``."""
+    if not value:
+        return []
+    kept = markdown_to_markdown(text.protect_notes(value))
+    return [text.restore_notes(kept, lambda n: f"[^{n}]"), ""]
+
+
 def render_markdown(doc: SummaryDocument) -> str:
     with translation.override(doc.language):
         return _render(doc)
@@ -88,20 +104,18 @@ def render_markdown_file(doc: SummaryDocument) -> bytes:
     return render_markdown(doc).encode("utf-8")
 
 
-def _render(doc: SummaryDocument) -> str:
-    h = doc.header
+def title_part(h: Header) -> list[str]:
     out = [f"# {escape(text.title(h))}", ""]
     out += [
         f"- **{escape(label)}:** {escape(value)}"
         for label, value in text.header_facts(h)
     ]
     out.append("")
-    out += ["## " + escape(_("Participants")), ""]
     out += _table(
         [_("Delegation"), _("Participants")],
         [[d.name, str(d.participants)] for d in h.delegations],
     )
-    out += ["## " + _("Confidentiality") + " / 保密", ""]
+    out += ["## " + text.confidentiality_heading(), ""]
     out += [
         f"**{escape(h.confidentiality_label)}**",
         "",
@@ -114,77 +128,88 @@ def _render(doc: SummaryDocument) -> str:
         f"*{h.disclaimer_zh}*",
         "",
     ]
-    if doc.responses is not None:
-        out += ["## " + escape(text.responses_heading()), ""]
-        out += [f"- {escape(line)}" for line in text.responses_lines(doc.responses)]
-        out.append("")
-    for item in doc.items:
-        out += [f"## {item.number}. {escape(item.title)}", ""]
-        out += [f"*{escape(text.proposed(item))}*", ""]
-        if item.body:
-            out += ["### " + _("Recommendation"), ""]
-            out += _paragraphs(item.body)
-        if item.points:
-            out += ["### " + _("Sub-points"), ""]
-            out += [f"- **{label}** {escape(point)}" for label, point in item.points]
+    return out
+
+
+def contents_part(doc: SummaryDocument) -> list[str]:
+    """The headings as a list of links (GitHub's heading anchors are not
+    stable across renderers, so plain text: the file is short to scroll)."""
+    out = [f"**{escape(text.contents_heading())}**", ""]
+    for level, _anchor, value in text.headings(doc):
+        out.append("  " * (level - 1) + f"- {escape(value, block=True)}")
+    return [*out, ""]
+
+
+def item_part(item: ItemSection, *, remarks_included: bool) -> list[str]:
+    """An item: heading, the quoted first sentence, the narrative, then the
+    discussion, ranks, measures and responses."""
+    out = [f"### {item.number}. {escape(item.title)}", ""]
+    out += [f"*{escape(text.proposed(item))}*", ""]
+    if item.first_sentence:
+        sentence = " ".join(markdown_to_markdown(item.first_sentence).split("\n"))
+        out += [f"> “{sentence}”", ""]
+        out += [f"*{escape(text.annex_reference(item))}*", ""]
+    out += narrative(item.narrative)
+    if item.discussion:
+        out += ["#### " + _("Discussion"), ""]
+    if not remarks_included:
+        out += [f"*{escape(text.no_remarks_off_record())}*", ""]
+    for group in item.discussion:
+        out += [f"**{escape(text.discussion_heading(group))}**", ""]
+        if remarks_included and not group.remarks:
+            out += [escape(text.empty("discussion")), ""]
+        for remark in group.remarks:
+            out += _remark(remark)
             out.append("")
-        out += ["### " + _("Discussion"), ""]
-        if not doc.remarks_included:
-            out += [f"*{escape(text.no_remarks_off_record())}*", ""]
-        for group in item.discussion:
-            out += ["#### " + escape(text.discussion_heading(group)), ""]
-            if doc.remarks_included and not group.remarks:
-                out += [escape(text.empty("discussion")), ""]
-            for remark in group.remarks:
-                out += _remark(remark)
-                out.append("")
-            if doc.remarks_included and group.omitted:
-                out += [f"*{escape(text.omitted(group))}*", ""]
-        if item.ranks:
-            out += ["### " + _("Ranking"), "", escape(text.item_ranks(item)), ""]
-        out += ["### " + _("Reciprocal measures"), ""]
-        if not item.measures:
-            out += [escape(text.empty("measures")), ""]
-        for measure in item.measures:
-            out += ["#### " + escape(text.measure_heading(measure)), ""]
-            for fact in text.measure_facts(measure, with_text=doc.remarks_included):
-                out += [escape(fact), ""]
-            out += _table(
-                text.tally_columns(),
-                [
-                    [
-                        t.delegation,
-                        str(t.support),
-                        str(t.support_with_changes),
-                        str(t.oppose),
-                        str(t.clarify),
-                    ]
-                    for t in measure.tallies
-                ],
-            )
-        for response in item.responses:
-            out += _response(response)
-    out += ["## " + _("Ranking results"), ""]
-    if doc.ranking is None:
-        out += [escape(text.empty("ranking")), ""]
-    else:
-        out += [escape(text.ranking_intro(doc.ranking)), ""]
+        if remarks_included and group.omitted:
+            out += [f"*{escape(text.omitted(group))}*", ""]
+    if item.ranks:
+        out += [escape(text.item_ranks(item)), ""]
+    if item.measures:
+        out += ["#### " + _("Reciprocal measures"), ""]
+    for measure in item.measures:
+        out += [f"**{escape(text.measure_heading(measure))}**", ""]
+        for fact in text.measure_facts(measure, with_text=remarks_included):
+            out += [escape(fact), ""]
         out += _table(
-            text.ranking_columns(doc.ranking), text.ranking_cells(doc.ranking)
+            text.tally_columns(),
+            [
+                [
+                    t.delegation,
+                    str(t.support),
+                    str(t.support_with_changes),
+                    str(t.oppose),
+                    str(t.clarify),
+                ]
+                for t in measure.tallies
+            ],
         )
-        if doc.ranking.chart_svg:
-            out += [
-                "*"
-                + escape(_("The slope chart of these ranks is in the DOCX and PDF."))
-                + "*",
-                "",
-            ]
-    for key, heading, lines in (
-        ("convergence", _("Areas of convergence"), doc.convergence),
-        ("divergence", _("Areas of divergence"), doc.divergence),
-        ("questions", _("Open questions"), doc.open_questions),
-    ):
+    for response in item.responses:
+        out += _response(response)
+    return out
+
+
+def ranking_part(doc: SummaryDocument) -> list[str]:
+    out = ["## " + _("Ranking results"), ""]
+    if doc.ranking is None:
+        return [*out, escape(text.empty("ranking")), ""]
+    out += [escape(text.ranking_intro(doc.ranking)), ""]
+    out += _table(text.ranking_columns(doc.ranking), text.ranking_cells(doc.ranking))
+    if doc.ranking.chart_svg:
+        out += [
+            "*"
+            + escape(_("The slope chart of these ranks is in the DOCX and PDF."))
+            + "*",
+            "",
+        ]
+    return out
+
+
+def closing_part(doc: SummaryDocument) -> list[str]:
+    out = []
+    for key, heading, lead, lines in text.closing(doc):
         out += ["## " + heading, ""]
+        out += narrative(lead)
         out += [f"- {escape(line)}" for line in lines] or [escape(text.empty(key))]
         out.append("")
     out += ["## " + text.mirror_heading(), ""]
@@ -196,7 +221,56 @@ def _render(doc: SummaryDocument) -> str:
         out += ["## " + _("Packages of measures"), ""]
         out += [f"- {escape(text.package_line(p))}" for p in doc.packages]
         out.append("")
+    return out
+
+
+def annex_part(items: tuple[ItemSection, ...]) -> list[str]:
+    out = ["## " + escape(text.annex_heading()), ""]
+    for item in items:
+        if not (item.body or item.points):
+            continue
+        out += [f"### {item.number}. {escape(item.title)}", ""]
+        out += [f"*{escape(text.proposed(item))}*", ""]
+        if item.body:
+            out += [markdown_to_markdown(item.body), ""]
+        out += [f"- **{label}** {escape(point)}" for label, point in item.points]
+        if item.points:
+            out.append("")
+    return out
+
+
+def notes_part(doc: SummaryDocument) -> list[str]:
+    """The citations' notes as GitHub footnote definitions."""
+    if doc.narrative is None or not doc.narrative.notes:
+        return []
+    out = ["## " + escape(text.notes_heading()), ""]
+    for note in doc.narrative.notes:
+        out += [f"[^{note.number}]: {escape(' '.join(note.text.split()))}", ""]
+    return out
+
+
+def _render(doc: SummaryDocument) -> str:
+    out = title_part(doc.header)
+    out += contents_part(doc)
+    if doc.narrative is not None and doc.narrative.takeaways:
+        out += ["## " + _("Key takeaways"), ""]
+        out += narrative(doc.narrative.takeaways)
+    out += ["## " + _("Agenda items"), ""]
+    if doc.responses is not None:
+        out += [f"**{escape(text.responses_heading())}**", ""]
+        out += [f"- {escape(line)}" for line in text.responses_lines(doc.responses)]
+        out.append("")
+    for item in doc.items:
+        if text.is_brief(item):
+            out += [escape(text.brief_line(item)), ""]
+        else:
+            out += item_part(item, remarks_included=doc.remarks_included)
+    out += ranking_part(doc)
+    out += closing_part(doc)
     out += ["## " + _("How this summary was made"), ""]
     out += [f"- {escape(note)}" for note in doc.notes]
     out.append("")
+    if text.has_annex(doc):
+        out += annex_part(doc.items)
+    out += notes_part(doc)
     return "\n".join(out)

@@ -14,14 +14,17 @@ import subprocess
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import translation
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from weasyprint import CSS, HTML
 
 from dialogue.summary.document import SummaryDocument
 from dialogue.summary.render import text
+from dialogue.user_text import render_markdown
 
 CJK_FONT = "Noto Sans CJK SC"
 STYLESHEET = "css/summary.css"
+# The workshop's paper size as CSS, the same as the DOCX's.
+PAGE_SIZES = {"a4": "A4", "letter": "letter"}
 
 
 class CJKFontMissing(RuntimeError):
@@ -52,6 +55,22 @@ def ensure_cjk_font() -> str:
     return found[0].rstrip(":")
 
 
+def narrative_html(value: str) -> SafeString:
+    """The rapporteur's Markdown-lite as the page shows user text (the one
+    sanitised rendering, ``user_text.render_markdown``), each note
+    reference a superscript link to its note."""
+    if not value:
+        return SafeString("")
+    html = str(render_markdown(text.protect_notes(value)))
+    # Only numbers are put in: the text around them is sanitised already.
+    return mark_safe(  # noqa: S308
+        text.restore_notes(
+            html,
+            lambda n: f'<sup class="note-ref"><a href="#note-{n}">{n}</a></sup>',
+        )
+    )
+
+
 def _context(doc: SummaryDocument) -> dict:
     chart = ""
     if doc.ranking is not None and doc.ranking.chart_svg:
@@ -62,9 +81,27 @@ def _context(doc: SummaryDocument) -> dict:
         "h": doc.header,
         "title": text.title(doc.header),
         "facts": text.header_facts(doc.header),
+        "marking": text.marking(doc.header),
+        "footer": text.running_footer(doc.header),
+        "page_label": text.page_label(),
+        "contents_heading": text.contents_heading(),
+        "contents": text.headings(doc),
+        "takeaways": narrative_html(doc.narrative.takeaways) if doc.narrative else "",
+        "notes_heading": text.notes_heading(),
+        "annex_heading": text.annex_heading(),
+        "annex": [item for item in doc.items if item.body or item.points],
         "chart": chart,
         "items": [
-            (item, text.item_ranks(item) if item.ranks else "") for item in doc.items
+            (
+                item,
+                text.item_ranks(item) if item.ranks else "",
+                narrative_html(item.narrative),
+                text.brief_line(item) if text.is_brief(item) else "",
+                narrative_html(f"“{item.first_sentence}”")
+                if item.first_sentence
+                else "",
+            )
+            for item in doc.items
         ],
         "ranking_intro": text.ranking_intro(doc.ranking) if doc.ranking else "",
         "ranking_columns": text.ranking_columns(doc.ranking) if doc.ranking else [],
@@ -77,9 +114,8 @@ def _context(doc: SummaryDocument) -> dict:
         else [],
         "packages": [text.package_line(p) for p in doc.packages],
         "closing": [
-            ("convergence", doc.convergence),
-            ("divergence", doc.divergence),
-            ("questions", doc.open_questions),
+            (key, heading, narrative_html(lead), lines, text.empty(key))
+            for key, heading, lead, lines in text.closing(doc)
         ],
         "empty": {
             key: text.empty(key)
@@ -109,6 +145,10 @@ def render_pdf(doc: SummaryDocument) -> bytes:
     if stylesheet is None:
         raise FileNotFoundError(f"static/{STYLESHEET} is missing")
     html = render_html(doc)
+    size = PAGE_SIZES.get(doc.header.paper_size, "A4")
     return HTML(string=html, base_url=None).write_pdf(
-        stylesheets=[CSS(filename=stylesheet)]
+        stylesheets=[
+            CSS(filename=stylesheet),
+            CSS(string=f"@page {{ size: {size}; }}"),
+        ]
     )

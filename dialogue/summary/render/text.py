@@ -37,11 +37,34 @@ _UNPRINTABLE = re.compile(
 )
 # Line and page breaks pasted from word processors stay breaks.
 _BREAKS = re.compile("[\x0b\x0c\x85]")
+# A footnote reference in the rapporteur's text (``document.Narrative``),
+# and the private-use marks it travels in through a Markdown renderer, which
+# would otherwise escape its brackets.
+NOTE_REF = re.compile(r"\[\^(\d{1,6})\]")
+_OPEN, _CLOSE = "\ue000", "\ue001"
+_MARKED = re.compile(f"{_OPEN}(\\d+){_CLOSE}")
 
 
 def printable(value: str) -> str:
     """``value`` with the characters no format can carry taken out."""
     return _UNPRINTABLE.sub("", _BREAKS.sub("\n", value))
+
+
+def protect_notes(value: str) -> str:
+    """The text with each ``[^n]`` in marks no Markdown reader touches."""
+    clean = value.replace(_OPEN, "").replace(_CLOSE, "")
+    return NOTE_REF.sub(lambda m: f"{_OPEN}{m.group(1)}{_CLOSE}", clean)
+
+
+def restore_notes(value: str, reference) -> str:
+    """Each protected reference replaced by ``reference(n)``."""
+    return _MARKED.sub(lambda m: reference(int(m.group(1))), value)
+
+
+def note_parts(value: str) -> list[str | int]:
+    """A protected text cut at its references: text, n, text, ..."""
+    parts = _MARKED.split(value)
+    return [int(part) if i % 2 else part for i, part in enumerate(parts)]
 
 
 def printable_document(doc: SummaryDocument) -> SummaryDocument:
@@ -81,8 +104,12 @@ def header_facts(header: Header) -> list[tuple[str, str]]:
     ]
     if header.dates:
         facts.append((_("Dates"), header.dates))
+    if header.venue:
+        facts.append((_("Venue"), header.venue))
     facts.append((_("Conveners"), "; ".join(header.conveners) or _("none recorded")))
     facts.append((_("Compiled under"), header.confidentiality_label))
+    if header.status:
+        facts.append((_("Status"), header.status))
     facts.append(
         (
             _("Version"),
@@ -93,6 +120,122 @@ def header_facts(header: Header) -> list[tuple[str, str]]:
     if header.source:
         facts.append((_("Source"), header.source))
     return facts
+
+
+def marking(header: Header) -> str:
+    """The line at the top of every page: the mode, and the status."""
+    return " · ".join(
+        part for part in (header.confidentiality_label, header.status) if part
+    )
+
+
+def running_footer(header: Header) -> str:
+    """The line at the foot of every page, beside the page number: short,
+    so it fits beside it on either paper size."""
+    session = _("Session %(number)d") % {"number": header.session_number}
+    return f"{header.workshop_title} · {session} · v{header.version}"
+
+
+def page_label() -> str:
+    """ "Page" before the page number in the footers."""
+    return _("Page")
+
+
+def is_brief(item: ItemSection) -> bool:
+    """An item with nothing to report but its title: no remark or reply,
+    measure, response or narrative. It takes one line, not a section."""
+    said = sum(g.remark_count + g.reply_count for g in item.discussion)
+    return not (said or item.measures or item.responses or item.narrative)
+
+
+def brief_line(item: ItemSection) -> str:
+    return _(
+        "%(number)d. %(title)s (proposed by %(proposer)s to %(addressee)s): "
+        "no remarks, measures or responses."
+    ) % {
+        "number": item.number,
+        "title": item.title,
+        "proposer": item.proposed_by,
+        "addressee": item.addressed_to,
+    }
+
+
+def annex_reference(item: ItemSection) -> str:
+    return _("Full text in Annex A, %(number)d.") % {"number": item.number}
+
+
+def has_annex(doc: SummaryDocument) -> bool:
+    return any(item.body or item.points for item in doc.items)
+
+
+def headings(doc: SummaryDocument) -> list[tuple[int, str, str]]:
+    """(level, anchor, text) of every heading the table of contents lists,
+    in the order the report prints them (levels 1 and 2)."""
+    out = [(1, "summary-confidentiality", confidentiality_heading())]
+    if doc.narrative is not None and doc.narrative.takeaways:
+        out.append((1, "summary-takeaways", _("Key takeaways")))
+    out.append((1, "summary-items", _("Agenda items")))
+    out += [
+        (2, f"summary-item-{item.number}", f"{item.number}. {item.title}")
+        for item in doc.items
+        if not is_brief(item)
+    ]
+    out.append((1, "summary-ranking", _("Ranking results")))
+    for key, heading in closing_headings():
+        out.append((1, f"summary-{key}", heading))
+    out.append((1, "summary-mirror-pairs", mirror_heading()))
+    if doc.packages:
+        out.append((1, "summary-packages", _("Packages of measures")))
+    if doc.narrative is not None and doc.narrative.notes:
+        out.append((1, "summary-notes-list", notes_heading()))
+    out.append((1, "summary-notes", _("How this summary was made")))
+    if has_annex(doc):
+        out.append((1, "summary-annex", annex_heading()))
+    return out
+
+
+def confidentiality_heading() -> str:
+    return _("Confidentiality") + " / 保密"
+
+
+def closing_headings() -> list[tuple[str, str]]:
+    return [
+        ("convergence", _("Areas of convergence")),
+        ("divergence", _("Areas of divergence")),
+        ("questions", _("Open questions")),
+    ]
+
+
+def closing(doc: SummaryDocument) -> list[tuple[str, str, str, tuple[str, ...]]]:
+    """(key, heading, the rapporteur's lead, the computed lines) of the
+    three closing sections."""
+    leads = {"convergence": "", "divergence": "", "questions": ""}
+    if doc.narrative is not None:
+        leads = {
+            "convergence": doc.narrative.convergence,
+            "divergence": doc.narrative.divergence,
+            "questions": doc.narrative.open_questions,
+        }
+    lines = {
+        "convergence": doc.convergence,
+        "divergence": doc.divergence,
+        "questions": doc.open_questions,
+    }
+    return [
+        (key, heading, leads[key], lines[key]) for key, heading in closing_headings()
+    ]
+
+
+def contents_heading() -> str:
+    return _("Contents")
+
+
+def notes_heading() -> str:
+    return _("Notes")
+
+
+def annex_heading() -> str:
+    return _("Annex A: the recommendations in full")
 
 
 def proposed(item: ItemSection) -> str:

@@ -1,0 +1,144 @@
+"""The rapporteur's text in a summary: its sections, and each citation as a note.
+
+* The text is the report's draft revision (the one a SummaryReport was
+  compiled with); without one, the latest revision of the session's
+  ReportDraft; without a draft, the summary has no narrative.
+* Every citation ``[#c123]`` becomes a footnote reference ``[^k]``, numbered
+  from 1 in the order first cited across the document (key takeaways, the
+  items' narratives in agenda order, then the leads of convergence,
+  divergence and open questions, ``report_text.section_keys``); citing a
+  remark again reuses its number.
+* A citation of a remark that is not visible in this session (hidden,
+  withdrawn, on another session's item, or gone) is dropped.
+* Each note is worded by ``attribution.People.note``: off the record the
+  remark's text is not even read, only the count of its delegation's
+  visible remarks on the item.
+
+Three queries whatever the number of citations: the revision, the cited
+remarks, and (off the record) the counts.
+"""
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from django.db.models import Count
+
+from dialogue import report_text
+from dialogue.models import (
+    Comment,
+    CommentState,
+    ReportDraft,
+    ReportRevision,
+    Session,
+)
+from dialogue.summary.attribution import People, quotes_remarks
+from dialogue.summary.document import Narrative, Note
+from dialogue.user_text import markdown_to_text
+
+# A citation with the spaces before it, so a dropped one leaves no gap.
+_CITED = re.compile(r"[ \t]*" + report_text.CITATION.pattern)
+
+
+@dataclass(frozen=True)
+class Built:
+    narrative: Narrative | None
+    by_item: dict[int, str]  # item number -> the item's narrative
+
+
+def latest_revision(session: Session) -> ReportRevision | None:
+    """The session's draft's latest revision, or None."""
+    return (
+        ReportRevision.objects.filter(
+            draft__in=ReportDraft.objects.filter(session=session)
+        )
+        .order_by("-number")
+        .first()
+    )
+
+
+def narrative(
+    *,
+    session: Session,
+    revision: ReportRevision | None,
+    item_numbers: list[int],
+    people: People,
+) -> Built:
+    if revision is None:
+        return Built(narrative=None, by_item={})
+    keys = report_text.section_keys(item_numbers)
+    narratives = revision.narratives or {}
+    texts = {
+        "takeaways": revision.takeaways,
+        **{
+            report_text.narrative_key(n): str(narratives.get(str(n), ""))
+            for n in item_numbers
+        },
+        "convergence": revision.convergence,
+        "divergence": revision.divergence,
+        "open_questions": revision.open_questions,
+    }
+    cited = []
+    for key in keys:
+        cited += report_text.cited_ids(texts[key])
+    cited = list(dict.fromkeys(cited))
+    notes = _notes(session=session, ids=cited, people=people)
+    numbers: dict[int, int] = {}
+
+    def reference(match: re.Match) -> str:
+        comment_id = int(match.group(1))
+        if comment_id not in notes:
+            return ""
+        if comment_id not in numbers:
+            numbers[comment_id] = len(numbers) + 1
+        return f"[^{numbers[comment_id]}]"
+
+    done = {key: _CITED.sub(reference, texts[key] or "").strip() for key in keys}
+    return Built(
+        narrative=Narrative(
+            takeaways=done["takeaways"],
+            convergence=done["convergence"],
+            divergence=done["divergence"],
+            open_questions=done["open_questions"],
+            notes=tuple(
+                Note(number=n, text=notes[comment_id])
+                for comment_id, n in numbers.items()
+            ),
+            revision=revision.number,
+        ),
+        by_item={n: done[report_text.narrative_key(n)] for n in item_numbers},
+    )
+
+
+def _notes(*, session: Session, ids: list[int], people: People) -> dict[int, str]:
+    """comment id -> its note, for the visible remarks of the session."""
+    if not ids:
+        return {}
+    quote = quotes_remarks(people.mode)
+    fields = ["id", "author_id", "author__delegation_id", "item_id", "item__number"]
+    rows = list(
+        Comment.objects.filter(
+            pk__in=ids, item__session=session, state=CommentState.VISIBLE
+        ).values(*fields, *(["body"] if quote else []))
+    )
+    counts: Counter = Counter()
+    if not quote and rows:
+        for row in (
+            Comment.objects.filter(
+                item_id__in={row["item_id"] for row in rows},
+                state=CommentState.VISIBLE,
+            )
+            .values("item_id", "author__delegation_id")
+            .annotate(n=Count("id"))
+            .order_by()
+        ):
+            counts[(row["item_id"], row["author__delegation_id"])] = row["n"]
+    return {
+        row["id"]: people.note(
+            row["author_id"],
+            text=markdown_to_text(row["body"]) if quote else "",
+            item=row["item__number"],
+            count=counts[(row["item_id"], row["author__delegation_id"])],
+        )
+        for row in rows
+    }

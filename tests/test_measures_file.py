@@ -10,10 +10,15 @@ from django.core.management import call_command
 
 from dialogue.models import (
     EndorsementRule,
+    ItemLink,
     MeasureEvent,
+    MeasurePackage,
     MeasureStatus,
     MeasureType,
+    Phase,
     ReciprocalMeasure,
+    ReportDraft,
+    ResponseRound,
     Reversibility,
     Sequencing,
     Stance,
@@ -461,3 +466,53 @@ def test_validate_copy_of_a_good_file_is_untouched():
     validate(data)
 
     assert data == before
+
+
+def test_simulated_workshop_round_trips_onto_itself_and_into_a_clean_state(
+    seeded, tmp_path
+):
+    """Everything simulate_activity writes (measures of every status,
+    packages, link verdicts, revealed responses, a report in review) is in
+    the file and comes back from it. Participants and comments are not part
+    of the file, so the clean state keeps them and drops all the file holds."""
+    seeded.sessions.update(phase=Phase.OPEN)
+    call_command(
+        "simulate_activity",
+        seeded.slug,
+        *("--delegates", "6", "--comments", "6", "--measures", "5", "--seed", "2"),
+        *("--reveal-responses", "--review-report"),
+        stdout=io.StringIO(),
+    )
+    text = export_text(seeded)
+    path = tmp_path / "w.json"
+    path.write_text(text, encoding="utf-8")
+    out = io.StringIO()
+
+    onto_itself = workshop_import(spec=validate(json.loads(text)))
+    for rows in (
+        MeasurePackage.objects.all(),
+        ReciprocalMeasure.objects.exclude(status=MeasureStatus.DRAFT),
+        ItemLink.objects.all(),
+        ResponseRound.objects.all(),
+        ReportDraft.objects.all(),
+    ):
+        rows.delete()
+    call_command("import_workshop", str(path), stdout=out)
+
+    assert onto_itself.summary() == "no changes"
+    assert out.getvalue().startswith(f"Updated workshop {seeded.slug!r}: ")
+    assert export_text(seeded) == text
+    assert set(json.loads(text)) >= {
+        "measures",
+        "packages",
+        "links",
+        "response_round",
+        "responses",
+        "report_drafts",
+    }
+    assert {m["status"] for m in json.loads(text)["measures"]} == {
+        "proposed",
+        "under_discussion",
+        "endorsed_one",
+        "endorsed_both",
+    }

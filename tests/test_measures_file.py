@@ -4,6 +4,7 @@ import copy
 import io
 import json
 from dataclasses import replace
+from unittest.mock import ANY
 
 import pytest
 from django.core.management import call_command
@@ -516,3 +517,20 @@ def test_simulated_workshop_round_trips_onto_itself_and_into_a_clean_state(
         "endorsed_one",
         "endorsed_both",
     }
+
+
+def test_head_endorsement_round_trips_after_the_head_left_the_workshop(d):
+    trade(d)
+    d.head("US").delete()  # an organiser removes the participant in the admin
+    first = export_text(d.workshop)
+    ReciprocalMeasure.objects.exclude(status=MeasureStatus.DRAFT).delete()
+
+    workshop_import(spec=validate(json.loads(first)))
+
+    assert export_text(d.workshop) == first
+    assert [
+        e
+        for m in json.loads(first)["measures"]
+        for e in m.get("endorsements", [])
+        if e["delegation"] == "US"
+    ] == [{"delegation": "US", "via": "head", "by": None, "at": ANY}]

@@ -115,3 +115,20 @@ def endorsement_mode(*, workshop: Workshop, delegation_has_head: bool) -> str:
     if rule == EndorsementRule.HEAD or delegation_has_head:
         return EndorsementVia.HEAD
     return EndorsementVia.MAJORITY
+
+
+def majority_reached(*, supporters: int, delegates: int) -> bool:
+    """Whether `supporters` of a delegation's `delegates` are a majority."""
+    return supporters * 2 > delegates
+
+
+def settled_status(*, endorsed: int, delegations: int, answered: bool) -> str:
+    """The status a proposed measure's endorsements and answers imply: every
+    delegation endorsed, some did, answered only, or nothing yet."""
+    if endorsed and endorsed >= delegations:
+        return MeasureStatus.ENDORSED_BOTH
+    if endorsed:
+        return MeasureStatus.ENDORSED_ONE
+    if answered:
+        return MeasureStatus.UNDER_DISCUSSION
+    return MeasureStatus.PROPOSED

@@ -4,16 +4,22 @@ import copy
 import io
 import json
 from dataclasses import replace
+from unittest.mock import ANY
 
 import pytest
 from django.core.management import call_command
 
 from dialogue.models import (
     EndorsementRule,
+    ItemLink,
     MeasureEvent,
+    MeasurePackage,
     MeasureStatus,
     MeasureType,
+    Phase,
     ReciprocalMeasure,
+    ReportDraft,
+    ResponseRound,
     Reversibility,
     Sequencing,
     Stance,
@@ -461,3 +467,70 @@ def test_validate_copy_of_a_good_file_is_untouched():
     validate(data)
 
     assert data == before
+
+
+def test_simulated_workshop_round_trips_onto_itself_and_into_a_clean_state(
+    seeded, tmp_path
+):
+    """Everything simulate_activity writes (measures of every status,
+    packages, link verdicts, revealed responses, a report in review) is in
+    the file and comes back from it. Participants and comments are not part
+    of the file, so the clean state keeps them and drops all the file holds."""
+    seeded.sessions.update(phase=Phase.OPEN)
+    call_command(
+        "simulate_activity",
+        seeded.slug,
+        *("--delegates", "6", "--comments", "6", "--measures", "5", "--seed", "2"),
+        *("--reveal-responses", "--review-report"),
+        stdout=io.StringIO(),
+    )
+    text = export_text(seeded)
+    path = tmp_path / "w.json"
+    path.write_text(text, encoding="utf-8")
+    out = io.StringIO()
+
+    onto_itself = workshop_import(spec=validate(json.loads(text)))
+    for rows in (
+        MeasurePackage.objects.all(),
+        ReciprocalMeasure.objects.exclude(status=MeasureStatus.DRAFT),
+        ItemLink.objects.all(),
+        ResponseRound.objects.all(),
+        ReportDraft.objects.all(),
+    ):
+        rows.delete()
+    call_command("import_workshop", str(path), stdout=out)
+
+    assert onto_itself.summary() == "no changes"
+    assert out.getvalue().startswith(f"Updated workshop {seeded.slug!r}: ")
+    assert export_text(seeded) == text
+    assert set(json.loads(text)) >= {
+        "measures",
+        "packages",
+        "links",
+        "response_round",
+        "responses",
+        "report_drafts",
+    }
+    assert {m["status"] for m in json.loads(text)["measures"]} == {
+        "proposed",
+        "under_discussion",
+        "endorsed_one",
+        "endorsed_both",
+    }
+
+
+def test_head_endorsement_round_trips_after_the_head_left_the_workshop(d):
+    trade(d)
+    d.head("US").delete()  # an organiser removes the participant in the admin
+    first = export_text(d.workshop)
+    ReciprocalMeasure.objects.exclude(status=MeasureStatus.DRAFT).delete()
+
+    workshop_import(spec=validate(json.loads(first)))
+
+    assert export_text(d.workshop) == first
+    assert [
+        e
+        for m in json.loads(first)["measures"]
+        for e in m.get("endorsements", [])
+        if e["delegation"] == "US"
+    ] == [{"delegation": "US", "via": "head", "by": None, "at": ANY}]

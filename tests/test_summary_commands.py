@@ -105,8 +105,8 @@ def test_simulate_activity_fills_a_session(db):
 
     assert out.getvalue() == (
         f"Session 1 of “{workshop.title}”: 6 delegates, 40 comments, 6 rankings, "
-        "2 measures, packages: 1, 1 link with verdicts, 1 response, a report draft "
-        "(3 revisions citing 13 remarks, drafting) (seed 3).\n"
+        "2 measures, packages: 1, 1 link with verdicts, 2 responses, a report "
+        "draft (3 revisions citing 15 remarks, drafting) (seed 3).\n"
     )
     assert (
         LinkVerdict.objects.filter(link__workshop=workshop)

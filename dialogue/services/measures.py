@@ -54,7 +54,12 @@ from dialogue.measure_content import (
     content_for_side,
     measure_changes,
 )
-from dialogue.measure_rules import endorsement_mode, measure_refusal
+from dialogue.measure_rules import (
+    endorsement_mode,
+    majority_reached,
+    measure_refusal,
+    settled_status,
+)
 from dialogue.models import (
     AgendaItem,
     Delegation,
@@ -175,15 +180,11 @@ def _member_changed(
 
 def _settled_status(measure: ReciprocalMeasure) -> str:
     """The status that the measure's endorsements and answers imply."""
-    endorsed = measure.endorsements.count()
-    delegations = Delegation.objects.filter(workshop_id=measure.workshop_id).count()
-    if endorsed and endorsed >= delegations:
-        return MeasureStatus.ENDORSED_BOTH
-    if endorsed:
-        return MeasureStatus.ENDORSED_ONE
-    if measure.responses.exists():
-        return MeasureStatus.UNDER_DISCUSSION
-    return MeasureStatus.PROPOSED
+    return settled_status(
+        endorsed=measure.endorsements.count(),
+        delegations=Delegation.objects.filter(workshop_id=measure.workshop_id).count(),
+        answered=measure.responses.exists(),
+    )
 
 
 def _recount_majority(
@@ -208,7 +209,7 @@ def _recount_majority(
             participant__delegation=delegation,
             participant__role=Role.DELEGATE,
         ).count()
-        reached = supporters * 2 > delegates.count()
+        reached = majority_reached(supporters=supporters, delegates=delegates.count())
     if reached and existing is None:
         MeasureEndorsement.objects.create(
             measure=measure, delegation=delegation, via=EndorsementVia.MAJORITY

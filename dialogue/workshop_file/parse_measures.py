@@ -220,7 +220,9 @@ def _validate_endorsements(c: Collector, entry: dict, path: str, codes: set[str]
         seen.add(code)
         via = c.choice(raw, "via", here, ENDORSEMENT_VIAS, "")
         by = raw.get("by")
-        if via == "head":
+        if via == "head" and "by" in raw and by is None:
+            by = ""  # the head has left the workshop since; the endorsement stands
+        elif via == "head":
             by = c.string(raw, "by", here, max_length=150) if "by" in raw else ""
             if not by:
                 c.error(f"{here}.by", "a head's endorsement names the head")

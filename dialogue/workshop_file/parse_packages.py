@@ -174,7 +174,9 @@ def _endorsements(c: Collector, entry: dict, path: str, codes: set[str]):
         seen.add(code)
         via = c.choice(raw, "via", here, VIAS, "")
         by = raw.get("by")
-        if via == EndorsementVia.HEAD:
+        if via == EndorsementVia.HEAD and "by" in raw and by is None:
+            by = ""  # the head has left the workshop since; the endorsement stands
+        elif via == EndorsementVia.HEAD:
             by = c.string(raw, "by", here, max_length=150) if "by" in raw else ""
             if not by:
                 c.error(f"{here}.by", "a head's endorsement names the head")

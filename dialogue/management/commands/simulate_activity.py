@@ -14,7 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from dialogue.measure_rules import endorsement_mode
+from dialogue.measure_rules import endorsement_mode, majority_reached, settled_status
 from dialogue.models import (
     AgendaItem,
     Comment,
@@ -289,6 +289,12 @@ class Command(BaseCommand):
         return len(rankings)
 
     def _measures(self, rng, workshop, items, people, delegations, count) -> int:
+        """`count` measures, one in five of each planned status. Writes the
+        rows directly (measures may link items of a draft session, which the
+        services refuse a delegate), so they must be rows the services could
+        have written: a proposed measure has no answers, an endorsement comes
+        from the head or from a majority of supporters under the workshop's
+        rule, and the status is the one the answers and endorsements imply."""
         count = max(2, len(items) // 2) if count is None else count
         statuses = [
             MeasureStatus.PROPOSED,
@@ -329,35 +335,113 @@ class Command(BaseCommand):
             ]
         )
         responses, endorsements = [], []
-        stances, weights = zip(*STANCE_WEIGHTS.items(), strict=True)
+        sides = self._endorsers(workshop, delegations)
         for measure in measures:
-            if measure.status == MeasureStatus.DRAFT:
-                continue
-            for participant in people:
-                if participant.pk == measure.proposer_id or rng.random() < 0.4:
-                    continue
-                responses.append(
-                    MeasureResponse(
-                        measure=measure,
-                        participant=participant,
-                        stance=rng.choices(stances, weights)[0],
-                        reason=_sentence(rng),
-                    )
-                )
-            endorsing = []
-            if measure.status == MeasureStatus.ENDORSED_BOTH:
-                endorsing = delegations
-            elif measure.status == MeasureStatus.ENDORSED_ONE:
-                endorsing = [measure.proposing_delegation]
-            endorsements += [
-                MeasureEndorsement(
-                    measure=measure, delegation=delegation, via=EndorsementVia.HEAD
-                )
-                for delegation in endorsing
-            ]
+            planned = measure.status
+            if planned in (MeasureStatus.DRAFT, MeasureStatus.PROPOSED):
+                continue  # a draft is private; a proposed measure has no answer yet
+            endorsing = set()
+            if planned == MeasureStatus.ENDORSED_BOTH:
+                endorsing = {d.pk for d in delegations}
+            elif planned == MeasureStatus.ENDORSED_ONE:
+                endorsing = {measure.proposing_delegation_id}
+            answers = self._answers(rng, measure, people, sides, endorsing)
+            responses += answers
+            given = self._endorsements(measure, answers, sides, endorsing)
+            endorsements += given
+            measure.status = settled_status(
+                endorsed=len(given),
+                delegations=len(delegations),
+                answered=bool(answers),
+            )
+        ReciprocalMeasure.objects.bulk_update(measures, ["status"])
         MeasureResponse.objects.bulk_create(responses, batch_size=5000)
         MeasureEndorsement.objects.bulk_create(endorsements)
         return measures
+
+    @staticmethod
+    def _endorsers(workshop, delegations):
+        """Each delegation's way of endorsing under the workshop's rule: its
+        mode, its head (or None) and how many delegates it has."""
+        sides = {}
+        for delegation in delegations:
+            delegates = Participant.objects.filter(
+                delegation=delegation, role=Role.DELEGATE
+            )
+            head = delegates.filter(delegation_heads()).order_by("id").first()
+            mode = endorsement_mode(workshop=workshop, delegation_has_head=bool(head))
+            sides[delegation.pk] = (mode, head, delegates.count())
+        return sides
+
+    @staticmethod
+    def _answers(rng, measure, people, sides, endorsing):
+        """About three in five delegates other than the proposer answer;
+        where a delegation is to endorse by majority, all of its delegates
+        (its proposer too) answer in support, and where it is not, its
+        support stops short of a majority."""
+        stances, weights = zip(*STANCE_WEIGHTS.items(), strict=True)
+        answers, support = [], dict.fromkeys(sides, 0)
+        for participant in people:
+            side = participant.delegation_id
+            backing = side in endorsing and sides[side][0] == EndorsementVia.MAJORITY
+            if participant.pk == measure.proposer_id and not backing:
+                continue
+            if rng.random() < 0.4 and not backing:
+                continue
+            stance = rng.choices(stances, weights)[0]
+            mode, _head, delegates = sides[side]
+            if backing:
+                stance = Stance.SUPPORT
+            elif (
+                stance == Stance.SUPPORT
+                and mode == EndorsementVia.MAJORITY
+                and majority_reached(supporters=support[side] + 1, delegates=delegates)
+            ):
+                stance = Stance.SUPPORT_WITH_CHANGES  # no endorsement unplanned
+            support[side] += stance == Stance.SUPPORT
+            answers.append(
+                MeasureResponse(
+                    measure=measure,
+                    participant=participant,
+                    stance=stance,
+                    reason=_sentence(rng),
+                )
+            )
+        return answers
+
+    @staticmethod
+    def _endorsements(measure, answers, sides, endorsing):
+        """The endorsements the services would have recorded: a head's where
+        its delegation was to endorse and endorses through its head, and a
+        majority's wherever the answers reach one (as `measure_answer`
+        records it, planned or not)."""
+        result = []
+        for side, (mode, head, delegates) in sides.items():
+            if mode == EndorsementVia.MAJORITY:
+                supporters = sum(
+                    1
+                    for a in answers
+                    if a.participant.delegation_id == side
+                    and a.stance == Stance.SUPPORT
+                )
+                if majority_reached(supporters=supporters, delegates=delegates):
+                    result.append(
+                        MeasureEndorsement(
+                            measure=measure,
+                            delegation_id=side,
+                            via=EndorsementVia.MAJORITY,
+                        )
+                    )
+            elif side in endorsing and head is not None:
+                result.append(
+                    MeasureEndorsement(
+                        measure=measure,
+                        delegation_id=side,
+                        via=EndorsementVia.HEAD,
+                        endorsed_by=head,
+                    )
+                )
+        return result
 
     def _packages(self, rng, measures, people) -> int:
         """One or two packages, each of two measures on the table (one from

@@ -32,7 +32,9 @@ def test_an_invited_person_is_told_their_password_is_saved(client, seeded, code)
     assert messages_of(response) == [
         f"Your password is saved. Next time, sign in as new-{code} with it."
     ]
-    assert '<ul class="messages" role="status">' in response.content.decode()
+    assert '<div role="status">\n        <ul class="messages">' in (
+        response.content.decode()
+    )
 
 
 def test_a_changed_password_is_confirmed_too(client, seeded):

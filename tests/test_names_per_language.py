@@ -190,6 +190,8 @@ def _workshop_form(workshop, **changes):
         "confidentiality": workshop.confidentiality,
         "endorsement_rule": workshop.endorsement_rule,
         "time_zone": workshop.time_zone,
+        "venue": workshop.venue,
+        "paper_size": workshop.paper_size,
         "source_title": workshop.source_title,
         "source_authors": "\n".join(workshop.source_authors),  # one per line
         "source_date": workshop.source_date.isoformat() if workshop.source_date else "",

@@ -26,8 +26,8 @@ from dialogue.summary.document import (
     SessionReport,
     WorkshopDocument,
 )
+from dialogue.summary.render.pdf import narrative_html
 from dialogue.summary.render.workshop import (
-    narrative_html,
     render_workshop_docx,
     render_workshop_html,
     render_workshop_markdown,
@@ -212,14 +212,14 @@ def test_docx_marks_footnote_references_as_superscript_numbers():
 
     assert superscripts == ["1", "2", "1"]  # takeaways, session 1, the lead
     assert "Both sides want a hotline.1" in paragraphs
-    assert "2. A participant from the US delegation: “Agreed.”" in paragraphs
+    assert "2.\tA participant from the US delegation: “Agreed.”" in paragraphs
 
 
 def test_html_links_each_reference_to_its_note():
     html = render_workshop_html(_doc(), fragment=True)
 
-    assert '<sup class="note-ref"><a href="#workshop-note-1">1</a></sup>' in html
-    assert 'id="workshop-note-2"' in html
+    assert '<sup class="note-ref"><a href="#note-1">1</a></sup>' in html
+    assert 'id="note-2"' in html
 
 
 def test_narrative_html_escapes_the_rapporteurs_markup():
@@ -227,7 +227,7 @@ def test_narrative_html_escapes_the_rapporteurs_markup():
 
     assert "<script>" not in html
     assert html.endswith(
-        'Fine.<sup class="note-ref"><a href="#workshop-note-1">1</a></sup></p>\n'
+        'Fine.<sup class="note-ref"><a href="#note-1">1</a></sup></p>\n'
     )
 
 

@@ -134,10 +134,14 @@ def title_part(h: Header) -> list[str]:
 
 
 def contents_part(doc: SummaryDocument) -> list[str]:
-    """The headings as a list of links (GitHub's heading anchors are not
-    stable across renderers, so plain text: the file is short to scroll)."""
+    return contents_part_of(text.headings(doc))
+
+
+def contents_part_of(headings: list[tuple[int, str, str]]) -> list[str]:
+    """The headings as a list (GitHub's heading anchors are not stable
+    across renderers, so plain text: the file is short to scroll)."""
     out = [f"**{escape(text.contents_heading())}**", ""]
-    for level, _anchor, value in text.headings(doc):
+    for level, _anchor, value in headings:
         out.append("  " * (level - 1) + f"- {escape(value, block=True)}")
     return [*out, ""]
 

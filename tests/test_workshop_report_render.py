@@ -288,3 +288,61 @@ def test_agreed_measures_show_their_chain_only_when_countered():
         "Begun by Chinese scholars, countered by American scholars (revision 1 by "
         "Chinese scholars → revision 2 by American scholars)",
     ]
+
+
+def _long_doc(paper_size: str) -> WorkshopDocument:
+    """The hand-made report with a second session of six long items."""
+    doc = _doc(paper_size=paper_size)
+    first = doc.sessions[0]
+    filler = "The delegations weighed how a channel for crises could work. " * 40
+    items = tuple(
+        dataclasses.replace(
+            first.items[0], number=n, title=f"Channel {n}", narrative=filler
+        )
+        for n in range(1, 7)
+    )
+    second = dataclasses.replace(first, number=2, title="Trade", items=items)
+    return dataclasses.replace(doc, sessions=(first, second))
+
+
+@pytest.mark.parametrize(
+    ("paper_size", "points"), [("a4", (595, 842)), ("letter", (612, 792))]
+)
+def test_pdf_pages_have_the_workshops_size_marking_and_numbers_and_contents(
+    paper_size, points
+):
+    pages = PdfReader(io.BytesIO(render_workshop_pdf(_long_doc(paper_size)))).pages
+    texts = [" ".join(page.extract_text().split()) for page in pages]
+
+    sizes = {
+        (round(float(p.mediabox.width)), round(float(p.mediabox.height))) for p in pages
+    }
+    numbered = [f"Page {n} / {len(pages)}" in t for n, t in enumerate(texts, 1)]
+    marked = ["Chatham House Rule" in t for t in texts]
+    contents = re.findall(r"Session 2: Trade \.*\s?(\d+)", texts[1])
+
+    assert sizes == {points}
+    assert len(pages) > 3
+    assert numbered == [True] * len(pages)
+    assert marked == [True] * len(pages)
+    assert "Contents" in texts[1]
+    assert len(contents) == 1
+    assert "Session 2: Trade" in texts[int(contents[0]) - 1]
+
+
+def test_docx_has_the_workshops_page_marking_page_field_and_contents():
+    document = Document(io.BytesIO(render_workshop_docx(_doc(paper_size="letter"))))
+    section = document.sections[0]
+    body = document.element.body.xml
+
+    assert (round(section.page_width.inches, 1), round(section.page_height.inches)) == (
+        8.5,
+        11,
+    )
+    assert section.header.paragraphs[0].text == "Chatham House Rule"
+    assert "PAGE" in section.footer._element.xml
+    assert 'TOC \\o "1-2"' in body
+    assert [p.text for p in document.paragraphs if p.style.name == "Heading 2"][:2] == [
+        "1.1 Crisis hotline",
+        "Areas of convergence",
+    ]

@@ -105,7 +105,9 @@ def narrative(
         if session is not None
         else Comment.objects.filter(item__session__workshop=workshop)
     )
-    notes = _notes(remarks=remarks, ids=cited, people=people)
+    notes = _notes(
+        remarks=remarks, ids=cited, people=people, with_session=session is None
+    )
     numbers: dict[int, int] = {}
 
     def reference(match: re.Match) -> str:
@@ -133,12 +135,22 @@ def narrative(
     )
 
 
-def _notes(*, remarks, ids: list[int], people: People) -> dict[int, str]:
-    """comment id -> its note, for the visible ones of ``remarks``."""
+def _notes(
+    *, remarks, ids: list[int], people: People, with_session: bool
+) -> dict[int, str]:
+    """comment id -> its note, for the visible ones of ``remarks``; the item
+    numbered within its session ("2.3") when ``with_session``."""
     if not ids:
         return {}
     quote = quotes_remarks(people.mode)
-    fields = ["id", "author_id", "author__delegation_id", "item_id", "item__number"]
+    fields = [
+        "id",
+        "author_id",
+        "author__delegation_id",
+        "item_id",
+        "item__number",
+        "item__session__number",
+    ]
     rows = list(
         remarks.filter(pk__in=ids, state=CommentState.VISIBLE).values(
             *fields, *(["body"] if quote else [])
@@ -160,7 +172,9 @@ def _notes(*, remarks, ids: list[int], people: People) -> dict[int, str]:
         row["id"]: people.note(
             row["author_id"],
             text=markdown_to_text(row["body"]) if quote else "",
-            item=row["item__number"],
+            item=f"{row['item__session__number']}.{row['item__number']}"
+            if with_session
+            else row["item__number"],
             count=counts[(row["item_id"], row["author__delegation_id"])],
         )
         for row in rows

@@ -189,14 +189,17 @@ def ranking_part(
         w.para(ranking.chart_title, style="Caption")
 
 
-def findings_part(w: DocxWriter, sections, *, level: int = 1) -> None:
+def findings_part(
+    w: DocxWriter, sections, *, level: int = 1, computed: bool = True
+) -> None:
     """Convergence, divergence, open questions (``text.closing``): the
-    rapporteur's lead above the computed lines."""
+    rapporteur's lead above the computed lines (``computed``: there are
+    computed lines, so their absence is said)."""
     for key, heading, lead, lines in sections:
         w.heading(heading, level)
         if lead:
             narrative_paragraphs(w, lead)
-        if not lines:
+        if computed and not lines:
             w.para(text.empty(key))
         for line in lines:
             w.para(line, style="List Bullet")

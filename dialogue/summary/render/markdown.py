@@ -216,15 +216,17 @@ def ranking_part(ranking: RankingResult | None, *, level: int = 2) -> list[str]:
     return out
 
 
-def findings_part(sections, *, level: int = 2) -> list[str]:
+def findings_part(sections, *, level: int = 2, computed: bool = True) -> list[str]:
     """Convergence, divergence, open questions (``text.closing``): the
-    rapporteur's lead above the computed lines."""
+    rapporteur's lead above the computed lines (``computed``: there are
+    computed lines, so their absence is said)."""
     out = []
     for key, heading, lead, lines in sections:
         out += ["#" * level + " " + heading, ""]
         out += narrative(lead)
-        out += [f"- {escape(line)}" for line in lines] or [escape(text.empty(key))]
-        out.append("")
+        if computed:
+            out += [f"- {escape(line)}" for line in lines] or [escape(text.empty(key))]
+            out.append("")
     return out
 
 

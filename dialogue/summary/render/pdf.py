@@ -105,10 +105,11 @@ def ranking_view(ranking: RankingResult | None, anchor: str) -> dict:
     }
 
 
-def findings_view(sections) -> list:
-    """``text.closing`` as the template's ``findings`` partial prints it."""
+def findings_view(sections, *, computed: bool = True) -> list:
+    """``text.closing`` as the template's ``findings`` partial prints it
+    (``computed``: there are computed lines, so their absence is said)."""
     return [
-        (key, heading, narrative_html(lead), lines, text.empty(key))
+        (key, heading, narrative_html(lead), lines, text.empty(key) if computed else "")
         for key, heading, lead, lines in sections
     ]
 

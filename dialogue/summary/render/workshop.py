@@ -161,7 +161,7 @@ def _markdown(doc: WorkshopDocument) -> list[str]:
     found = leads(doc)
     if found:
         out += ["## " + _("Across the sessions"), ""]
-        out += md.findings_part(found, level=3)
+        out += md.findings_part(found, level=3, computed=False)
     out += ["## " + _("Measures endorsed by both sides"), ""]
     out += _md_list([agreed_measure(m) for m in doc.measures], empty("measures"))
     out += ["## " + _("Packages agreed by both sides"), ""]
@@ -217,6 +217,7 @@ def _docx(doc: WorkshopDocument) -> bytes:
     if doc.narrative is not None and doc.narrative.takeaways:
         docx_render.takeaways(w, doc.narrative)
     for session in doc.sessions:
+        w.page_break()  # each session's section begins a page
         w.heading(session_heading(session), 1)
         if session.dates:
             w.para(session.dates, italic=True)
@@ -232,7 +233,7 @@ def _docx(doc: WorkshopDocument) -> bytes:
     found = leads(doc)
     if found:
         w.heading(_("Across the sessions"), 1)
-        docx_render.findings_part(w, found, level=2)
+        docx_render.findings_part(w, found, level=2, computed=False)
     w.heading(_("Measures endorsed by both sides"), 1)
     _docx_list(w, [agreed_measure(m) for m in doc.measures], empty("measures"))
     w.heading(_("Packages agreed by both sides"), 1)
@@ -298,7 +299,7 @@ def _pdf_context(doc: WorkshopDocument) -> dict:
             }
             for session in doc.sessions
         ],
-        "leads": pdf_render.findings_view(leads(doc)),
+        "leads": pdf_render.findings_view(leads(doc), computed=False),
         "measures": [agreed_measure(m) for m in doc.measures],
         "packages": [text.package_line(p) for p in doc.packages],
         "mirror_lines": [text.mirror_line(pair) for pair in doc.mirror_pairs],

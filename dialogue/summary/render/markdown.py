@@ -21,8 +21,9 @@ from dialogue.user_text import markdown_to_markdown
 # code, raw HTML, table cells. Escaped with a backslash, which CommonMark
 # renders as the character itself.
 _INLINE = re.compile(r"([\\`*_\[\]<>|])")
-# Line starts that would open a heading, list, quote or rule.
-_LINE_START = re.compile(r"^(\s*)([#>+\-=]|\d+[.)])", re.MULTILINE)
+# Line starts that would open a heading, list, quote or rule ("1. " opens a
+# list; "1.1 " does not, so it keeps no backslash).
+_LINE_START = re.compile(r"^(\s*)([#>+\-=]|\d+[.)](?=\s|$))", re.MULTILINE)
 
 
 def escape(value: str, *, block: bool = False) -> str:

@@ -7,11 +7,16 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from dialogue.models import Confidentiality
+from dialogue.models import Comment, Confidentiality
+from dialogue.report_text import citation
 from dialogue.summary.build import build_summary_document
 from dialogue.summary.build_workshop import build_workshop_document
 from dialogue.summary.document import ParticipantList
-from tests.builders import add_session, make_workshop_activity
+from tests.builders import (
+    add_session,
+    make_workshop_activity,
+    write_workshop_report,
+)
 from tests.factories import SummaryCommentFactory
 
 
@@ -164,6 +169,96 @@ def test_off_the_record_quotes_no_remark_in_any_session(workshop, activity):
     assert quoted == []
     assert doc.remarks_included is False
     assert [g.remark_count for g in doc.sessions[1].items[0].discussion] == [1, 1]
+
+
+def _cite(session, author, body) -> str:
+    return citation(
+        Comment.objects.get(item__session=session, author=author, body=body).pk
+    )
+
+
+@pytest.fixture
+def cited(workshop, activity):
+    """The workshop's draft citing a remark of session 2, then one of session
+    1, then session 2's again: two notes, numbered as first cited."""
+    one, two = activity.sessions
+    tariffs = _cite(one, activity.people["cn-2"], "Tariffs come first.")
+    later = _cite(two, activity.people["us-1"], "Session 2 remark 0.")
+    return write_workshop_report(
+        workshop,
+        takeaways=f"Both days mattered {later}.",
+        narratives={1: f"Tariffs led {tariffs}.", 2: f"Day two echoed it {later}."},
+        convergence=f"Trade converged {tariffs}.",
+    )
+
+
+NOTES = {
+    Confidentiality.ON_THE_RECORD: (
+        "Zqxfirstus1 Zqxlastus1, Zqx Institute of us-1 (American scholars), "
+        "on item 2.1: “Session 2 remark 0.”",
+        "Zqxfirstcn2 Zqxlastcn2, Zqx Institute of cn-2 (Chinese scholars), "
+        "on item 1.1: “Tariffs come first.”",
+    ),
+    Confidentiality.CHATHAM_HOUSE: (
+        "A participant from the American scholars delegation, on item 2.1: "
+        "“Session 2 remark 0.”",
+        "A participant from the Chinese scholars delegation, on item 1.1: "
+        "“Tariffs come first.”",
+    ),
+    Confidentiality.OFF_THE_RECORD: (
+        "A remark from the American scholars delegation, on item 2.1 (1 visible "
+        "remark from that delegation there).",
+        "A remark from the Chinese scholars delegation, on item 1.1 (2 visible "
+        "remarks from that delegation there).",
+    ),
+}
+
+
+@pytest.mark.parametrize("mode", list(NOTES))
+def test_narrative_cites_two_sessions_numbered_across_the_document(
+    workshop, cited, mode
+):
+    doc = build_workshop_document(workshop=workshop, confidentiality=mode)
+
+    assert (
+        doc.narrative.takeaways,
+        [s.narrative for s in doc.sessions],
+        doc.narrative.convergence,
+        [(n.number, n.text) for n in doc.narrative.notes],
+        doc.narrative.revision,
+        doc.header.status,
+    ) == (
+        "Both days mattered[^1].",
+        ["Tariffs led[^2].", "Day two echoed it[^1]."],
+        "Trade converged[^2].",
+        list(enumerate(NOTES[mode], start=1)),
+        1,
+        "Draft (revision 1)",
+    )
+
+
+def test_a_final_report_prints_the_revision_it_was_compiled_with(
+    workshop, cited, activity
+):
+    write_workshop_report(workshop, takeaways="A later revision.")
+
+    doc = build_workshop_document(workshop=workshop, draft_revision=cited, final=True)
+
+    assert (doc.narrative.takeaways, doc.header.status, doc.header.final) == (
+        "Both days mattered[^1].",
+        "Final",
+        True,
+    )
+
+
+def test_without_a_workshop_draft_the_report_has_no_narrative(workshop, activity):
+    doc = build_workshop_document(workshop=workshop)
+
+    assert (doc.narrative, [s.narrative for s in doc.sessions], doc.header.status) == (
+        None,
+        ["", ""],
+        "",
+    )
 
 
 def test_every_string_is_printable(workshop, activity):

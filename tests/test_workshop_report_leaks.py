@@ -9,14 +9,20 @@ import zipfile
 import pytest
 from pypdf import PdfReader
 
-from dialogue.models import Confidentiality
+from dialogue.models import Comment, Confidentiality
+from dialogue.report_text import citation
 from dialogue.summary.build_workshop import build_workshop_document
 from dialogue.summary.render.workshop import (
     render_workshop_docx,
     render_workshop_markdown,
     render_workshop_pdf,
 )
-from tests.builders import docx_text, make_workshop_activity, pdf_text
+from tests.builders import (
+    docx_text,
+    make_workshop_activity,
+    pdf_text,
+    write_workshop_report,
+)
 
 FORMATS = {
     "md": lambda doc: render_workshop_markdown(doc),
@@ -97,3 +103,45 @@ def test_chatham_house_files_hold_no_name_even_in_their_metadata(workshop):
     assert b"zqx" not in docx_parts.lower()
     assert b"zqx" not in pdf.lower()
     assert PdfReader(io.BytesIO(pdf)).metadata.get("/Author") is None
+
+
+def _cite_everything(workshop, activity) -> None:
+    """The workshop's draft citing every visible remark of both sessions."""
+    ids = Comment.objects.filter(
+        item__session__in=activity.sessions, state="visible"
+    ).values_list("pk", flat=True)
+    cited = " ".join(citation(pk) for pk in sorted(ids))
+    write_workshop_report(
+        workshop,
+        takeaways=f"Across the days {cited}.",
+        narratives={1: f"Day one {cited}.", 2: f"Day two {cited}."},
+    )
+
+
+@pytest.mark.parametrize("fmt", list(FORMATS))
+@pytest.mark.parametrize(
+    ("mode", "note"),
+    [
+        (
+            Confidentiality.CHATHAM_HOUSE,
+            "A participant from the American scholars delegation, on item 2.1: "
+            "“Session 2 remark 0.”",
+        ),
+        (
+            Confidentiality.OFF_THE_RECORD,
+            "A remark from the American scholars delegation, on item 2.1 (1 "
+            "visible remark from that delegation there).",
+        ),
+    ],
+)
+def test_the_narratives_notes_of_both_sessions_name_nobody(workshop, mode, note, fmt):
+    activity = make_workshop_activity(workshop, sessions=2)
+    _cite_everything(workshop, activity)
+    doc = build_workshop_document(workshop=workshop, confidentiality=mode)
+
+    text = " ".join(FORMATS[fmt](doc).split())
+
+    assert [s for s in activity.secrets if s.lower() in text.lower()] == []
+    assert note in text
+    if mode == Confidentiality.OFF_THE_RECORD:
+        assert [remark for remark in REMARKS if remark in text] == []

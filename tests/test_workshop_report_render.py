@@ -26,8 +26,8 @@ from dialogue.summary.document import (
     SessionReport,
     WorkshopDocument,
 )
+from dialogue.summary.render.pdf import narrative_html
 from dialogue.summary.render.workshop import (
-    narrative_html,
     render_workshop_docx,
     render_workshop_html,
     render_workshop_markdown,
@@ -212,14 +212,14 @@ def test_docx_marks_footnote_references_as_superscript_numbers():
 
     assert superscripts == ["1", "2", "1"]  # takeaways, session 1, the lead
     assert "Both sides want a hotline.1" in paragraphs
-    assert "2. A participant from the US delegation: “Agreed.”" in paragraphs
+    assert "2.\tA participant from the US delegation: “Agreed.”" in paragraphs
 
 
 def test_html_links_each_reference_to_its_note():
     html = render_workshop_html(_doc(), fragment=True)
 
-    assert '<sup class="note-ref"><a href="#workshop-note-1">1</a></sup>' in html
-    assert 'id="workshop-note-2"' in html
+    assert '<sup class="note-ref"><a href="#note-1">1</a></sup>' in html
+    assert 'id="note-2"' in html
 
 
 def test_narrative_html_escapes_the_rapporteurs_markup():
@@ -227,7 +227,7 @@ def test_narrative_html_escapes_the_rapporteurs_markup():
 
     assert "<script>" not in html
     assert html.endswith(
-        'Fine.<sup class="note-ref"><a href="#workshop-note-1">1</a></sup></p>\n'
+        'Fine.<sup class="note-ref"><a href="#note-1">1</a></sup></p>\n'
     )
 
 
@@ -287,4 +287,62 @@ def test_agreed_measures_show_their_chain_only_when_countered():
         "- “Visa easing” (Endorsed by both sides), proposed by Chinese scholars · "
         "Begun by Chinese scholars, countered by American scholars (revision 1 by "
         "Chinese scholars → revision 2 by American scholars)",
+    ]
+
+
+def _long_doc(paper_size: str) -> WorkshopDocument:
+    """The hand-made report with a second session of six long items."""
+    doc = _doc(paper_size=paper_size)
+    first = doc.sessions[0]
+    filler = "The delegations weighed how a channel for crises could work. " * 40
+    items = tuple(
+        dataclasses.replace(
+            first.items[0], number=n, title=f"Channel {n}", narrative=filler
+        )
+        for n in range(1, 7)
+    )
+    second = dataclasses.replace(first, number=2, title="Trade", items=items)
+    return dataclasses.replace(doc, sessions=(first, second))
+
+
+@pytest.mark.parametrize(
+    ("paper_size", "points"), [("a4", (595, 842)), ("letter", (612, 792))]
+)
+def test_pdf_pages_have_the_workshops_size_marking_and_numbers_and_contents(
+    paper_size, points
+):
+    pages = PdfReader(io.BytesIO(render_workshop_pdf(_long_doc(paper_size)))).pages
+    texts = [" ".join(page.extract_text().split()) for page in pages]
+
+    sizes = {
+        (round(float(p.mediabox.width)), round(float(p.mediabox.height))) for p in pages
+    }
+    numbered = [f"Page {n} / {len(pages)}" in t for n, t in enumerate(texts, 1)]
+    marked = ["Chatham House Rule" in t for t in texts]
+    contents = re.findall(r"Session 2: Trade \.*\s?(\d+)", texts[1])
+
+    assert sizes == {points}
+    assert len(pages) > 3
+    assert numbered == [True] * len(pages)
+    assert marked == [True] * len(pages)
+    assert "Contents" in texts[1]
+    assert len(contents) == 1
+    assert "Session 2: Trade" in texts[int(contents[0]) - 1]
+
+
+def test_docx_has_the_workshops_page_marking_page_field_and_contents():
+    document = Document(io.BytesIO(render_workshop_docx(_doc(paper_size="letter"))))
+    section = document.sections[0]
+    body = document.element.body.xml
+
+    assert (round(section.page_width.inches, 1), round(section.page_height.inches)) == (
+        8.5,
+        11,
+    )
+    assert section.header.paragraphs[0].text == "Chatham House Rule"
+    assert "PAGE" in section.footer._element.xml
+    assert 'TOC \\o "1-2"' in body
+    assert [p.text for p in document.paragraphs if p.style.name == "Heading 2"][:2] == [
+        "1.1 Crisis hotline",
+        "Areas of convergence",
     ]

@@ -304,6 +304,8 @@ def _sources(report: SummaryReport):
             workshop=report.workshop,
             confidentiality=report.confidentiality,
             version=report.version,
+            draft_revision=report.draft_revision,
+            final=report.final,
         )
         return document, WORKSHOP_RENDERERS, render_workshop_html
     document = build_summary_document(

@@ -146,17 +146,20 @@ class People:
             }
         return str(ROLE_ANONYMOUS[row["role"]])
 
-    def note(self, participant_id: int, *, text: str, item: int, count: int) -> str:
+    def note(
+        self, participant_id: int, *, text: str, item: int | str, count: int
+    ) -> str:
         """A citation's note: who said it, as the mode allows, and what.
 
         ``text`` is the remark (never printed off the record), ``item`` the
-        agenda item's number and ``count`` how many visible remarks the
+        agenda item's number ("2.3", session and item, in the report on the
+        whole workshop) and ``count`` how many visible remarks the
         author's delegation (or the author's role group outside the
         delegations) made on that item, the only fact kept off the record."""
         who = self.attribution(participant_id)
         who = who[:1].upper() + who[1:]
         if self.mode != Confidentiality.OFF_THE_RECORD:
-            return _("%(who)s, on item %(item)d: “%(text)s”") % {
+            return _("%(who)s, on item %(item)s: “%(text)s”") % {
                 "who": who,
                 "item": item,
                 "text": excerpt(text, NOTE_CHARS),
@@ -165,16 +168,16 @@ class People:
         delegation = self.delegations.get(row["delegation_id"]) if row else None
         if delegation is None:
             return ngettext(
-                "A remark from outside the delegations, on item %(item)d "
+                "A remark from outside the delegations, on item %(item)s "
                 "(%(n)d visible remark from outside the delegations there).",
-                "A remark from outside the delegations, on item %(item)d "
+                "A remark from outside the delegations, on item %(item)s "
                 "(%(n)d visible remarks from outside the delegations there).",
                 count,
             ) % {"item": item, "n": count}
         return ngettext(
-            "A remark from the %(delegation)s delegation, on item %(item)d "
+            "A remark from the %(delegation)s delegation, on item %(item)s "
             "(%(n)d visible remark from that delegation there).",
-            "A remark from the %(delegation)s delegation, on item %(item)d "
+            "A remark from the %(delegation)s delegation, on item %(item)s "
             "(%(n)d visible remarks from that delegation there).",
             count,
         ) % {"delegation": delegation, "item": item, "n": count}

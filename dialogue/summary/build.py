@@ -39,7 +39,7 @@ from dialogue.summary import (
     build_narrative,
     build_responses,
 )
-from dialogue.summary.build_header import header
+from dialogue.summary.build_header import header, status
 from dialogue.summary.build_links import mirror_pairs
 from dialogue.summary.build_measures import measures
 from dialogue.summary.build_packages import packages
@@ -132,7 +132,7 @@ def _build(*, session, mode, version, compiled_at, revision, final) -> SummaryDo
     )
     return SummaryDocument(
         header=dataclasses.replace(
-            top, status=_status(revision, final=final), final=final
+            top, status=status(revision, final=final), final=final
         ),
         items=tuple(
             ItemSection(
@@ -171,15 +171,6 @@ def _build(*, session, mode, version, compiled_at, revision, final) -> SummaryDo
         packages=tuple(packages(session=session, delegations=delegations)),
         narrative=written.narrative,
     )
-
-
-def _status(revision: ReportRevision | None, *, final: bool) -> str:
-    """The report's standing, printed on its title page and every page."""
-    if final:
-        return _("Final")
-    if revision is None:
-        return ""
-    return _("Draft (revision %(n)d)") % {"n": revision.number}
 
 
 def _notes(*, quote: bool) -> tuple[str, ...]:

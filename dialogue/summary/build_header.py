@@ -6,9 +6,10 @@ from collections import Counter
 from datetime import datetime
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dialogue import times
-from dialogue.models import Confidentiality, Session
+from dialogue.models import Confidentiality, ReportRevision, Session
 from dialogue.summary import attribution
 from dialogue.summary.document import DISCLAIMER, DelegationCount, Header
 
@@ -19,6 +20,16 @@ def when(value: datetime | None) -> str:
         return ""
     local = timezone.localtime(value)
     return f"{local:%Y-%m-%d %H:%M} {times.zone_label(local)}"
+
+
+def status(revision: ReportRevision | None, *, final: bool) -> str:
+    """The report's standing, printed on its title page and every page:
+    a session's summary and the workshop's report alike."""
+    if final:
+        return _("Final")
+    if revision is None:
+        return ""
+    return _("Draft (revision %(n)d)") % {"n": revision.number}
 
 
 def dates(session: Session) -> str:

@@ -2,14 +2,20 @@
 
 * The text is the report's draft revision (the one a SummaryReport was
   compiled with); without one, the latest revision of the session's
-  ReportDraft; without a draft, the summary has no narrative.
+  ReportDraft (the workshop's own, whose session is empty, for the report
+  on the whole workshop); without a draft, the report has no narrative.
+* The workshop's draft has a narrative per session, not per item
+  (``revision.narratives`` keyed by session number), and may cite a remark
+  of any session of the workshop; ``narrative`` reads either, given the
+  numbers its narratives are keyed by and the remarks it may cite.
 * Every citation ``[#c123]`` becomes a footnote reference ``[^k]``, numbered
   from 1 in the order first cited across the document (key takeaways, the
   items' narratives in agenda order, then the leads of convergence,
   divergence and open questions, ``report_text.section_keys``); citing a
   remark again reuses its number.
-* A citation of a remark that is not visible in this session (hidden,
-  withdrawn, on another session's item, or gone) is dropped.
+* A citation of a remark that is not visible in this session (in any of
+  its sessions, for the workshop's report: hidden, withdrawn, on another
+  session's item, or gone) is dropped.
 * Each note is worded by ``attribution.People.note``: off the record the
   remark's text is not even read, only the count of its delegation's
   visible remarks on the item.
@@ -31,6 +37,7 @@ from dialogue.models import (
     ReportDraft,
     ReportRevision,
     Session,
+    Workshop,
 )
 from dialogue.summary.attribution import People, quotes_remarks
 from dialogue.summary.document import Narrative, Note
@@ -48,22 +55,33 @@ class Built:
 
 def latest_revision(session: Session) -> ReportRevision | None:
     """The session's draft's latest revision, or None."""
-    return (
-        ReportRevision.objects.filter(
-            draft__in=ReportDraft.objects.filter(session=session)
-        )
-        .order_by("-number")
-        .first()
-    )
+    return _latest(ReportDraft.objects.filter(session=session))
+
+
+def latest_workshop_revision(workshop: Workshop) -> ReportRevision | None:
+    """The latest revision of the workshop's own draft (no session), or None."""
+    return _latest(ReportDraft.objects.filter(workshop=workshop, session__isnull=True))
+
+
+def _latest(drafts) -> ReportRevision | None:
+    return ReportRevision.objects.filter(draft__in=drafts).order_by("-number").first()
 
 
 def narrative(
     *,
-    session: Session,
+    session: Session | None = None,
+    workshop: Workshop | None = None,
     revision: ReportRevision | None,
     item_numbers: list[int],
     people: People,
 ) -> Built:
+    """The revision's text with its citations made notes.
+
+    For a session's summary, ``item_numbers`` are its items' and only its
+    remarks may be cited; for the report on the whole workshop (``workshop``
+    given instead), they are the sessions' numbers (``Built.by_item`` is
+    then by session) and a remark of any of its sessions may be cited.
+    """
     if revision is None:
         return Built(narrative=None, by_item={})
     keys = report_text.section_keys(item_numbers)
@@ -82,7 +100,14 @@ def narrative(
     for key in keys:
         cited += report_text.cited_ids(texts[key])
     cited = list(dict.fromkeys(cited))
-    notes = _notes(session=session, ids=cited, people=people)
+    remarks = (
+        Comment.objects.filter(item__session=session)
+        if session is not None
+        else Comment.objects.filter(item__session__workshop=workshop)
+    )
+    notes = _notes(
+        remarks=remarks, ids=cited, people=people, with_session=session is None
+    )
     numbers: dict[int, int] = {}
 
     def reference(match: re.Match) -> str:
@@ -110,16 +135,26 @@ def narrative(
     )
 
 
-def _notes(*, session: Session, ids: list[int], people: People) -> dict[int, str]:
-    """comment id -> its note, for the visible remarks of the session."""
+def _notes(
+    *, remarks, ids: list[int], people: People, with_session: bool
+) -> dict[int, str]:
+    """comment id -> its note, for the visible ones of ``remarks``; the item
+    numbered within its session ("2.3") when ``with_session``."""
     if not ids:
         return {}
     quote = quotes_remarks(people.mode)
-    fields = ["id", "author_id", "author__delegation_id", "item_id", "item__number"]
+    fields = [
+        "id",
+        "author_id",
+        "author__delegation_id",
+        "item_id",
+        "item__number",
+        "item__session__number",
+    ]
     rows = list(
-        Comment.objects.filter(
-            pk__in=ids, item__session=session, state=CommentState.VISIBLE
-        ).values(*fields, *(["body"] if quote else []))
+        remarks.filter(pk__in=ids, state=CommentState.VISIBLE).values(
+            *fields, *(["body"] if quote else [])
+        )
     )
     counts: Counter = Counter()
     if not quote and rows:
@@ -137,7 +172,9 @@ def _notes(*, session: Session, ids: list[int], people: People) -> dict[int, str
         row["id"]: people.note(
             row["author_id"],
             text=markdown_to_text(row["body"]) if quote else "",
-            item=row["item__number"],
+            item=f"{row['item__session__number']}.{row['item__number']}"
+            if with_session
+            else row["item__number"],
             count=counts[(row["item_id"], row["author__delegation_id"])],
         )
         for row in rows

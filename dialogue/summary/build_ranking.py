@@ -95,7 +95,7 @@ def ranking(*, session: Session, items, delegations: dict) -> Ranking:
                 for pk in candidates
             ],
             title=chart_title,
-            chart_id="summary-ranking",
+            chart_id=f"summary-ranking-{session.number}",
         )
     rows = sorted(
         (

@@ -20,8 +20,11 @@ People are named only as the mode allows (``attribution``), and every
 string passes ``render.text.printable``, as in the session's summary.
 
 The rapporteur's narrative of the workshop (takeaways across sessions, the
-narrative of each session, the leads, its citations as notes) is filled by
-one call, ``_narrative``.
+narrative of each session, the leads, its citations as notes) comes from
+the workshop's own draft (the ReportDraft without a session), read by the
+session summary's ``build_narrative``: its narratives are keyed by session
+number, it may cite a remark of any session, and its notes are numbered
+across the whole document.
 """
 
 import dataclasses
@@ -35,7 +38,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from dialogue import times
+from dialogue import report_text, times
 from dialogue.models import (
     AgendaItem,
     Confidentiality,
@@ -43,6 +46,7 @@ from dialogue.models import (
     PackageStatus,
     Participant,
     RankingRound,
+    ReportRevision,
     Session,
     Workshop,
 )
@@ -50,9 +54,10 @@ from dialogue.summary import (
     attribution,
     build_discussion,
     build_findings,
+    build_narrative,
     build_responses,
 )
-from dialogue.summary.build_header import dates, when
+from dialogue.summary.build_header import dates, status, when
 from dialogue.summary.build_links import mirror_pairs
 from dialogue.summary.build_measures import measures
 from dialogue.summary.build_packages import packages
@@ -63,7 +68,6 @@ from dialogue.summary.document import (
     Header,
     ItemSection,
     MeasureSummary,
-    Narrative,
     ParticipantList,
     ResponsesOverview,
     SessionReport,
@@ -79,11 +83,16 @@ def build_workshop_document(
     version: int = 0,
     compiled_at: datetime | None = None,
     language: str | None = None,
+    draft_revision: ReportRevision | None = None,
+    final: bool = False,
 ) -> WorkshopDocument:
     """Read the workshop once and return its report as plain data.
 
     ``confidentiality`` defaults to the workshop's mode; the report records
-    the mode it was compiled under.
+    the mode it was compiled under. ``draft_revision`` is the rapporteur's
+    text to print (by default the latest revision of the workshop's own
+    draft, if any); ``final`` marks the version released after the
+    sign-offs.
     """
     language = language or settings.LANGUAGE_CODE
     workshop = Workshop.objects.get(pk=workshop.pk)
@@ -97,11 +106,16 @@ def build_workshop_document(
             mode=confidentiality or workshop.confidentiality,
             version=version,
             compiled_at=compiled_at or timezone.now(),
+            revision=draft_revision
+            or build_narrative.latest_workshop_revision(workshop),
+            final=final,
         )
     return printable_document(dataclasses.replace(document, language=language))
 
 
-def _build(*, workshop, mode, version, compiled_at) -> WorkshopDocument:
+def _build(
+    *, workshop, mode, version, compiled_at, revision, final
+) -> WorkshopDocument:
     delegations = {d.pk: d for d in workshop.delegations.all()}  # by code
     people = attribution.People(
         Participant.objects.filter(workshop=workshop).values(
@@ -120,8 +134,11 @@ def _build(*, workshop, mode, version, compiled_at) -> WorkshopDocument:
         .order_by("session__number", "number")
     ):
         items_of[item.session_id].append(item)
-    narrative, session_narratives = _narrative(
-        workshop=workshop, sessions=sessions, people=people, mode=mode
+    written = build_narrative.narrative(
+        workshop=workshop,
+        revision=revision,
+        item_numbers=[s.number for s in sessions],
+        people=people,
     )
     overview: ResponsesOverview | None = None
     reports, pairs = [], []
@@ -133,7 +150,7 @@ def _build(*, workshop, mode, version, compiled_at) -> WorkshopDocument:
             delegations=delegations,
             people=people,
             quote=quote,
-            narrative=session_narratives.get(session.number, ""),
+            narrative=written.by_item.get(session.number, ""),
         )
         reports.append(report)
         overview = overview or answered.overview
@@ -144,15 +161,18 @@ def _build(*, workshop, mode, version, compiled_at) -> WorkshopDocument:
         ]
     found = measures(workshop=workshop, delegations=delegations, quote=quote)
     bundles = packages(workshop=workshop, delegations=delegations)
+    top = _header(
+        workshop=workshop,
+        sessions=sessions,
+        mode=mode,
+        delegations=delegations,
+        people=people,
+        version=version,
+        compiled_at=compiled_at,
+    )
     return WorkshopDocument(
-        header=_header(
-            workshop=workshop,
-            sessions=sessions,
-            mode=mode,
-            delegations=delegations,
-            people=people,
-            version=version,
-            compiled_at=compiled_at,
+        header=dataclasses.replace(
+            top, status=status(revision, final=final), final=final
         ),
         sessions=tuple(reports),
         measures=tuple(
@@ -173,28 +193,11 @@ def _build(*, workshop, mode, version, compiled_at) -> WorkshopDocument:
             for pk, d in delegations.items()
         ),
         remarks_included=quote,
-        narrative=narrative,
+        narrative=written.narrative,
         responses=overview,
         mirror_pairs=tuple(pairs),
         notes=_notes(quote=quote),
     )
-
-
-def _narrative(
-    *, workshop, sessions, people, mode
-) -> tuple[Narrative | None, dict[int, str]]:
-    """The rapporteur's text of the workshop's own draft, with its citations
-    made notes as the mode allows: (the Narrative, {session number: that
-    session's narrative, its ``[^n]`` numbered with the Narrative's notes}).
-
-    The one call that fills the narrative; until it is joined to the
-    builder of the rapporteur's text, the report is compiled from the data
-    alone: (None, {}).
-    """
-    # NARRATIVE HOOK: return the workshop draft's narrative here, from the
-    # builder of the rapporteur's text (the ReportDraft whose session is
-    # NULL; its ReportRevision.narratives is {"<session number>": text}).
-    return None, {}
 
 
 def _session_report(
@@ -236,7 +239,7 @@ def _session_report(
                     ranks=ranked.item_ranks.get(item.pk, ()),
                     measures=tuple(by_item.get(item.number, ())),
                     responses=answered.by_item.get(item.pk, ()),
-                    first_sentence=_first_sentence(item.body),
+                    first_sentence=report_text.first_sentence(item.body),
                 )
                 for item in items
             ),
@@ -259,15 +262,6 @@ def _session_report(
         ),
         answered,
     )
-
-
-def _first_sentence(body: str) -> str:
-    """The body's first sentence, as the report's body quotes it."""
-    flat = " ".join(body.split())
-    for end in (". ", "。", "? ", "! "):
-        if end in flat:
-            return flat.split(end, 1)[0] + end.strip()
-    return flat
 
 
 def _header(

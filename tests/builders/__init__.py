@@ -58,6 +58,7 @@ from tests.builders.report_docs import (
     remark_id,
     report_document,
     write_report,
+    write_workshop_report,
 )
 from tests.builders.reports import (
     ReportWorld,
@@ -99,6 +100,7 @@ __all__ = [
     "remark_id",
     "report_document",
     "write_report",
+    "write_workshop_report",
     "axe_violations",
     "build_dialogue",
     "bundle",

@@ -55,6 +55,27 @@ def write_report(
     )
 
 
+def write_workshop_report(
+    workshop,
+    *,
+    takeaways: str = "",
+    narratives: dict | None = None,
+    convergence: str = "",
+) -> ReportRevision:
+    """A new revision of the workshop's own draft (no session): its
+    narratives keyed by session number."""
+    draft, _created = ReportDraft.objects.get_or_create(workshop=workshop, session=None)
+    draft.revision += 1
+    draft.save(update_fields=["revision"])
+    return ReportRevision.objects.create(
+        draft=draft,
+        number=draft.revision,
+        takeaways=takeaways,
+        narratives={str(k): v for k, v in (narratives or {}).items()},
+        convergence=convergence,
+    )
+
+
 # -- a hand-made report for the pure rendering tests --------------------------
 
 LOREM = (

@@ -19,6 +19,7 @@ from dialogue.summary.document import (
     Header,
     ItemSection,
     Narrative,
+    RankingResult,
     Remark,
     SummaryDocument,
 )
@@ -55,11 +56,8 @@ def _render(doc: SummaryDocument) -> bytes:
         for line in text.responses_lines(doc.responses):
             w.para(line, style="List Bullet")
     for item in doc.items:
-        if text.is_brief(item):
-            w.para(text.brief_line(item))
-        else:
-            item_part(w, item, remarks_included=doc.remarks_included)
-    ranking_part(w, doc)
+        item_part(w, item, remarks_included=doc.remarks_included)
+    ranking_part(w, doc.ranking)
     closing_parts(w, doc)
     if doc.narrative is not None and doc.narrative.notes:
         notes_part(w, doc.narrative)
@@ -67,6 +65,8 @@ def _render(doc: SummaryDocument) -> bytes:
     for note in doc.notes:
         w.para(note, style="List Bullet")
     if text.has_annex(doc):
+        w.page_break()
+        w.heading(text.annex_heading(), 1)
         annex(w, doc.items)
     return w.bytes()
 
@@ -115,15 +115,22 @@ def remark(w: DocxWriter, value: Remark, depth: int = 0) -> None:
         remark(w, reply, depth + 1)
 
 
-def item_part(w: DocxWriter, item: ItemSection, *, remarks_included: bool) -> None:
+def item_part(
+    w: DocxWriter, item: ItemSection, *, remarks_included: bool, session: int = 0
+) -> None:
     """An item: its heading, the quoted first sentence, the rapporteur's
-    narrative, then the discussion, ranks, measures and responses."""
-    w.heading(f"{item.number}. {item.title}", 2)
+    narrative, then the discussion, ranks, measures and responses; one line
+    when nothing was said. ``session``: the item's session in the report on
+    the whole workshop (numbered "2.3")."""
+    if text.is_brief(item):
+        w.para(text.brief_line(item, session))
+        return
+    w.heading(text.item_heading(item, session), 2)
     w.para(text.proposed(item), italic=True)
     if item.first_sentence:
         sentence = " ".join(markdown_to_text(item.first_sentence).split())
         w.para(f"“{sentence}”", style="Quote")
-        w.para(text.annex_reference(item), italic=True)
+        w.para(text.annex_reference(item, session), italic=True)
     if item.narrative:
         narrative_paragraphs(w, item.narrative)
     if item.discussion:
@@ -168,29 +175,40 @@ def item_part(w: DocxWriter, item: ItemSection, *, remarks_included: bool) -> No
             w.para(text.response_conditions(response))
 
 
-def ranking_part(w: DocxWriter, doc: SummaryDocument) -> None:
-    w.heading(_("Ranking results"), 1)
-    if doc.ranking is None:
+def ranking_part(
+    w: DocxWriter, ranking: RankingResult | None, *, level: int = 1
+) -> None:
+    w.heading(_("Ranking results"), level)
+    if ranking is None:
         w.para(text.empty("ranking"))
         return
-    w.para(text.ranking_intro(doc.ranking))
-    w.table(text.ranking_columns(doc.ranking), text.ranking_cells(doc.ranking))
-    if doc.ranking.chart_svg:
-        w.picture(chart_png(doc.ranking.chart_svg))
-        w.para(doc.ranking.chart_title, style="Caption")
+    w.para(text.ranking_intro(ranking))
+    w.table(text.ranking_columns(ranking), text.ranking_cells(ranking))
+    if ranking.chart_svg:
+        w.picture(chart_png(ranking.chart_svg))
+        w.para(ranking.chart_title, style="Caption")
 
 
-def closing_parts(w: DocxWriter, doc: SummaryDocument) -> None:
-    """Convergence, divergence, open questions (the rapporteur's lead above
-    the computed lines), the mirror pairs and the packages."""
-    for key, heading, lead, lines in text.closing(doc):
-        w.heading(heading, 1)
+def findings_part(
+    w: DocxWriter, sections, *, level: int = 1, computed: bool = True
+) -> None:
+    """Convergence, divergence, open questions (``text.closing``): the
+    rapporteur's lead above the computed lines (``computed``: there are
+    computed lines, so their absence is said)."""
+    for key, heading, lead, lines in sections:
+        w.heading(heading, level)
         if lead:
             narrative_paragraphs(w, lead)
-        if not lines:
+        if computed and not lines:
             w.para(text.empty(key))
         for line in lines:
             w.para(line, style="List Bullet")
+
+
+def closing_parts(w: DocxWriter, doc: SummaryDocument) -> None:
+    """Convergence, divergence, open questions, the mirror pairs and the
+    packages."""
+    findings_part(w, text.closing(doc, doc.narrative))
     w.heading(text.mirror_heading(), 1)
     if not doc.mirror_pairs:
         w.para(text.empty("mirror_pairs"))
@@ -209,14 +227,13 @@ def notes_part(w: DocxWriter, narrative: Narrative) -> None:
         w.para(f"{note.number}.\t{note.text}", style=NOTE_STYLE)
 
 
-def annex(w: DocxWriter, items: tuple[ItemSection, ...]) -> None:
-    """The recommendations' full text: body and points."""
-    w.page_break()
-    w.heading(text.annex_heading(), 1)
+def annex(w: DocxWriter, items: tuple[ItemSection, ...], *, session: int = 0) -> None:
+    """The recommendations' full text: body and points (the annex's page
+    break and heading are the caller's)."""
     for item in items:
         if not (item.body or item.points):
             continue
-        w.heading(f"{item.number}. {item.title}", 3)
+        w.heading(text.item_heading(item, session), 3)
         w.para(text.proposed(item), italic=True)
         for paragraph in item.body.strip().split("\n\n"):
             if paragraph.strip():

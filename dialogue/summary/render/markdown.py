@@ -8,6 +8,8 @@ from django.utils.translation import gettext as _
 from dialogue.summary.document import (
     Header,
     ItemSection,
+    Narrative,
+    RankingResult,
     Remark,
     ResponseSummary,
     SummaryDocument,
@@ -19,8 +21,9 @@ from dialogue.user_text import markdown_to_markdown
 # code, raw HTML, table cells. Escaped with a backslash, which CommonMark
 # renders as the character itself.
 _INLINE = re.compile(r"([\\`*_\[\]<>|])")
-# Line starts that would open a heading, list, quote or rule.
-_LINE_START = re.compile(r"^(\s*)([#>+\-=]|\d+[.)])", re.MULTILINE)
+# Line starts that would open a heading, list, quote or rule ("1. " opens a
+# list; "1.1 " does not, so it keeps no backslash).
+_LINE_START = re.compile(r"^(\s*)([#>+\-=]|\d+[.)](?=\s|$))", re.MULTILINE)
 
 
 def escape(value: str, *, block: bool = False) -> str:
@@ -132,23 +135,32 @@ def title_part(h: Header) -> list[str]:
 
 
 def contents_part(doc: SummaryDocument) -> list[str]:
-    """The headings as a list of links (GitHub's heading anchors are not
-    stable across renderers, so plain text: the file is short to scroll)."""
+    return contents_part_of(text.headings(doc))
+
+
+def contents_part_of(headings: list[tuple[int, str, str]]) -> list[str]:
+    """The headings as a list (GitHub's heading anchors are not stable
+    across renderers, so plain text: the file is short to scroll)."""
     out = [f"**{escape(text.contents_heading())}**", ""]
-    for level, _anchor, value in text.headings(doc):
+    for level, _anchor, value in headings:
         out.append("  " * (level - 1) + f"- {escape(value, block=True)}")
     return [*out, ""]
 
 
-def item_part(item: ItemSection, *, remarks_included: bool) -> list[str]:
+def item_part(
+    item: ItemSection, *, remarks_included: bool, session: int = 0
+) -> list[str]:
     """An item: heading, the quoted first sentence, the narrative, then the
-    discussion, ranks, measures and responses."""
-    out = [f"### {item.number}. {escape(item.title)}", ""]
+    discussion, ranks, measures and responses. ``session``: the item's
+    session in the report on the whole workshop (numbered "2.3")."""
+    if text.is_brief(item):
+        return [escape(text.brief_line(item, session)), ""]
+    out = [f"### {escape(text.item_heading(item, session))}", ""]
     out += [f"*{escape(text.proposed(item))}*", ""]
     if item.first_sentence:
         sentence = " ".join(markdown_to_markdown(item.first_sentence).split("\n"))
         out += [f"> “{sentence}”", ""]
-        out += [f"*{escape(text.annex_reference(item))}*", ""]
+        out += [f"*{escape(text.annex_reference(item, session))}*", ""]
     out += narrative(item.narrative)
     if item.discussion:
         out += ["#### " + _("Discussion"), ""]
@@ -189,13 +201,13 @@ def item_part(item: ItemSection, *, remarks_included: bool) -> list[str]:
     return out
 
 
-def ranking_part(doc: SummaryDocument) -> list[str]:
-    out = ["## " + _("Ranking results"), ""]
-    if doc.ranking is None:
+def ranking_part(ranking: RankingResult | None, *, level: int = 2) -> list[str]:
+    out = ["#" * level + " " + _("Ranking results"), ""]
+    if ranking is None:
         return [*out, escape(text.empty("ranking")), ""]
-    out += [escape(text.ranking_intro(doc.ranking)), ""]
-    out += _table(text.ranking_columns(doc.ranking), text.ranking_cells(doc.ranking))
-    if doc.ranking.chart_svg:
+    out += [escape(text.ranking_intro(ranking)), ""]
+    out += _table(text.ranking_columns(ranking), text.ranking_cells(ranking))
+    if ranking.chart_svg:
         out += [
             "*"
             + escape(_("The slope chart of these ranks is in the DOCX and PDF."))
@@ -205,13 +217,22 @@ def ranking_part(doc: SummaryDocument) -> list[str]:
     return out
 
 
-def closing_part(doc: SummaryDocument) -> list[str]:
+def findings_part(sections, *, level: int = 2, computed: bool = True) -> list[str]:
+    """Convergence, divergence, open questions (``text.closing``): the
+    rapporteur's lead above the computed lines (``computed``: there are
+    computed lines, so their absence is said)."""
     out = []
-    for key, heading, lead, lines in text.closing(doc):
-        out += ["## " + heading, ""]
+    for key, heading, lead, lines in sections:
+        out += ["#" * level + " " + heading, ""]
         out += narrative(lead)
-        out += [f"- {escape(line)}" for line in lines] or [escape(text.empty(key))]
-        out.append("")
+        if computed:
+            out += [f"- {escape(line)}" for line in lines] or [escape(text.empty(key))]
+            out.append("")
+    return out
+
+
+def closing_part(doc: SummaryDocument) -> list[str]:
+    out = findings_part(text.closing(doc, doc.narrative))
     out += ["## " + text.mirror_heading(), ""]
     out += [f"- {escape(text.mirror_line(pair))}" for pair in doc.mirror_pairs] or [
         escape(text.empty("mirror_pairs"))
@@ -224,12 +245,13 @@ def closing_part(doc: SummaryDocument) -> list[str]:
     return out
 
 
-def annex_part(items: tuple[ItemSection, ...]) -> list[str]:
-    out = ["## " + escape(text.annex_heading()), ""]
+def annex_part(items: tuple[ItemSection, ...], *, session: int = 0) -> list[str]:
+    """The recommendations in full (the annex's heading is the caller's)."""
+    out = []
     for item in items:
         if not (item.body or item.points):
             continue
-        out += [f"### {item.number}. {escape(item.title)}", ""]
+        out += [f"### {escape(text.item_heading(item, session))}", ""]
         out += [f"*{escape(text.proposed(item))}*", ""]
         if item.body:
             out += [markdown_to_markdown(item.body), ""]
@@ -239,12 +261,12 @@ def annex_part(items: tuple[ItemSection, ...]) -> list[str]:
     return out
 
 
-def notes_part(doc: SummaryDocument) -> list[str]:
+def notes_part(notes: Narrative | None) -> list[str]:
     """The citations' notes as GitHub footnote definitions."""
-    if doc.narrative is None or not doc.narrative.notes:
+    if notes is None or not notes.notes:
         return []
     out = ["## " + escape(text.notes_heading()), ""]
-    for note in doc.narrative.notes:
+    for note in notes.notes:
         out += [f"[^{note.number}]: {escape(' '.join(note.text.split()))}", ""]
     return out
 
@@ -261,16 +283,14 @@ def _render(doc: SummaryDocument) -> str:
         out += [f"- {escape(line)}" for line in text.responses_lines(doc.responses)]
         out.append("")
     for item in doc.items:
-        if text.is_brief(item):
-            out += [escape(text.brief_line(item)), ""]
-        else:
-            out += item_part(item, remarks_included=doc.remarks_included)
-    out += ranking_part(doc)
+        out += item_part(item, remarks_included=doc.remarks_included)
+    out += ranking_part(doc.ranking)
     out += closing_part(doc)
     out += ["## " + _("How this summary was made"), ""]
     out += [f"- {escape(note)}" for note in doc.notes]
     out.append("")
     if text.has_annex(doc):
+        out += ["## " + escape(text.annex_heading()), ""]
         out += annex_part(doc.items)
-    out += notes_part(doc)
+    out += notes_part(doc.narrative)
     return "\n".join(out)

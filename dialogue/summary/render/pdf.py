@@ -17,7 +17,7 @@ from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 from weasyprint import CSS, HTML
 
-from dialogue.summary.document import SummaryDocument
+from dialogue.summary.document import ItemSection, RankingResult, SummaryDocument
 from dialogue.summary.render import text
 from dialogue.user_text import render_markdown
 
@@ -71,52 +71,63 @@ def narrative_html(value: str) -> SafeString:
     )
 
 
-def _context(doc: SummaryDocument) -> dict:
-    chart = ""
-    if doc.ranking is not None and doc.ranking.chart_svg:
-        # slope_chart_svg escapes every piece of text it draws.
-        chart = mark_safe(doc.ranking.chart_svg)  # noqa: S308
+def item_view(item: ItemSection, session: int = 0) -> dict:
+    """What the template's ``item`` and ``annex-item`` partials print of an
+    item; ``session``: its session in the report on the whole workshop."""
     return {
-        "doc": doc,
-        "h": doc.header,
-        "title": text.title(doc.header),
-        "facts": text.header_facts(doc.header),
-        "marking": text.marking(doc.header),
-        "footer": text.running_footer(doc.header),
+        "item": item,
+        "heading": text.item_heading(item, session),
+        "anchor": text.item_anchor(item, session),
+        "annex_anchor": text.item_anchor(item, session, part="annex"),
+        "annex_reference": text.annex_reference(item, session),
+        "ranks": text.item_ranks(item) if item.ranks else "",
+        "narrative": narrative_html(item.narrative),
+        "brief": text.brief_line(item, session) if text.is_brief(item) else "",
+        "first_sentence": narrative_html(f"“{item.first_sentence}”")
+        if item.first_sentence
+        else "",
+    }
+
+
+def ranking_view(ranking: RankingResult | None, anchor: str) -> dict:
+    """What the template's ``ranking`` partial prints of a ranking round."""
+    if ranking is None:
+        return {"anchor": anchor, "intro": ""}
+    return {
+        "anchor": anchor,
+        "intro": text.ranking_intro(ranking),
+        "columns": text.ranking_columns(ranking),
+        "cells": text.ranking_cells(ranking),
+        # slope_chart_svg escapes every piece of text it draws.
+        "chart": mark_safe(ranking.chart_svg)  # noqa: S308
+        if ranking.chart_svg
+        else "",
+    }
+
+
+def findings_view(sections, *, computed: bool = True) -> list:
+    """``text.closing`` as the template's ``findings`` partial prints it
+    (``computed``: there are computed lines, so their absence is said)."""
+    return [
+        (key, heading, narrative_html(lead), lines, text.empty(key) if computed else "")
+        for key, heading, lead, lines in sections
+    ]
+
+
+def page_context(header) -> dict:
+    """What every report's page furniture, title page and parts print."""
+    return {
+        "h": header,
+        "title": text.title(header),
+        "facts": text.header_facts(header),
+        "marking": text.marking(header),
+        "footer": text.running_footer(header),
         "page_label": text.page_label(),
         "contents_heading": text.contents_heading(),
-        "contents": text.headings(doc),
-        "takeaways": narrative_html(doc.narrative.takeaways) if doc.narrative else "",
         "notes_heading": text.notes_heading(),
         "annex_heading": text.annex_heading(),
-        "annex": [item for item in doc.items if item.body or item.points],
-        "chart": chart,
-        "items": [
-            (
-                item,
-                text.item_ranks(item) if item.ranks else "",
-                narrative_html(item.narrative),
-                text.brief_line(item) if text.is_brief(item) else "",
-                narrative_html(f"“{item.first_sentence}”")
-                if item.first_sentence
-                else "",
-            )
-            for item in doc.items
-        ],
-        "ranking_intro": text.ranking_intro(doc.ranking) if doc.ranking else "",
-        "ranking_columns": text.ranking_columns(doc.ranking) if doc.ranking else [],
-        "ranking_cells": text.ranking_cells(doc.ranking) if doc.ranking else [],
         "tally_columns": text.tally_columns(),
         "mirror_heading": text.mirror_heading(),
-        "mirror_lines": [text.mirror_line(pair) for pair in doc.mirror_pairs],
-        "responses_lines": text.responses_lines(doc.responses)
-        if doc.responses is not None
-        else [],
-        "packages": [text.package_line(p) for p in doc.packages],
-        "closing": [
-            (key, heading, narrative_html(lead), lines, text.empty(key))
-            for key, heading, lead, lines in text.closing(doc)
-        ],
         "empty": {
             key: text.empty(key)
             for key in (
@@ -132,6 +143,25 @@ def _context(doc: SummaryDocument) -> dict:
     }
 
 
+def _context(doc: SummaryDocument) -> dict:
+    return {
+        **page_context(doc.header),
+        "doc": doc,
+        "contents": text.headings(doc),
+        "takeaways": narrative_html(doc.narrative.takeaways) if doc.narrative else "",
+        "annex": [item_view(item) for item in doc.items if item.body or item.points],
+        "items": [item_view(item) for item in doc.items],
+        "ranking": ranking_view(doc.ranking, "summary-ranking"),
+        "notes": doc.narrative.notes if doc.narrative is not None else (),
+        "mirror_lines": [text.mirror_line(pair) for pair in doc.mirror_pairs],
+        "responses_lines": text.responses_lines(doc.responses)
+        if doc.responses is not None
+        else [],
+        "packages": [text.package_line(p) for p in doc.packages],
+        "closing": findings_view(text.closing(doc, doc.narrative)),
+    }
+
+
 def render_html(doc: SummaryDocument, *, fragment: bool = False) -> str:
     """The report as a whole HTML document, or only its body (``fragment``)."""
     name = "summary_report.html#report" if fragment else "summary_report.html"
@@ -140,12 +170,16 @@ def render_html(doc: SummaryDocument, *, fragment: bool = False) -> str:
 
 
 def render_pdf(doc: SummaryDocument) -> bytes:
+    return print_pdf(render_html(doc), paper_size=doc.header.paper_size)
+
+
+def print_pdf(html: str, *, paper_size: str) -> bytes:
+    """A report's HTML printed on the workshop's paper size."""
     ensure_cjk_font()
     stylesheet = finders.find(STYLESHEET)
     if stylesheet is None:
         raise FileNotFoundError(f"static/{STYLESHEET} is missing")
-    html = render_html(doc)
-    size = PAGE_SIZES.get(doc.header.paper_size, "A4")
+    size = PAGE_SIZES.get(paper_size, "A4")
     return HTML(string=html, base_url=None).write_pdf(
         stylesheets=[
             CSS(filename=stylesheet),

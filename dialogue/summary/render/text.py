@@ -14,11 +14,13 @@ from dialogue.summary.document import (
     ItemSection,
     LinkSummary,
     MeasureSummary,
+    Narrative,
     PackageSummary,
     RankingResult,
     Remark,
     ResponsesOverview,
     ResponseSummary,
+    SessionReport,
     SummaryDocument,
 )
 
@@ -90,6 +92,10 @@ def _printable(value):
 
 
 def title(header: Header) -> str:
+    """The report's title: a session's summary, or (session number 0) the
+    report on the whole workshop."""
+    if header.session_number == 0:
+        return _("Report on the workshop: %(title)s") % {"title": header.workshop_title}
     return _("Summary of session %(number)d: %(title)s") % {
         "number": header.session_number,
         "title": header.session_title,
@@ -98,10 +104,9 @@ def title(header: Header) -> str:
 
 def header_facts(header: Header) -> list[tuple[str, str]]:
     """(label, value) pairs for the top of the report."""
-    facts = [
-        (_("Workshop"), header.workshop_title),
-        (_("Session"), f"{header.session_number}. {header.session_title}"),
-    ]
+    facts = [(_("Workshop"), header.workshop_title)]
+    if header.session_number:  # not the report on the whole workshop
+        facts.append((_("Session"), f"{header.session_number}. {header.session_title}"))
     if header.dates:
         facts.append((_("Dates"), header.dates))
     if header.venue:
@@ -132,6 +137,8 @@ def marking(header: Header) -> str:
 def running_footer(header: Header) -> str:
     """The line at the foot of every page, beside the page number: short,
     so it fits beside it on either paper size."""
+    if header.session_number == 0:  # the report on the whole workshop
+        return f"{header.workshop_title} · v{header.version}"
     session = _("Session %(number)d") % {"number": header.session_number}
     return f"{header.workshop_title} · {session} · v{header.version}"
 
@@ -148,20 +155,39 @@ def is_brief(item: ItemSection) -> bool:
     return not (said or item.measures or item.responses or item.narrative)
 
 
-def brief_line(item: ItemSection) -> str:
+def item_number(item: ItemSection, session: int = 0) -> str:
+    """The item's number as the report prints it: "3" in a session's
+    summary, "2.3" (session 2, item 3) in the report on the whole workshop."""
+    return f"{session}.{item.number}" if session else str(item.number)
+
+
+def item_heading(item: ItemSection, session: int = 0) -> str:
+    """ "3. Title" in a session's summary, "2.3 Title" in the workshop's."""
+    if session:
+        return f"{item_number(item, session)} {item.title}"
+    return f"{item.number}. {item.title}"
+
+
+def item_anchor(item: ItemSection, session: int = 0, *, part: str = "item") -> str:
+    """The item's anchor in the HTML (``part``: "item" or "annex")."""
+    return f"summary-{part}-" + item_number(item, session).replace(".", "-")
+
+
+def brief_line(item: ItemSection, session: int = 0) -> str:
     return _(
-        "%(number)d. %(title)s (proposed by %(proposer)s to %(addressee)s): "
+        "%(heading)s (proposed by %(proposer)s to %(addressee)s): "
         "no remarks, measures or responses."
     ) % {
-        "number": item.number,
-        "title": item.title,
+        "heading": item_heading(item, session),
         "proposer": item.proposed_by,
         "addressee": item.addressed_to,
     }
 
 
-def annex_reference(item: ItemSection) -> str:
-    return _("Full text in Annex A, %(number)d.") % {"number": item.number}
+def annex_reference(item: ItemSection, session: int = 0) -> str:
+    return _("Full text in Annex A, %(number)s.") % {
+        "number": item_number(item, session)
+    }
 
 
 def has_annex(doc: SummaryDocument) -> bool:
@@ -176,7 +202,7 @@ def headings(doc: SummaryDocument) -> list[tuple[int, str, str]]:
         out.append((1, "summary-takeaways", _("Key takeaways")))
     out.append((1, "summary-items", _("Agenda items")))
     out += [
-        (2, f"summary-item-{item.number}", f"{item.number}. {item.title}")
+        (2, item_anchor(item), item_heading(item))
         for item in doc.items
         if not is_brief(item)
     ]
@@ -206,15 +232,18 @@ def closing_headings() -> list[tuple[str, str]]:
     ]
 
 
-def closing(doc: SummaryDocument) -> list[tuple[str, str, str, tuple[str, ...]]]:
+def closing(
+    doc: SummaryDocument | SessionReport, narrative: Narrative | None = None
+) -> list[tuple[str, str, str, tuple[str, ...]]]:
     """(key, heading, the rapporteur's lead, the computed lines) of the
-    three closing sections."""
+    three closing sections of a summary or of a session in the workshop's
+    report; the leads are ``narrative``'s (none without it)."""
     leads = {"convergence": "", "divergence": "", "questions": ""}
-    if doc.narrative is not None:
+    if narrative is not None:
         leads = {
-            "convergence": doc.narrative.convergence,
-            "divergence": doc.narrative.divergence,
-            "questions": doc.narrative.open_questions,
+            "convergence": narrative.convergence,
+            "divergence": narrative.divergence,
+            "questions": narrative.open_questions,
         }
     lines = {
         "convergence": doc.convergence,

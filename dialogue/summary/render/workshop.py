@@ -1,30 +1,25 @@
 """WorkshopDocument -> Markdown, DOCX and PDF: the report on the whole workshop.
 
-Pure functions of the document, like the session's renderers, and built
-from their parts: the sentences of ``text``, the escaping and tables of
-``markdown``, the Word writer of ``docx``, the CJK font check and
-stylesheet of ``pdf`` (templates/workshop_report.html).
+Pure functions of the document, built from the session summary's own parts
+so both reports follow one rule in one place: the title page, contents,
+items (``item_part``, numbered "2.3" within their session), rankings,
+findings, notes and annex of ``markdown``, ``docx`` (over ``DocxWriter``:
+the workshop's paper size, the marking and page numbers on every page, the
+TOC, headings kept with the next paragraph) and ``pdf``
+(templates/workshop_report.html includes summary_report.html's partials).
 
 The rapporteur's text (``Narrative`` and each ``SessionReport.narrative``)
-is Markdown-lite with footnote references ``[^n]``: kept as footnotes in
-Markdown, superscript links in the PDF, superscript numbers in Word, each
-pointing into the numbered list of notes at the end.
+is Markdown-lite with footnote references ``[^n]``, numbered across the
+whole document: footnotes in Markdown, superscript links in the PDF,
+superscript numbers in Word, each pointing into the list of notes.
 """
 
-import re
-from dataclasses import dataclass
-
-from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import translation
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from weasyprint import CSS, HTML
 
 from dialogue.summary.document import (
-    Header,
-    ItemSection,
     MeasureSummary,
     SessionReport,
     WorkshopDocument,
@@ -33,38 +28,9 @@ from dialogue.summary.render import docx as docx_render
 from dialogue.summary.render import markdown as md
 from dialogue.summary.render import pdf as pdf_render
 from dialogue.summary.render import text
-from dialogue.user_text import markdown_to_markdown, markdown_to_text, render_markdown
-
-NOTE_REF = re.compile(r"\[\^(\d+)\]")
-_ESCAPED_NOTE_REF = re.compile(r"\\\[\^(\d+)\\\]")
-PAGE_SIZES = {"a4": "A4", "letter": "letter"}
-
+from dialogue.summary.render.docx_writer import DocxWriter
 
 # -- the sentences every format prints -----------------------------------------
-
-
-def title(header: Header) -> str:
-    return _("Report on the workshop: %(title)s") % {"title": header.workshop_title}
-
-
-def header_facts(header: Header) -> list[tuple[str, str]]:
-    facts = [(_("Workshop"), header.workshop_title)]
-    if header.dates:
-        facts.append((_("Dates"), header.dates))
-    if header.venue:
-        facts.append((_("Venue"), header.venue))
-    facts.append((_("Conveners"), "; ".join(header.conveners) or _("none recorded")))
-    facts.append((_("Compiled under"), header.confidentiality_label))
-    facts.append(
-        (
-            _("Version"),
-            _("%(version)d, compiled %(when)s")
-            % {"version": header.version, "when": header.compiled_at},
-        )
-    )
-    if header.source:
-        facts.append((_("Source"), header.source))
-    return facts
 
 
 def session_heading(session: SessionReport) -> str:
@@ -78,63 +44,12 @@ def participants_line(count: int) -> str:
     return ngettext("%(n)d participant", "%(n)d participants", count) % {"n": count}
 
 
-@dataclass(frozen=True)
-class Headings:
-    takeaways: str
-    participants: str
-    methodology: str
-    responses: str
-    measures: str
-    packages: str
-    across: str
-    notes: str
-    made: str
-
-
-def headings() -> Headings:
-    return Headings(
-        takeaways=_("Key takeaways"),
-        participants=_("Participants by delegation"),
-        methodology=_("Methodology"),
-        responses=text.responses_heading(),
-        measures=_("Measures endorsed by both sides"),
-        packages=_("Packages agreed by both sides"),
-        across=_("Across the sessions"),
-        notes=_("Notes"),
-        made=_("How this report was made"),
-    )
-
-
 def empty(section: str) -> str:
     return {
         "measures": _("No measure has been endorsed by both sides."),
         "packages": _("No package has been agreed by both sides."),
         "mirror_pairs": _("No mirror pair has been suggested."),
     }[section]
-
-
-def closing(session: SessionReport):
-    """The computed lists of a session, each with the rapporteur's lead."""
-    return [
-        ("convergence", _("Areas of convergence"), session.convergence),
-        ("divergence", _("Areas of divergence"), session.divergence),
-        ("questions", _("Open questions"), session.open_questions),
-    ]
-
-
-def leads(doc: WorkshopDocument) -> list[tuple[str, str]]:
-    """The rapporteur's leads across the sessions, those written."""
-    if doc.narrative is None:
-        return []
-    return [
-        (heading, lead)
-        for heading, lead in (
-            (_("Areas of convergence"), doc.narrative.convergence),
-            (_("Areas of divergence"), doc.narrative.divergence),
-            (_("Open questions"), doc.narrative.open_questions),
-        )
-        if lead.strip()
-    ]
 
 
 def agreed_measure(measure: MeasureSummary) -> str:
@@ -147,18 +62,68 @@ def agreed_measure(measure: MeasureSummary) -> str:
     return line
 
 
-def discussion_line(item: ItemSection) -> str:
-    """The item's discussion in one line of counts, by delegation."""
-    return "; ".join(text.discussion_heading(group) for group in item.discussion)
+def has_annex(doc: WorkshopDocument) -> bool:
+    return any(item.body or item.points for s in doc.sessions for item in s.items)
+
+
+def session_anchor(session: SessionReport) -> str:
+    return f"workshop-session-{session.number}"
+
+
+def leads(doc: WorkshopDocument) -> list[tuple[str, str, str, tuple]]:
+    """The rapporteur's leads across the sessions, as ``text.closing``
+    gives them (no computed lines: those are each session's); only those
+    written."""
+    if doc.narrative is None:
+        return []
+    written = {
+        "convergence": doc.narrative.convergence,
+        "divergence": doc.narrative.divergence,
+        "questions": doc.narrative.open_questions,
+    }
+    return [
+        (key, heading, written[key], ())
+        for key, heading in text.closing_headings()
+        if written[key].strip()
+    ]
+
+
+def headings(doc: WorkshopDocument) -> list[tuple[int, str, str]]:
+    """(level, anchor, text) of every heading the contents list, in order."""
+    out = [(1, "summary-confidentiality", text.confidentiality_heading())]
+    if doc.narrative is not None and doc.narrative.takeaways:
+        out.append((1, "summary-takeaways", _("Key takeaways")))
+    for session in doc.sessions:
+        out.append((1, session_anchor(session), session_heading(session)))
+        out += [
+            (
+                2,
+                text.item_anchor(item, session.number),
+                text.item_heading(item, session.number),
+            )
+            for item in session.items
+            if not text.is_brief(item)
+        ]
+    if leads(doc):
+        out.append((1, "workshop-across", _("Across the sessions")))
+    out += [
+        (1, "workshop-measures", _("Measures endorsed by both sides")),
+        (1, "workshop-packages", _("Packages agreed by both sides")),
+        (1, "workshop-mirror-pairs", text.mirror_heading()),
+        (1, "workshop-methodology", _("Methodology")),
+    ]
+    if doc.responses is not None:
+        out.append((1, "workshop-responses", text.responses_heading()))
+    out.append((1, "workshop-participants", _("Participants by delegation")))
+    if doc.narrative is not None and doc.narrative.notes:
+        out.append((1, "summary-notes-list", text.notes_heading()))
+    out.append((1, "workshop-made", _("How this report was made")))
+    if has_annex(doc):
+        out.append((1, "summary-annex", text.annex_heading()))
+    return out
 
 
 # -- Markdown -------------------------------------------------------------------
-
-
-def _md_narrative(value: str) -> list[str]:
-    """The rapporteur's Markdown-lite, its footnote references kept."""
-    kept = _ESCAPED_NOTE_REF.sub(r"[^\1]", markdown_to_markdown(value))
-    return [kept, ""]
 
 
 def render_workshop_markdown(doc: WorkshopDocument) -> str:
@@ -170,119 +135,63 @@ def render_workshop_markdown_file(doc: WorkshopDocument) -> bytes:
     return render_workshop_markdown(doc).encode("utf-8")
 
 
+def _md_list(lines: list[str], nothing: str) -> list[str]:
+    return [*([f"- {md.escape(line)}" for line in lines] or [md.escape(nothing)]), ""]
+
+
 def _markdown(doc: WorkshopDocument) -> list[str]:
-    h, heads, esc = doc.header, headings(), md.escape
-    out = [f"# {esc(title(h))}", ""]
-    out += [f"- **{esc(label)}:** {esc(value)}" for label, value in header_facts(h)]
-    out += ["", "## " + _("Confidentiality") + " / 保密", ""]
-    out += [
-        f"**{esc(h.confidentiality_label)}**",
-        "",
-        f"> {esc(h.statement_en)}",
-        ">",
-        f"> {h.statement_zh}",
-        "",
-        f"*{esc(h.disclaimer_en)}*",
-        "",
-        f"*{h.disclaimer_zh}*",
-        "",
-    ]
-    if doc.narrative is not None and doc.narrative.takeaways.strip():
-        out += ["## " + heads.takeaways, ""] + _md_narrative(doc.narrative.takeaways)
-    out += ["## " + heads.participants, ""]
-    for group in doc.participants:
-        out += [f"- **{esc(group.delegation)}:** {participants_line(group.count)}"]
-        out += [f"  - {esc(name)}" for name in group.names]
-    out += ["", "## " + heads.methodology, ""]
+    esc = md.escape
+    out = md.title_part(doc.header)
+    out += md.contents_part_of(headings(doc))
+    if doc.narrative is not None and doc.narrative.takeaways:
+        out += ["## " + _("Key takeaways"), ""]
+        out += md.narrative(doc.narrative.takeaways)
+    for session in doc.sessions:
+        out += ["## " + esc(session_heading(session)), ""]
+        if session.dates:
+            out += [f"*{esc(session.dates)}*", ""]
+        out += md.narrative(session.narrative)
+        for item in session.items:
+            out += md.item_part(
+                item, remarks_included=doc.remarks_included, session=session.number
+            )
+        if session.ranking is not None:
+            out += md.ranking_part(session.ranking, level=3)
+        out += md.findings_part(text.closing(session), level=3)
+    found = leads(doc)
+    if found:
+        out += ["## " + _("Across the sessions"), ""]
+        out += md.findings_part(found, level=3, computed=False)
+    out += ["## " + _("Measures endorsed by both sides"), ""]
+    out += _md_list([agreed_measure(m) for m in doc.measures], empty("measures"))
+    out += ["## " + _("Packages agreed by both sides"), ""]
+    out += _md_list([text.package_line(p) for p in doc.packages], empty("packages"))
+    out += ["## " + text.mirror_heading(), ""]
+    out += _md_list(
+        [text.mirror_line(p) for p in doc.mirror_pairs], empty("mirror_pairs")
+    )
+    out += ["## " + _("Methodology"), ""]
     for paragraph in doc.methodology:
         out += [esc(paragraph), ""]
     if doc.responses is not None:
-        out += ["## " + heads.responses, ""]
-        out += [f"- {esc(line)}" for line in text.responses_lines(doc.responses)]
-        out.append("")
-    for session in doc.sessions:
-        out += _md_session(doc, session)
-    found_leads = leads(doc)
-    if found_leads:
-        out += ["## " + heads.across, ""]
-    for heading, lead in found_leads:
-        out += ["### " + heading, ""] + _md_narrative(lead)
-    out += ["## " + heads.measures, ""]
-    out += [f"- {esc(agreed_measure(m))}" for m in doc.measures] or [
-        esc(empty("measures"))
-    ]
-    out += ["", "## " + heads.packages, ""]
-    out += [f"- {esc(text.package_line(p))}" for p in doc.packages] or [
-        esc(empty("packages"))
-    ]
-    out += ["", "## " + text.mirror_heading(), ""]
-    out += [f"- {esc(text.mirror_line(p))}" for p in doc.mirror_pairs] or [
-        esc(empty("mirror_pairs"))
-    ]
+        out += ["## " + text.responses_heading(), ""]
+        out += _md_list(text.responses_lines(doc.responses), "")
+    out += ["## " + _("Participants by delegation"), ""]
+    for group in doc.participants:
+        out += [f"- **{esc(group.delegation)}:** {participants_line(group.count)}"]
+        out += [f"  - {esc(name)}" for name in group.names]
     out.append("")
-    if doc.narrative is not None and doc.narrative.notes:
-        out += ["## " + heads.notes, ""]
-        out += [f"[^{n.number}]: {esc(n.text)}" for n in doc.narrative.notes]
-        out.append("")
-    out += ["## " + heads.made, ""]
-    out += [f"- {esc(note)}" for note in doc.notes]
-    out.append("")
-    return out
-
-
-def _md_session(doc: WorkshopDocument, session: SessionReport) -> list[str]:
-    esc = md.escape
-    out = ["## " + esc(session_heading(session)), ""]
-    if session.dates:
-        out += [f"*{esc(session.dates)}*", ""]
-    if session.narrative.strip():
-        out += _md_narrative(session.narrative)
-    for item in session.items:
-        out += [f"### {session.number}.{item.number} {esc(item.title)}", ""]
-        out += [f"*{esc(text.proposed(item))}*", ""]
-        if item.first_sentence:
-            out += [f"> {esc(item.first_sentence)}", ""]
-        if item.discussion:
-            out += [esc(discussion_line(item)), ""]
-        if not doc.remarks_included:
-            out += [f"*{esc(text.no_remarks_off_record())}*", ""]
-        for group in item.discussion:
-            for remark in group.remarks:
-                out += md._remark(remark) + [""]
-        if item.ranks:
-            out += [esc(text.item_ranks(item)), ""]
-        for measure in item.measures:
-            out += [f"- {esc(text.measure_heading(measure))}"]
-        if item.measures:
-            out.append("")
-        for response in item.responses:
-            out += md._response(response)
-    if session.ranking is not None:
-        out += ["### " + _("Ranking results"), ""]
-        out += [esc(text.ranking_intro(session.ranking)), ""]
-        out += md._table(
-            text.ranking_columns(session.ranking), text.ranking_cells(session.ranking)
-        )
-    for key, heading, lines in closing(session):
-        out += ["### " + heading, ""]
-        out += [f"- {esc(line)}" for line in lines] or [esc(text.empty(key))]
-        out.append("")
+    out += md.notes_part(doc.narrative)
+    out += ["## " + _("How this report was made"), ""]
+    out += _md_list(list(doc.notes), "")
+    if has_annex(doc):
+        out += ["## " + esc(text.annex_heading()), ""]
+        for session in doc.sessions:
+            out += md.annex_part(session.items, session=session.number)
     return out
 
 
 # -- DOCX -----------------------------------------------------------------------
-
-
-def _docx_narrative(w, value: str) -> None:
-    """Paragraphs of the rapporteur's text, each ``[^n]`` a superscript n."""
-    for paragraph_text in markdown_to_text(value).split("\n\n"):
-        paragraph = w.para()
-        pieces = NOTE_REF.split(paragraph_text.strip())
-        for index, piece in enumerate(pieces):
-            if index % 2:
-                w.run(paragraph, piece).font.superscript = True
-            elif piece:
-                w.run(paragraph, piece)
 
 
 def render_workshop_docx(doc: WorkshopDocument) -> bytes:
@@ -290,22 +199,56 @@ def render_workshop_docx(doc: WorkshopDocument) -> bytes:
         return _docx(doc)
 
 
+def _docx_list(w: DocxWriter, lines: list[str], nothing: str) -> None:
+    if not lines and nothing:
+        w.para(nothing)
+    for line in lines:
+        w.para(line, style="List Bullet")
+
+
 def _docx(doc: WorkshopDocument) -> bytes:
-    w, h, heads = docx_render._Writer(), doc.header, headings()
-    w.doc.core_properties.title = text.printable(title(h))
+    h = doc.header
+    w = DocxWriter(paper_size=h.paper_size)
+    w.doc.core_properties.title = text.printable(text.title(h))
     w.doc.core_properties.author = _("Rapporteur")
-    w.heading(title(h), 0)
-    w.table([_("About"), ""], [list(fact) for fact in header_facts(h)])
-    w.heading(_("Confidentiality") + " / 保密", 1)
-    w.para(h.confidentiality_label, bold=True)
-    w.para(h.statement_en)
-    w.para(h.statement_zh)
-    w.para(h.disclaimer_en, italic=True)
-    w.para(h.disclaimer_zh, italic=True)
-    if doc.narrative is not None and doc.narrative.takeaways.strip():
-        w.heading(heads.takeaways, 1)
-        _docx_narrative(w, doc.narrative.takeaways)
-    w.heading(heads.participants, 1)
+    w.page_furniture(marking=text.marking(h), footer=text.running_footer(h))
+    docx_render.title_page(w, h)
+    docx_render.contents(w, headings(doc))
+    if doc.narrative is not None and doc.narrative.takeaways:
+        docx_render.takeaways(w, doc.narrative)
+    for session in doc.sessions:
+        w.page_break()  # each session's section begins a page
+        w.heading(session_heading(session), 1)
+        if session.dates:
+            w.para(session.dates, italic=True)
+        if session.narrative:
+            docx_render.narrative_paragraphs(w, session.narrative)
+        for item in session.items:
+            docx_render.item_part(
+                w, item, remarks_included=doc.remarks_included, session=session.number
+            )
+        if session.ranking is not None:
+            docx_render.ranking_part(w, session.ranking, level=2)
+        docx_render.findings_part(w, text.closing(session), level=2)
+    found = leads(doc)
+    if found:
+        w.heading(_("Across the sessions"), 1)
+        docx_render.findings_part(w, found, level=2, computed=False)
+    w.heading(_("Measures endorsed by both sides"), 1)
+    _docx_list(w, [agreed_measure(m) for m in doc.measures], empty("measures"))
+    w.heading(_("Packages agreed by both sides"), 1)
+    _docx_list(w, [text.package_line(p) for p in doc.packages], empty("packages"))
+    w.heading(text.mirror_heading(), 1)
+    _docx_list(
+        w, [text.mirror_line(p) for p in doc.mirror_pairs], empty("mirror_pairs")
+    )
+    w.heading(_("Methodology"), 1)
+    for paragraph in doc.methodology:
+        w.para(paragraph)
+    if doc.responses is not None:
+        w.heading(text.responses_heading(), 1)
+        _docx_list(w, text.responses_lines(doc.responses), "")
+    w.heading(_("Participants by delegation"), 1)
     w.table(
         [_("Delegation"), _("Participants")],
         [
@@ -313,175 +256,67 @@ def _docx(doc: WorkshopDocument) -> bytes:
             for g in doc.participants
         ],
     )
-    w.heading(heads.methodology, 1)
-    for paragraph in doc.methodology:
-        w.para(paragraph)
-    if doc.responses is not None:
-        w.heading(heads.responses, 1)
-        for line in text.responses_lines(doc.responses):
-            w.para(line, style="List Bullet")
-    for session in doc.sessions:
-        _docx_session(w, doc, session)
-    found_leads = leads(doc)
-    if found_leads:
-        w.heading(heads.across, 1)
-    for heading, lead in found_leads:
-        w.heading(heading, 2)
-        _docx_narrative(w, lead)
-    w.heading(heads.measures, 1)
-    if not doc.measures:
-        w.para(empty("measures"))
-    for m in doc.measures:
-        w.para(agreed_measure(m), style="List Bullet")
-    w.heading(heads.packages, 1)
-    if not doc.packages:
-        w.para(empty("packages"))
-    for p in doc.packages:
-        w.para(text.package_line(p), style="List Bullet")
-    w.heading(text.mirror_heading(), 1)
-    if not doc.mirror_pairs:
-        w.para(empty("mirror_pairs"))
-    for pair in doc.mirror_pairs:
-        w.para(text.mirror_line(pair), style="List Bullet")
     if doc.narrative is not None and doc.narrative.notes:
-        w.heading(heads.notes, 1)
-        for note in doc.narrative.notes:
-            w.para(f"{note.number}. {note.text}")
-    w.heading(heads.made, 1)
-    for note in doc.notes:
-        w.para(note, style="List Bullet")
+        docx_render.notes_part(w, doc.narrative)
+    w.heading(_("How this report was made"), 1)
+    _docx_list(w, list(doc.notes), "")
+    if has_annex(doc):
+        w.page_break()
+        w.heading(text.annex_heading(), 1)
+        for session in doc.sessions:
+            docx_render.annex(w, session.items, session=session.number)
     return w.bytes()
-
-
-def _docx_session(w, doc: WorkshopDocument, session: SessionReport) -> None:
-    w.heading(session_heading(session), 1)
-    if session.dates:
-        w.para(session.dates, italic=True)
-    if session.narrative.strip():
-        _docx_narrative(w, session.narrative)
-    for item in session.items:
-        w.heading(f"{session.number}.{item.number} {item.title}", 2)
-        w.para(text.proposed(item), italic=True)
-        if item.first_sentence:
-            w.para(item.first_sentence, style="Quote")
-        if item.discussion:
-            w.para(discussion_line(item))
-        if not doc.remarks_included:
-            w.para(text.no_remarks_off_record(), italic=True)
-        for group in item.discussion:
-            for remark in group.remarks:
-                w.remark(remark)
-        if item.ranks:
-            w.para(text.item_ranks(item))
-        for measure in item.measures:
-            w.para(text.measure_heading(measure), style="List Bullet")
-        for response in item.responses:
-            w.para(text.response_heading(response), bold=True)
-            w.para(text.response_stance(response))
-            for paragraph in markdown_to_text(response.reasoning).split("\n\n"):
-                w.para(paragraph.strip(), style="Quote")
-            if response.conditions:
-                w.para(text.response_conditions(response))
-    if session.ranking is not None:
-        w.heading(_("Ranking results"), 2)
-        w.para(text.ranking_intro(session.ranking))
-        w.table(
-            text.ranking_columns(session.ranking), text.ranking_cells(session.ranking)
-        )
-        if session.ranking.chart_svg:
-            w.picture(docx_render.chart_png(session.ranking.chart_svg))
-            w.para(session.ranking.chart_title, italic=True)
-    for key, heading, lines in closing(session):
-        w.heading(heading, 2)
-        if not lines:
-            w.para(text.empty(key))
-        for line in lines:
-            w.para(line, style="List Bullet")
 
 
 # -- PDF ------------------------------------------------------------------------
 
 
-def narrative_html(value: str) -> SafeString:
-    """The rapporteur's text as HTML (the one user-text rendering), each
-    ``[^n]`` a superscript link to its note. The references are replaced in
-    the sanitised HTML, where ``[^n]`` can only be the rapporteur's text."""
-    html = str(render_markdown(value))
-    linked = NOTE_REF.sub(
-        r'<sup class="note-ref"><a href="#workshop-note-\1">\1</a></sup>', html
-    )
-    return mark_safe(linked)  # noqa: S308 (sanitised HTML plus fixed markup)
-
-
 def _pdf_context(doc: WorkshopDocument) -> dict:
     narrative = doc.narrative
     return {
+        **pdf_render.page_context(doc.header),
         "doc": doc,
-        "h": doc.header,
-        "title": title(doc.header),
-        "facts": header_facts(doc.header),
-        "heads": headings(),
-        "takeaways": narrative_html(narrative.takeaways)
-        if narrative is not None and narrative.takeaways.strip()
+        "contents": headings(doc),
+        "takeaways": pdf_render.narrative_html(narrative.takeaways)
+        if narrative is not None
         else "",
-        "participants": [(g, participants_line(g.count)) for g in doc.participants],
-        "responses_lines": text.responses_lines(doc.responses)
-        if doc.responses is not None
-        else [],
         "sessions": [
             {
                 "session": session,
+                "anchor": session_anchor(session),
                 "heading": session_heading(session),
-                "narrative": narrative_html(session.narrative)
-                if session.narrative.strip()
-                else "",
+                "narrative": pdf_render.narrative_html(session.narrative),
                 "items": [
-                    {
-                        "item": item,
-                        "proposed": text.proposed(item),
-                        "discussion": discussion_line(item),
-                        "ranks": text.item_ranks(item) if item.ranks else "",
-                        "measures": [text.measure_heading(m) for m in item.measures],
-                        "responses": [
-                            (
-                                text.response_heading(r),
-                                text.response_stance(r),
-                                r,
-                                text.response_conditions(r) if r.conditions else "",
-                            )
-                            for r in item.responses
-                        ],
-                    }
-                    for item in session.items
+                    pdf_render.item_view(item, session.number) for item in session.items
                 ],
-                "ranking_intro": text.ranking_intro(session.ranking)
-                if session.ranking
-                else "",
-                "ranking_columns": text.ranking_columns(session.ranking)
-                if session.ranking
-                else [],
-                "ranking_cells": text.ranking_cells(session.ranking)
-                if session.ranking
-                else [],
-                # slope_chart_svg escapes every piece of text it draws.
-                "chart": mark_safe(session.ranking.chart_svg)  # noqa: S308
-                if session.ranking and session.ranking.chart_svg
-                else "",
-                "closing": [
-                    (heading, lines, text.empty(key))
-                    for key, heading, lines in closing(session)
-                ],
+                "ranking": pdf_render.ranking_view(
+                    session.ranking, f"{session_anchor(session)}-ranking"
+                )
+                if session.ranking is not None
+                else None,
+                "closing": pdf_render.findings_view(text.closing(session)),
+                "prefix": f"{session_anchor(session)}-",
             }
             for session in doc.sessions
         ],
-        "leads": [(heading, narrative_html(lead)) for heading, lead in leads(doc)],
+        "leads": pdf_render.findings_view(leads(doc), computed=False),
         "measures": [agreed_measure(m) for m in doc.measures],
         "packages": [text.package_line(p) for p in doc.packages],
         "mirror_lines": [text.mirror_line(pair) for pair in doc.mirror_pairs],
-        "mirror_heading": text.mirror_heading(),
-        "no_remarks": text.no_remarks_off_record(),
-        "empty": {key: empty(key) for key in ("measures", "packages", "mirror_pairs")},
+        "responses_lines": text.responses_lines(doc.responses)
+        if doc.responses is not None
+        else [],
+        "participants": [(g, participants_line(g.count)) for g in doc.participants],
+        "workshop_empty": {
+            key: empty(key) for key in ("measures", "packages", "mirror_pairs")
+        },
         "notes": narrative.notes if narrative is not None else (),
+        "annex": [
+            pdf_render.item_view(item, session.number)
+            for session in doc.sessions
+            for item in session.items
+            if item.body or item.points
+        ],
     }
 
 
@@ -493,16 +328,8 @@ def render_workshop_html(doc: WorkshopDocument, *, fragment: bool = False) -> st
 
 
 def render_workshop_pdf(doc: WorkshopDocument) -> bytes:
-    pdf_render.ensure_cjk_font()
-    stylesheet = finders.find(pdf_render.STYLESHEET)
-    if stylesheet is None:
-        raise FileNotFoundError(f"static/{pdf_render.STYLESHEET} is missing")
-    size = PAGE_SIZES.get(doc.header.paper_size, "A4")
-    return HTML(string=render_workshop_html(doc), base_url=None).write_pdf(
-        stylesheets=[
-            CSS(filename=stylesheet),
-            CSS(string=f"@page {{ size: {size}; }}"),
-        ]
+    return pdf_render.print_pdf(
+        render_workshop_html(doc), paper_size=doc.header.paper_size
     )
 
 

@@ -3,8 +3,10 @@ accepted wording applied as a new revision), the heads' sign-offs, and the
 release of the final version; the same flow from each side."""
 
 import uuid
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from dialogue.models import (
     CorrectionStatus,
@@ -422,3 +424,48 @@ def test_an_applied_wording_may_not_cite_a_hidden_remark(world):
         f"[#c{hidden.pk}]: not a visible remark of this session (it may have been "
         "hidden or withdrawn). Remove the reference or cite another remark."
     ]
+
+
+@pytest.mark.parametrize("code", SIDES)
+def test_release_is_refused_once_a_correction_was_applied_after_the_sign_offs(
+    world, code
+):
+    """What was signed off is no longer the text: releasing would drop the
+    accepted wording, so the new revision goes through review again."""
+    in_review(world)
+    _sign_both(world)
+    correction = _file(world, world.d.delegates[code][1])
+    report_correction_resolve(
+        correction=correction, by=world.rapporteur, accept=True, reason="", apply=True
+    )
+
+    messages = _refusal(lambda: report_release(draft=world.draft, by=world.rapporteur))
+
+    assert messages == [
+        "A newer revision was written after this one was sent for review: "
+        "send it for review and have it signed off before releasing."
+    ]
+    assert SummaryReport.objects.count() == 0
+
+
+@pytest.mark.parametrize("code", SIDES)
+def test_no_correction_is_filed_after_the_deadline(world, code):
+    draft = in_review(world)
+    draft.review_deadline = timezone.now() - timedelta(minutes=1)
+    draft.save(update_fields=["review_deadline"])
+
+    messages = _refusal(lambda: _file(world, world.d.delegates[code][1]))
+
+    assert len(messages) == 1 and messages[0].startswith("The review closed")
+    assert ReportCorrection.objects.count() == 0
+
+
+def test_a_first_save_on_a_wrong_base_is_refused_not_an_error(world):
+    messages = _refusal(
+        lambda: report_save(draft=world.draft, by=world.rapporteur, base=3, **texts())
+    )
+
+    assert messages == [
+        "This draft has no revision yet: reload the page and write the first one."
+    ]
+    assert world.draft.revisions.count() == 0

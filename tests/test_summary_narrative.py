@@ -153,17 +153,17 @@ def test_without_a_draft_the_summary_has_no_narrative(activity):
     assert (doc.narrative, doc.header.status, doc.header.final) == (None, "", False)
 
 
-def test_the_latest_revision_is_printed_unless_one_is_given(activity):
+def test_the_revision_in_review_is_printed_unless_one_is_given(activity):
     first = write_report(activity.session, takeaways="First.")
     write_report(activity.session, takeaways="Second.")
 
-    latest = build_summary_document(session=activity.session)
+    shared = build_summary_document(session=activity.session)
     chosen = build_summary_document(session=activity.session, draft_revision=first)
     final = build_summary_document(
         session=activity.session, draft_revision=first, final=True
     )
 
-    assert (latest.narrative.takeaways, latest.header.status) == (
+    assert (shared.narrative.takeaways, shared.header.status) == (
         "Second.",
         "Draft (revision 2)",
     )
@@ -172,6 +172,21 @@ def test_the_latest_revision_is_printed_unless_one_is_given(activity):
         "Draft (revision 1)",
     )
     assert (final.header.status, final.header.final) == ("Final", True)
+
+
+def test_a_revision_not_sent_for_review_is_never_printed(activity):
+    """Every participant reads the summaries: the rapporteur's unsent text
+    (a draft never sent, or one written after the revision in review) stays
+    out of them."""
+    write_report(activity.session, takeaways="Unsent.", sent=False)
+    unsent = build_summary_document(session=activity.session)
+    write_report(activity.session, takeaways="In review.")
+    write_report(activity.session, takeaways="Newer, unsent.", sent=False)
+
+    later = build_summary_document(session=activity.session)
+
+    assert unsent.narrative is None
+    assert later.narrative.takeaways == "In review."
 
 
 def test_the_header_carries_the_workshops_venue_and_paper_size(activity):

@@ -14,8 +14,10 @@ revision under review, who files and resolves corrections, who signs off.
 * A final report changes no more (`report_open_refusal`).
 """
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dialogue import times
 from dialogue.models import Participant, ReportState, Role
 from dialogue.permissions.people import _other_workshop, is_head
 
@@ -85,6 +87,10 @@ def file_correction_refusal(participant: Participant, draft):
         return _("The rapporteur resolves corrections; others file them.")
     if draft.state != ReportState.IN_REVIEW:
         return _("Corrections are filed while the report is in review.")
+    if draft.review_deadline is not None and timezone.now() > draft.review_deadline:
+        return _("The review closed at its deadline, %(when)s.") % {
+            "when": times.when(draft.review_deadline)
+        }
     return None
 
 

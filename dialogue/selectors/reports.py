@@ -201,6 +201,13 @@ def release_refusal(*, draft: ReportDraft):
     """Why the report cannot be released yet (None: it can)."""
     if draft.state != ReportState.IN_REVIEW:
         return _("Send the report for review before releasing it.")
+    if draft.review_revision.number != draft.revision:
+        # An applied correction or a later save: what was signed off is not
+        # the text as it stands, and the final version must not drop it.
+        return _(
+            "A newer revision was written after this one was sent for review: "
+            "send it for review and have it signed off before releasing."
+        )
     if open_corrections(draft=draft).exists():
         return _("Corrections are still open: resolve them before releasing.")
     signed = set(

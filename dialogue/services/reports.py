@@ -78,15 +78,19 @@ class StaleReport(ReportError):
 
     status = 409
 
-    def __init__(self, current: ReportRevision):
-        super().__init__(
-            _(
+    def __init__(self, current: ReportRevision | None):
+        if current is None:  # a base sent for a draft with no revision yet
+            message = _(
+                "This draft has no revision yet: reload the page and write the "
+                "first one."
+            )
+        else:
+            message = _(
                 "A newer revision (%(number)d) was saved while you were "
                 "editing. It is shown beside your text: compare, then save "
                 "yours again."
-            )
-            % {"number": current.number}
-        )
+            ) % {"number": current.number}
+        super().__init__(message)
         self.current = current
 
 

@@ -62,8 +62,8 @@ def build_summary_document(
 
     ``confidentiality`` defaults to the workshop's mode; the report records
     the mode it was compiled under. ``draft_revision`` is the rapporteur's
-    text to print (by default the latest revision of the session's draft,
-    if any); ``final`` marks the version released after the sign-offs.
+    text to print (by default the revision every participant may read, the
+    one in review or released: ``build_narrative.shared_revision``); ``final`` marks the version released after the sign-offs.
     """
     language = language or settings.LANGUAGE_CODE
     session = Session.objects.select_related("workshop").get(pk=session.pk)
@@ -78,7 +78,7 @@ def build_summary_document(
             mode=confidentiality or session.workshop.confidentiality,
             version=version,
             compiled_at=compiled_at or timezone.now(),
-            revision=draft_revision or build_narrative.latest_revision(session),
+            revision=draft_revision or build_narrative.shared_revision(session),
             final=final,
         )
     return printable_document(dataclasses.replace(document, language=language))

@@ -1,9 +1,11 @@
 """The rapporteur's text in a summary: its sections, and each citation as a note.
 
 * The text is the report's draft revision (the one a SummaryReport was
-  compiled with); without one, the latest revision of the session's
-  ReportDraft (the workshop's own, whose session is empty, for the report
-  on the whole workshop); without a draft, the report has no narrative.
+  compiled with); without one, the revision of the session's ReportDraft
+  that every participant may read, the one in review or released (the
+  workshop's own draft, whose session is empty, for the report on the
+  whole workshop); a revision never sent for review is never printed, and
+  without one the report has no narrative.
 * The workshop's draft has a narrative per session, not per item
   (``revision.narratives`` keyed by session number), and may cite a remark
   of any session of the workshop; ``narrative`` reads either, given the
@@ -36,6 +38,7 @@ from dialogue.models import (
     CommentState,
     ReportDraft,
     ReportRevision,
+    ReportState,
     Session,
     Workshop,
 )
@@ -53,18 +56,27 @@ class Built:
     by_item: dict[int, str]  # item number -> the item's narrative
 
 
-def latest_revision(session: Session) -> ReportRevision | None:
-    """The session's draft's latest revision, or None."""
-    return _latest(ReportDraft.objects.filter(session=session))
+def shared_revision(session: Session) -> ReportRevision | None:
+    """The revision of the session's draft that a summary prints unless told
+    which: the one every participant may read (the one in review, or the
+    one released; ``dialogue.permissions.reports``). Summaries are read by
+    every participant, so a revision the rapporteur has not sent for review
+    never reaches one."""
+    return _shared(ReportDraft.objects.filter(session=session))
 
 
-def latest_workshop_revision(workshop: Workshop) -> ReportRevision | None:
-    """The latest revision of the workshop's own draft (no session), or None."""
-    return _latest(ReportDraft.objects.filter(workshop=workshop, session__isnull=True))
+def shared_workshop_revision(workshop: Workshop) -> ReportRevision | None:
+    """The same for the workshop's own draft (no session)."""
+    return _shared(ReportDraft.objects.filter(workshop=workshop, session__isnull=True))
 
 
-def _latest(drafts) -> ReportRevision | None:
-    return ReportRevision.objects.filter(draft__in=drafts).order_by("-number").first()
+def _shared(drafts) -> ReportRevision | None:
+    draft = (
+        drafts.exclude(state=ReportState.DRAFTING)
+        .select_related("review_revision")
+        .first()
+    )
+    return draft.review_revision if draft is not None else None
 
 
 def narrative(

@@ -90,8 +90,8 @@ def build_workshop_document(
 
     ``confidentiality`` defaults to the workshop's mode; the report records
     the mode it was compiled under. ``draft_revision`` is the rapporteur's
-    text to print (by default the latest revision of the workshop's own
-    draft, if any); ``final`` marks the version released after the
+    text to print (by default the workshop's own draft's revision in
+    review or released, never an unsent one); ``final`` marks the version released after the
     sign-offs.
     """
     language = language or settings.LANGUAGE_CODE
@@ -107,7 +107,7 @@ def build_workshop_document(
             version=version,
             compiled_at=compiled_at or timezone.now(),
             revision=draft_revision
-            or build_narrative.latest_workshop_revision(workshop),
+            or build_narrative.shared_workshop_revision(workshop),
             final=final,
         )
     return printable_document(dataclasses.replace(document, language=language))

@@ -262,7 +262,7 @@ def report_save(request, slug, part):
             # Keep what they wrote, on top of the current revision: saving
             # again, after comparing, is then a deliberate choice.
             posted = request.POST.copy()
-            posted["base"] = str(exc.current.number)
+            posted["base"] = str(exc.current.number if exc.current else 0)
             form = ReportForm(posted, narratives=labels)
             form.is_valid()
             form.add_error(None, exc)

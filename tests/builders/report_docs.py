@@ -2,7 +2,13 @@
 revisions, written straight to the database (the drafting pages are tested
 elsewhere), and the remarks of `make_activity` to cite."""
 
-from dialogue.models import Comment, Confidentiality, ReportDraft, ReportRevision
+from dialogue.models import (
+    Comment,
+    Confidentiality,
+    ReportDraft,
+    ReportRevision,
+    ReportState,
+)
 from dialogue.report_text import citation
 from dialogue.summary.attribution import STATEMENTS
 from dialogue.summary.document import (
@@ -37,22 +43,32 @@ def write_report(
     divergence: str = "",
     open_questions: str = "",
     number: int | None = None,
+    sent: bool = True,
 ) -> ReportRevision:
-    """A new revision of the session's draft (the draft made if need be)."""
+    """A new revision of the session's draft (the draft made if need be),
+    sent for review unless `sent` is False: a summary prints only a revision
+    every participant may read."""
     draft, _created = ReportDraft.objects.get_or_create(
         workshop=session.workshop, session=session
     )
-    draft.revision = number or draft.revision + 1
-    draft.save(update_fields=["revision"])
-    return ReportRevision.objects.create(
+    revision = ReportRevision.objects.create(
         draft=draft,
-        number=draft.revision,
+        number=number or draft.revision + 1,
         takeaways=takeaways,
         narratives={str(k): v for k, v in (narratives or {}).items()},
         convergence=convergence,
         divergence=divergence,
         open_questions=open_questions,
     )
+    _written(draft, revision, sent=sent)
+    return revision
+
+
+def _written(draft: ReportDraft, revision: ReportRevision, *, sent: bool) -> None:
+    draft.revision = revision.number
+    if sent:
+        draft.state, draft.review_revision = ReportState.IN_REVIEW, revision
+    draft.save(update_fields=["revision", "state", "review_revision"])
 
 
 def write_workshop_report(
@@ -61,19 +77,20 @@ def write_workshop_report(
     takeaways: str = "",
     narratives: dict | None = None,
     convergence: str = "",
+    sent: bool = True,
 ) -> ReportRevision:
     """A new revision of the workshop's own draft (no session): its
-    narratives keyed by session number."""
+    narratives keyed by session number; sent for review unless not `sent`."""
     draft, _created = ReportDraft.objects.get_or_create(workshop=workshop, session=None)
-    draft.revision += 1
-    draft.save(update_fields=["revision"])
-    return ReportRevision.objects.create(
+    revision = ReportRevision.objects.create(
         draft=draft,
-        number=draft.revision,
+        number=draft.revision + 1,
         takeaways=takeaways,
         narratives={str(k): v for k, v in (narratives or {}).items()},
         convergence=convergence,
     )
+    _written(draft, revision, sent=sent)
+    return revision
 
 
 # -- a hand-made report for the pure rendering tests --------------------------

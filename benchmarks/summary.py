@@ -89,6 +89,9 @@ def measure(slug: str, fmt: str, database_url: str) -> dict:
     if fmt == "all":
         sizes["html"] = len(render_html(document, fragment=True))
     done = time.perf_counter()
+    notes = len(document.narrative.notes) if document.narrative else 0
+    if notes != CITATIONS and session.items.count() == ITEMS:
+        raise SystemExit(f"the narrative has {notes} notes, not {CITATIONS}")
     return {
         "build_s": built - start,
         "total_s": done - start,
@@ -173,10 +176,11 @@ def ensure_narrative(slug: str) -> None:
     step = max(1, len(visible) // CITATIONS)
     cited = [citation(pk) for pk in visible[::step][:CITATIONS]]
     sentence = "The delegations weighed how a channel for crises could work. "
+    # In review, as a summary prints only a revision every participant reads.
     draft = ReportDraft.objects.create(
-        workshop=session.workshop, session=session, revision=1
+        workshop=session.workshop, session=session, revision=1, state="in_review"
     )
-    ReportRevision.objects.create(
+    revision = ReportRevision.objects.create(
         draft=draft,
         number=1,
         takeaways="\n\n".join(f"- {sentence}{c}" for c in cited[:10]),
@@ -188,6 +192,8 @@ def ensure_narrative(slug: str) -> None:
         divergence=sentence + "".join(cited[37:39]),
         open_questions=sentence + "".join(cited[39:]),
     )
+    draft.review_revision = revision
+    draft.save(update_fields=["review_revision"])
 
 
 def main() -> int:

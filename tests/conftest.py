@@ -150,6 +150,30 @@ def pg_url() -> str:
     return f"postgres://{auth}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
+@pytest.fixture(scope="session")
+def production_static(tmp_path_factory) -> Path:
+    """A STATIC_ROOT collected as a deploy collects it (DEBUG off: hashed names,
+    a manifest, compressed copies), for processes that serve the app as
+    production does. Collected once: compressing every file takes seconds, and
+    the processes only read it."""
+    root = tmp_path_factory.mktemp("static")
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=REPO,
+        env={
+            "PATH": f"{BIN}:{os.environ['PATH']}",
+            "HOME": os.environ.get("HOME", "/tmp"),
+            "DEBUG": "0",
+            "SECRET_KEY": "static-test-key-8c2e4a6f1b3d5e7a9c0b2d4f6e8a1c3b5d7f9e0a",
+            "STATIC_ROOT": str(root),
+        },
+        check=True,
+        timeout=300,
+        stdout=subprocess.DEVNULL,
+    )
+    return root
+
+
 CHROMIUM_FLAGS = [
     "--headless",
     "--no-sandbox",

@@ -112,7 +112,7 @@ def proxy():
 
 
 @pytest.fixture(scope="module")
-def site(database, proxy, tmp_path_factory):
+def site(database, proxy, production_static, tmp_path_factory):
     """gunicorn with production settings on the proxied database."""
     db = settings.DATABASES["default"]
     auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
@@ -125,7 +125,7 @@ def site(database, proxy, tmp_path_factory):
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_SSL_REDIRECT": "0",
         "DATABASE_URL": f"postgres://{auth}@127.0.0.1:{proxy.port}/{database}",
-        "STATIC_ROOT": str(files / "static"),
+        "STATIC_ROOT": str(production_static),
         "MEDIA_ROOT": str(files / "media"),
     }
 
@@ -140,7 +140,6 @@ def site(database, proxy, tmp_path_factory):
         )
 
     manage("migrate", "--noinput", "-v0")
-    manage("collectstatic", "--noinput", "-v0")
     manage(
         "shell",
         "--no-imports",

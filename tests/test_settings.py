@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
+from tests.settings import broker_of_this_process
 from workshop.env import (
     env_bool,
     env_int,
@@ -220,3 +221,23 @@ def test_celery_uses_the_broker_when_configured():
     )
 
     assert result.stdout == "False redis://127.0.0.1:6379/9 True\n", result.stderr
+
+
+def test_each_process_of_a_parallel_run_has_a_broker_of_its_own():
+    urls = [
+        broker_of_this_process("redis://127.0.0.1:6379/1", "gw0"),
+        broker_of_this_process("redis://127.0.0.1:6379/1", "gw1"),
+        broker_of_this_process("redis://:pw@127.0.0.1:6379/10?x=1", "gw3"),
+        broker_of_this_process("redis://127.0.0.1:6379", "gw2"),
+        broker_of_this_process("redis://127.0.0.1:6379/1", "master"),
+        broker_of_this_process("memory://", "gw1"),
+    ]
+
+    assert urls == [
+        "redis://127.0.0.1:6379/1",
+        "redis://127.0.0.1:6379/2",
+        "redis://:pw@127.0.0.1:6379/13?x=1",
+        "redis://127.0.0.1:6379/2",
+        "redis://127.0.0.1:6379/1",
+        "memory://",
+    ]

@@ -57,8 +57,8 @@ def get(url: str, headers=None) -> tuple[int, dict, bytes]:
 
 
 @pytest.fixture
-def production_env(pg_url, broker_url, tmp_path):
-    env = {
+def production_env(pg_url, broker_url, production_static, tmp_path):
+    return {
         "PATH": f"{BIN}:{os.environ['PATH']}",
         "HOME": os.environ.get("HOME", "/tmp"),
         "DEBUG": "0",
@@ -68,17 +68,9 @@ def production_env(pg_url, broker_url, tmp_path):
         "ALLOWED_HOSTS": "dialogue.example.org",
         "DATABASE_URL": pg_url,
         "CELERY_BROKER_URL": broker_url,
-        "STATIC_ROOT": str(tmp_path / "static"),
+        "STATIC_ROOT": str(production_static),
         "MEDIA_ROOT": str(tmp_path / "media"),
     }
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
-        cwd=REPO,
-        env=env,
-        check=True,
-        timeout=120,
-    )
-    return env
 
 
 @pytest.fixture

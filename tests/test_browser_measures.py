@@ -5,6 +5,7 @@ package board (already open, polling) shows it endorsed by both sides."""
 from dataclasses import replace
 
 import pytest
+from playwright.sync_api import expect
 
 from dialogue.models import ReciprocalMeasure
 from dialogue.services.measures import (
@@ -64,7 +65,8 @@ def test_propose_counter_support_and_endorse_by_both(
     )
     assert page2.get_by_label("The other side first").is_checked()
     page2.get_by_label("Timeframe").fill("One month")
-    assert page2.locator("#field-timeframe .changed-mark").is_visible()
+    # The mark is shown by the page's script on input: wait for it.
+    expect(page2.locator("#field-timeframe .changed-mark")).to_be_visible()
     assert not page2.locator("#field-title .changed-mark").is_visible()
     screenshot(page2, f"measures-{side.lower()}-2-counter-form")
     page2.get_by_role("button", name="Send the counter-proposal").click()

@@ -14,12 +14,20 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from dialogue.management.simulation import (
+    BASE_TIME,
+    MARKER,
+    STANCE_WEIGHTS,
+    WORDS,
+    body,
+    report_draft,
+    sentence,
+)
 from dialogue.measure_rules import endorsement_mode, majority_reached, settled_status
 from dialogue.models import (
     AgendaItem,
     Comment,
     CommentState,
-    CorrectionKind,
     Endorsement,
     EndorsementVia,
     ItemLink,
@@ -35,10 +43,6 @@ from dialogue.models import (
     RankingEntry,
     RankingRound,
     ReciprocalMeasure,
-    ReportCorrection,
-    ReportDraft,
-    ReportRevision,
-    ReportState,
     Response,
     ResponseAdoption,
     ResponseRevision,
@@ -51,40 +55,9 @@ from dialogue.models import (
 )
 from dialogue.models.rankings import MAX_ROUNDS
 from dialogue.permissions import delegation_heads
-from dialogue.report_text import citation, cited_ids
 from dialogue.selectors.responses import asks, response_progress
 from dialogue.services.packages import PackageError, package_create
 from dialogue.services.responses import CONDITIONAL
-
-MARKER = "Zqx"
-_VOCABULARY = (
-    "dialogue trust channel military crisis trade tariff student exchange "
-    "climate health fentanyl visa journalist consulate summit hotline "
-    "transparency verification restraint cooperation investment technology "
-    "export control sanction alliance region stability guardrail dialogue "
-    "confidence measure risk reduction communication people ties norms"
-)
-WORDS = tuple(_VOCABULARY.split())
-STANCE_WEIGHTS = {
-    Stance.SUPPORT: 5,
-    Stance.SUPPORT_WITH_CHANGES: 3,
-    Stance.OPPOSE: 2,
-    Stance.CLARIFY: 1,
-}
-BASE_TIME = datetime(2026, 3, 1, 1, 0, tzinfo=UTC)
-
-
-def _sentence(rng: random.Random, question: bool = False) -> str:
-    words = rng.choices(WORDS, k=rng.randint(8, 24))
-    text = " ".join(words).capitalize()
-    return text + ("?" if question else ".")
-
-
-def _body(rng: random.Random) -> str:
-    sentences = [_sentence(rng) for _ in range(rng.randint(1, 3))]
-    if rng.random() < 0.15:
-        sentences.append(_sentence(rng, question=True))
-    return " ".join(sentences)
 
 
 class Command(BaseCommand):
@@ -153,7 +126,7 @@ class Command(BaseCommand):
             n_responses = self._responses(
                 rng, workshop, items, people, reveal=o.get("reveal_responses", False)
             )
-            report = self._report(
+            report = report_draft(
                 rng,
                 target,
                 items,
@@ -233,7 +206,7 @@ class Command(BaseCommand):
                 Comment(
                     item=items[item_index],
                     author=author,
-                    body=_body(rng),
+                    body=body(rng),
                     state=state,
                     hidden_reason=reason,
                     created_at=BASE_TIME + timedelta(seconds=index * 7),
@@ -312,8 +285,8 @@ class Command(BaseCommand):
                     proposer=proposer,
                     proposing_delegation=proposer.delegation,
                     title=" ".join(rng.choices(WORDS, k=4)).capitalize(),
-                    our_action=_sentence(rng),
-                    their_action=_sentence(rng),
+                    our_action=sentence(rng),
+                    their_action=sentence(rng),
                     sequencing=rng.choice(list(Sequencing)),
                     measure_type=rng.choice(list(MeasureType)),
                     timeframe=f"{rng.randint(1, 24)} months",
@@ -404,7 +377,7 @@ class Command(BaseCommand):
                     measure=measure,
                     participant=participant,
                     stance=stance,
-                    reason=_sentence(rng),
+                    reason=sentence(rng),
                 )
             )
         return answers
@@ -456,7 +429,7 @@ class Command(BaseCommand):
                     by=rng.choice(people),
                     title=" ".join(rng.choices(WORDS, k=3)).capitalize(),
                     members=pair,
-                    note=_sentence(rng),
+                    note=sentence(rng),
                 )
             except PackageError:
                 break
@@ -541,8 +514,8 @@ class Command(BaseCommand):
                     response=response,
                     number=number,
                     stance=stance,
-                    reasoning=_body(rng),
-                    conditions=_sentence(rng) if stance in CONDITIONAL else "",
+                    reasoning=body(rng),
+                    conditions=sentence(rng) if stance in CONDITIONAL else "",
                     author=rng.choice(writers).user,
                 )
             response.revision = latest.number
@@ -559,95 +532,6 @@ class Command(BaseCommand):
             ]
             round_.save(update_fields=["revealed_at", "unanswered"])
         return count
-
-    def _report(self, rng, session, items, people, *, review, citations) -> str:
-        """The session's report draft (unless it has one): two or three
-        revisions by the workshop's rapporteur, each citing visible remarks
-        of the new delegates (the last, `citations` of them in its items'
-        narratives if given); sent for review, one correction from each side.
-
-        Writes the rows directly; the report services do the same with their
-        rules checked, and this is the one place to switch to them."""
-        if ReportDraft.objects.filter(session=session).exists():
-            return "no report draft"
-        rapporteurs = Participant.objects.filter(
-            workshop=session.workshop, role=Role.RAPPORTEUR
-        ).select_related("user")
-        rapporteur = rapporteurs.order_by("id").first()
-        remarks = {}
-        visible = (
-            Comment.objects.filter(
-                item__in=items, author__in=people, state=CommentState.VISIBLE
-            )
-            .order_by("created_at", "id")
-            .values_list("item_id", "pk")
-        )
-        for item_id, pk in visible:
-            remarks.setdefault(item_id, []).append(pk)
-
-        def cite(item, count=1) -> str:
-            chosen = remarks.get(item.pk, [])
-            picked = rng.sample(chosen, min(count, len(chosen)))
-            return "".join(f" {citation(pk)}" for pk in picked)
-
-        draft = ReportDraft.objects.create(workshop=session.workshop, session=session)
-        cited = set()
-        last = rng.randint(2, 3)
-        for number in range(1, last + 1):
-            per_item = [1] * len(items)
-            if citations is not None and number == last:
-                per_item = [
-                    citations // len(items) + (i < citations % len(items))
-                    for i in range(len(items))
-                ]
-            texts = {
-                "takeaways": f"{_sentence(rng)}{cite(items[0])}\n\n{_sentence(rng)}",
-                "narratives": {
-                    str(item.number): f"{_body(rng)}{cite(item, k)}"
-                    for item, k in zip(items, per_item, strict=True)
-                },
-                "convergence": _sentence(rng),
-                "divergence": f"{_sentence(rng)}{cite(rng.choice(items))}",
-                "open_questions": _sentence(rng, question=True),
-            }
-            revision = ReportRevision.objects.create(
-                draft=draft,
-                number=number,
-                author=rapporteur.user if rapporteur else None,
-                **texts,
-            )
-            words = [texts["takeaways"], texts["divergence"]]
-            cited |= set(cited_ids(" ".join([*words, *texts["narratives"].values()])))
-        draft.revision = revision.number
-        if review:
-            draft.state = ReportState.IN_REVIEW
-            draft.review_revision = revision
-            draft.sent_for_review_at = BASE_TIME + timedelta(days=1)
-            draft.review_deadline = BASE_TIME + timedelta(days=4)
-            by_side = {p.delegation_id: p for p in reversed(people)}  # sides' first
-            ReportCorrection.objects.bulk_create(
-                ReportCorrection(
-                    draft=draft,
-                    revision=revision,
-                    section=section,
-                    paragraph=1,
-                    kind=rng.choice(list(CorrectionKind)),
-                    note=_sentence(rng),
-                    suggestion=_sentence(rng),
-                    filed_by=filer,
-                )
-                for filer, section in zip(
-                    by_side.values(),
-                    ["takeaways", f"narrative:{items[0].number}"],
-                    strict=False,
-                )
-            )
-        draft.save()
-        state = "in review" if review else "drafting"
-        return (
-            f"a report draft ({revision.number} revisions citing {len(cited)} "
-            f"remarks, {state})"
-        )
 
     @staticmethod
     def _adopt(workshop, delegation, revision):
